@@ -1,0 +1,42 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := pact_feedback:create_app
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format migrate seed serve-prod clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	PACT_ENV=development $(BIN)/flask db upgrade
+	PACT_ENV=development $(BIN)/flask seed-demo --if-empty
+	PACT_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP)
+	PACT_ENV=development $(BIN)/flask db upgrade
+
+serve-prod: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3

@@ -1,0 +1,124 @@
+"""Settings read from the environment, each with an explicit default.
+
+`create_app(config_name)` picks one of the classes below; every value can be overridden by an
+environment variable of the same name.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pact_feedback.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Mail: flask-mailman. "console" prints messages, "smtp" sends them, "locmem" keeps an outbox.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "PACT Feedback <no-reply@pact.example>")
+
+    # Rate limits: counts must be shared by every worker process, so production uses Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in throttling, counted from the audit log so it holds across processes and hosts.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15))
+
+    # Sessions are server-side rows: revocable, rotated at sign-in, with two timeouts.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_NAME = "pact_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Argon2id parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
+    PASSWORD_HASH_TIME_COST = _env_int("PASSWORD_HASH_TIME_COST", 3)
+    PASSWORD_HASH_MEMORY_COST = _env_int("PASSWORD_HASH_MEMORY_COST", 65536)
+    PASSWORD_HASH_PARALLELISM = _env_int("PASSWORD_HASH_PARALLELISM", 4)
+    PASSWORD_MIN_LENGTH = 10
+
+    INVITATION_MAX_AGE = timedelta(days=_env_int("INVITATION_DAYS", 14))
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=_env_int("PASSWORD_RESET_HOURS", 2))
+
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+    HSTS = True
+    PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
+    WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the (time-limited) session
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Where emailed links point; in development the request's own host is used.
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
+    HSTS = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_BACKEND = "locmem"
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    HSTS = False
+    # Cheap hashing keeps the suite fast; production parameters are tested separately.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 8
+    PASSWORD_HASH_PARALLELISM = 1
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """The config class named by `name`, or by PACT_ENV (default: production)."""
+    name = name or os.environ.get("PACT_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"PACT_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,86 @@
+"""PACT Feedback: the application factory reads like a table of contents."""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import get_config
+from pact_feedback.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/assets",  # the NHS.UK CSS refers to /assets/images/...
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides)
+    _check_config(app)
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from pact_feedback.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (see README: Configuration)")
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(ROOT / "templates")), PackageLoader("nhsuk_frontend_jinja")]
+    )
+    # The NHS.UK macros read chained parameters such as params.hint.text.
+    app.jinja_env.undefined = ChainableUndefined
+    from pact_feedback.core import template_helpers
+
+    template_helpers.init_app(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    Path(app.instance_path).mkdir(exist_ok=True)
+    import pact_feedback.models  # noqa: F401  (the whole schema, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    from pact_feedback.core.security import init_security
+
+    init_security(app, talisman, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from pact_feedback.accounts.views import bp as accounts_bp
+    from pact_feedback.audit.views import bp as audit_bp
+    from pact_feedback.core.views import bp as core_bp
+    from pact_feedback.participation.views import bp as participation_bp
+    from pact_feedback.practices.views import bp as practices_bp
+    from pact_feedback.studies.views import bp as studies_bp
+
+    for blueprint in (core_bp, accounts_bp, studies_bp, practices_bp, participation_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from pact_feedback.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,73 @@
+"""Account forms. Password rules live in one validator shared by every form that sets one."""
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+
+class StrongEnough:
+    """At least PASSWORD_MIN_LENGTH characters and not just the email address."""
+
+    def __call__(self, form, field):
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(field.data or "") < minimum:
+            raise ValidationError(f"Password must be at least {minimum} characters long")
+        email = getattr(form, "email_for_check", "") or ""
+        if email and field.data.strip().lower() == email.lower():
+            raise ValidationError("Password must not be your email address")
+
+
+def _new_password_fields():
+    return (
+        PasswordField(
+            "New password",
+            validators=[DataRequired("Enter a new password"), StrongEnough()],
+            description="At least 10 characters. A few unrelated words make a good password.",
+        ),
+        PasswordField(
+            "Confirm new password",
+            validators=[
+                DataRequired("Confirm your new password"),
+                EqualTo("password", "The passwords do not match"),
+            ],
+        ),
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Email("Enter a valid email address")],
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address"), Email("Enter a valid email address")],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+    password, confirm = _new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name"), Length(max=200, message="Name is too long")],
+    )
+    password, confirm = _new_password_fields()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change state."""

@@ -1,0 +1,49 @@
+"""NHS-styled error pages; JSON problems for clients that ask for JSON."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Go back, check what you entered and try again."),
+    403: ("You do not have access to this page", "If you think you should, ask your study team."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("This action is not allowed here", "Go back and try again from the page you were on."),
+    410: ("This link is no longer valid", "It may have expired or already been used."),
+    413: ("The file is too large", "Files must be smaller than 5 MB."),
+    422: ("There is a problem with what you entered", "Check the messages and try again."),
+    429: ("Too many attempts", "Wait a few minutes before trying again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Nothing was saved."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def render_error(code: int, detail: str | None = None):
+    title, hint = MESSAGES.get(code, MESSAGES[500])
+    if _wants_json():
+        body = {"type": "about:blank", "title": title, "status": code, "detail": detail or hint}
+        return body, code, {"Content-Type": "application/problem+json"}
+    return render_template("errors/error.html", code=code, title=title, hint=detail or hint), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(400, "The form expired or was sent from elsewhere. Reload the page and "
+                                 "try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def _internal(error):
+        from pact_feedback.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,15 @@
+"""URL helpers."""
+
+from urllib.parse import urlsplit
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site; None for anything that could leave it."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

@@ -1,0 +1,11 @@
+"""Every model, imported in one place so that Alembic and the tests see the whole schema."""
+
+from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
+from pact_feedback.audit.models import AuditEvent
+from pact_feedback.practices.models import Practice
+from pact_feedback.studies.models import Enrolment, Study
+
+__all__ = [
+    "AuditEvent", "Consent", "Enrolment", "Invitation", "Membership", "Practice", "Study",
+    "User", "UserSession",
+]

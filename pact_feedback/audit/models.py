@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
@@ -26,3 +26,18 @@ class AuditEvent(db.Model):
     )
     ip_address: Mapped[str | None] = mapped_column(String(64), comment="Client address")
     details: Mapped[dict] = mapped_column(JSON, default=dict, comment="Structured context")
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, flush_context, instances) -> None:
+    """The application never updates or deletes audit rows (PostgreSQL also has a trigger)."""
+    for obj in session.deleted:
+        if isinstance(obj, AuditEvent):
+            raise AuditLogIsAppendOnly("audit events cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEvent) and session.is_modified(obj):
+            raise AuditLogIsAppendOnly("audit events cannot be changed")

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from pact_feedback.accounts.roles import STAFF_ROLES
@@ -10,7 +11,7 @@ from pact_feedback.accounts.roles import STAFF_ROLES
 class ConsentForm(FlaskForm):
     staff_role = RadioField(
         "Which role do you work in at this practice?",
-        choices=STAFF_ROLES,
+        choices=[SelectChoice(code, label) for code, label in STAFF_ROLES],
         validators=[DataRequired("Choose the role you work in")],
     )
     agree = BooleanField(

@@ -14,8 +14,12 @@ from pact_feedback.accounts.passwords import hash_password
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, ROLES, STUDY_TEAM
 from pact_feedback.audit.log import record
 from pact_feedback.extensions import db
-from pact_feedback.practices.importing import import_practices, parse_enrolments, parse_practices
-from pact_feedback.practices.importing import practices_by_code
+from pact_feedback.practices.importing import (
+    import_practices,
+    parse_enrolments,
+    parse_practices,
+    practices_by_code,
+)
 from pact_feedback.studies import actions as study_actions
 
 studies_cli = AppGroup("studies", help="Create studies and enrol practices.")

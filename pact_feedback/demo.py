@@ -15,15 +15,45 @@ from pact_feedback.studies.models import Enrolment, Study
 
 # (nation, regions, how many practices)
 _GEOGRAPHY = (
-    ("England", ("North East and Yorkshire", "North West", "Midlands", "East of England",
-                 "London", "South East", "South West"), 28),
+    (
+        "England",
+        (
+            "North East and Yorkshire",
+            "North West",
+            "Midlands",
+            "East of England",
+            "London",
+            "South East",
+            "South West",
+        ),
+        28,
+    ),
     ("Scotland", ("NHS Greater Glasgow and Clyde", "NHS Lothian", "NHS Highland"), 5),
     ("Wales", ("Cardiff and Vale", "Betsi Cadwaladr", "Swansea Bay"), 4),
     ("Northern Ireland", ("Belfast", "Southern", "Western"), 3),
 )
-_PLACES = ("Riverside", "Park View", "Castle", "Oakwood", "Millbrook", "High Street", "Abbey",
-           "Harbour", "Meadow", "Station Road", "Church Lane", "Valley", "Hillside", "Bridge",
-           "Market Square", "Northgate", "Westfield", "Elm Tree", "Priory", "Kingsway")
+_PLACES = (
+    "Riverside",
+    "Park View",
+    "Castle",
+    "Oakwood",
+    "Millbrook",
+    "High Street",
+    "Abbey",
+    "Harbour",
+    "Meadow",
+    "Station Road",
+    "Church Lane",
+    "Valley",
+    "Hillside",
+    "Bridge",
+    "Market Square",
+    "Northgate",
+    "Westfield",
+    "Elm Tree",
+    "Priory",
+    "Kingsway",
+)
 _KINDS = ("Surgery", "Medical Centre", "Health Centre", "Medical Practice", "Family Practice")
 
 LEAD_EMAIL = "lead.{n}@practice.example"
@@ -44,25 +74,34 @@ def demo_practices(rng: random.Random) -> list[Practice]:
         for i in range(count):
             number += 1
             imd = round(rng.uniform(6, 55), 1)
-            practices.append(Practice(
-                ods_code=f"{prefix}{81000 + number}",
-                name=f"{_PLACES[(number * 7) % len(_PLACES)]} {_KINDS[number % len(_KINDS)]}",
-                nation=nation,
-                region=regions[i % len(regions)],
-                list_size=int(rng.lognormvariate(9.0, 0.45)),
-                pct_65_plus=round(rng.uniform(8, 30), 1),
-                imd_score=imd,
-                imd_decile=max(1, min(10, 11 - int(imd // 5.5))),
-                pct_rural=round(rng.choice([0, 0, 5, 20, 45, 80]) + rng.uniform(0, 10), 1),
-                data_date=date(2026, 4, 1),
-            ))
+            practices.append(
+                Practice(
+                    ods_code=f"{prefix}{81000 + number}",
+                    name=f"{_PLACES[(number * 7) % len(_PLACES)]} {_KINDS[number % len(_KINDS)]}",
+                    nation=nation,
+                    region=regions[i % len(regions)],
+                    list_size=int(rng.lognormvariate(9.0, 0.45)),
+                    pct_65_plus=round(rng.uniform(8, 30), 1),
+                    imd_score=imd,
+                    imd_decile=max(1, min(10, 11 - int(imd // 5.5))),
+                    pct_rural=round(rng.choice([0, 0, 5, 20, 45, 80]) + rng.uniform(0, 10), 1),
+                    data_date=date(2026, 4, 1),
+                )
+            )
     return practices
 
 
 def _study(slug, title, status, start, end, description) -> Study:
-    study = Study(slug=slug, title=title, description=description, status=status,
-                  collection_start=start, collection_end=end, pis_version="1.0")
-    for stage in STAGES[1: [s.code for s in STAGES].index(status) + 1]:
+    study = Study(
+        slug=slug,
+        title=title,
+        description=description,
+        status=status,
+        collection_start=start,
+        collection_end=end,
+        pis_version="1.0",
+    )
+    for stage in STAGES[1 : [s.code for s in STAGES].index(status) + 1]:
         setattr(study, stage.date_field, utcnow())
     return study
 
@@ -75,13 +114,20 @@ def seed(password: str) -> None:
 
     start = today() - timedelta(days=7)
     workload = _study(
-        "hidden-workload", "The Hidden Workload Study", "collecting", start,
+        "hidden-workload",
+        "The Hidden Workload Study",
+        "collecting",
+        start,
         start + timedelta(days=27),
         "Clinicians record all the work they do on one diary day, including the work patients "
         "never see: results, prescriptions, letters, referrals and admin.",
     )
     why_test = _study(
-        "why-test", "Why Test", "survey_open", date(2025, 9, 1), date(2025, 10, 31),
+        "why-test",
+        "Why Test",
+        "survey_open",
+        date(2025, 9, 1),
+        date(2025, 10, 31),
         "Why are blood tests requested in general practice? Reports were produced and sent "
         "outside PACT Feedback; the uptake survey runs here.",
     )
@@ -89,8 +135,9 @@ def seed(password: str) -> None:
     for practice in practices:
         db.session.add(Enrolment(study=workload, practice=practice))
         if practice.nation in ("England", "Wales"):
-            db.session.add(Enrolment(study=why_test, practice=practice,
-                                     report_sent_on=date(2026, 1, 15)))
+            db.session.add(
+                Enrolment(study=why_test, practice=practice, report_sent_on=date(2026, 1, 15))
+            )
     db.session.flush()
 
     def user(email, name):
@@ -106,10 +153,14 @@ def seed(password: str) -> None:
         grant_role(lead, PRACTICE_LEAD, practice=practice, by=team)
 
     first = practices[0]
-    people = [("gp.1@practice.example", "Dr Asha Patel", "gp_partner"),
-              ("nurse.1@practice.example", "Jo Evans", "practice_nurse")]
-    people += [(f"clinician.{i}@practice.example", f"Clinician {i}", STAFF_ROLES[i % 12][0])
-               for i in range(1, 5)]
+    people = [
+        ("gp.1@practice.example", "Dr Asha Patel", "gp_partner"),
+        ("nurse.1@practice.example", "Jo Evans", "practice_nurse"),
+    ]
+    people += [
+        (f"clinician.{i}@practice.example", f"Clinician {i}", STAFF_ROLES[i % 12][0])
+        for i in range(1, 5)
+    ]
     for email, name, staff_role in people:
         person = user(email, name)
         membership = grant_role(person, PARTICIPANT, practice=first, study=workload, by=team)

@@ -6,6 +6,13 @@ from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment, Study
 
 __all__ = [
-    "AuditEvent", "Consent", "Enrolment", "Invitation", "Membership", "Practice", "Study",
-    "User", "UserSession",
+    "AuditEvent",
+    "Consent",
+    "Enrolment",
+    "Invitation",
+    "Membership",
+    "Practice",
+    "Study",
+    "User",
+    "UserSession",
 ]

@@ -134,8 +134,15 @@ _counter = iter(range(1, 10**6))
 def make_practice(**overrides) -> Practice:
     n = next(_counter)
     fields = dict(
-        ods_code=f"P{n:05d}", name=f"Practice {n}", nation="England", region="London",
-        list_size=8000, pct_65_plus=15.0, imd_score=25.0, imd_decile=5, pct_rural=10.0,
+        ods_code=f"P{n:05d}",
+        name=f"Practice {n}",
+        nation="England",
+        region="London",
+        list_size=8000,
+        pct_65_plus=15.0,
+        imd_score=25.0,
+        imd_decile=5,
+        pct_rural=10.0,
         data_date=date(2026, 4, 1),
     )
     fields.update(overrides)
@@ -148,8 +155,13 @@ def make_practice(**overrides) -> Practice:
 def make_study(*, practices=(), **overrides) -> Study:
     n = next(_counter)
     start = date.today() - timedelta(days=3)
-    fields = dict(slug=f"study-{n}", title=f"Study {n}", collection_start=start,
-                  collection_end=start + timedelta(days=20), status="recruiting")
+    fields = dict(
+        slug=f"study-{n}",
+        title=f"Study {n}",
+        collection_start=start,
+        collection_end=start + timedelta(days=20),
+        status="recruiting",
+    )
     fields.update(overrides)
     study = Study(**fields)
     db.session.add(study)
@@ -159,11 +171,22 @@ def make_study(*, practices=(), **overrides) -> Study:
     return study
 
 
-def make_user(email=None, *, role=None, practice=None, study=None, consented=False,
-              staff_role=None, password=PASSWORD) -> User:
+def make_user(
+    email=None,
+    *,
+    role=None,
+    practice=None,
+    study=None,
+    consented=False,
+    staff_role=None,
+    password=PASSWORD,
+) -> User:
     n = next(_counter)
-    user = User(email=email or f"user{n}@example.org", name=f"User {n}",
-                password_hash=hash_password(password))
+    user = User(
+        email=email or f"user{n}@example.org",
+        name=f"User {n}",
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     db.session.flush()
     if role:
@@ -176,6 +199,7 @@ def make_user(email=None, *, role=None, practice=None, study=None, consented=Fal
 
 
 # Pages ----------------------------------------------------------------------------------------
+
 
 def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -202,5 +226,7 @@ def login(client, user_or_email, password=PASSWORD):
 
 
 def error_messages(response) -> list[str]:
-    return [re.sub(r"\s+", " ", e.get_text(" ", strip=True)).replace("Error: ", "")
-            for e in page(response).select(".nhsuk-error-message")]
+    return [
+        re.sub(r"\s+", " ", e.get_text(" ", strip=True)).replace("Error: ", "")
+        for e in page(response).select(".nhsuk-error-message")
+    ]

@@ -61,8 +61,13 @@ def world(ctx):
     practice, other_practice = make_practice(), make_practice()
     study = make_study(practices=[practice, other_practice])
     users = {
-        "participant": make_user(role=PARTICIPANT, practice=practice, study=study,
-                                 consented=True, staff_role="gp_partner"),
+        "participant": make_user(
+            role=PARTICIPANT,
+            practice=practice,
+            study=study,
+            consented=True,
+            staff_role="gp_partner",
+        ),
         "lead": make_user(role=PRACTICE_LEAD, practice=practice),
         "other_lead": make_user(role=PRACTICE_LEAD, practice=other_practice),
         "team": make_user(role=STUDY_TEAM),
@@ -92,12 +97,17 @@ def test_every_route_is_in_the_matrix(app):
     assert listed - served == set(), "matrix rows for routes that no longer exist"
 
 
-CASES = [(endpoint, method, role) for endpoint, methods in MATRIX.items()
-         for method in methods for role in ROLES]
+CASES = [
+    (endpoint, method, role)
+    for endpoint, methods in MATRIX.items()
+    for method in methods
+    for role in ROLES
+]
 
 
-@pytest.mark.parametrize(("endpoint", "method", "role"), CASES,
-                         ids=[f"{e}-{m}-{r}" for e, m, r in CASES])
+@pytest.mark.parametrize(
+    ("endpoint", "method", "role"), CASES, ids=[f"{e}-{m}-{r}" for e, m, r in CASES]
+)
 def test_access(app, client, world, endpoint, method, role):
     users, values = world
     if role != "anonymous":

@@ -1,4 +1,4 @@
-"""The migrations build exactly the schema the models describe, and every revision runs both ways."""
+"""The migrations build exactly the schema the models describe; every revision runs both ways."""
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -69,8 +69,9 @@ def test_audit_log_refuses_updates_on_postgresql(scratch_app):
         pytest.skip("the append-only trigger is PostgreSQL's; SQLite relies on the application")
     upgrade(revision="heads")
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_events (at, action, details) "
-                          "VALUES (now(), 'test', '{}')"))
+        conn.execute(
+            text("INSERT INTO audit_events (at, action, details) VALUES (now(), 'test', '{}')")
+        )
     with pytest.raises(Exception, match="append-only"), db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET action = 'changed'"))
     with pytest.raises(Exception, match="append-only"), db.engine.begin() as conn:

@@ -1,4 +1,4 @@
-"""Account writes: sign-in, sign-out, passwords and invitations. Each commits with an audit event."""
+"""Account writes: sign-in, sign-out, passwords, invitations; each commits with an audit event."""
 
 from flask import current_app, request
 from flask_login import login_user, logout_user
@@ -43,8 +43,7 @@ def is_throttled(email: str) -> bool:
     cfg = current_app.config
     return (
         _recent_failures(subject=normalise_email(email)) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(ip_address=request.remote_addr)
-        >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        or _recent_failures(ip_address=request.remote_addr) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     )
 
 
@@ -94,6 +93,7 @@ def change_password(user: User, new_password: str) -> None:
 
 # Password reset -------------------------------------------------------------------------------
 
+
 def _reset_serializer():
     from itsdangerous import URLSafeTimedSerializer
 
@@ -139,6 +139,7 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 # Invitations ----------------------------------------------------------------------------------
+
 
 def invite(*, email: str, role: str, by: User, name: str = "", practice=None, study=None) -> str:
     """Create an invitation and email its link; returns the token (shown once to CLI users)."""
@@ -211,4 +212,3 @@ def grant_role(user: User, role: str, *, practice=None, study=None, by: User | N
     db.session.flush()
     record("role_granted", by=by or user, obj=membership, subject=user.email, role=role)
     return membership
-

@@ -18,7 +18,9 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True, comment="Sign-in email, lower case")
+    email: Mapped[str] = mapped_column(
+        String(320), unique=True, comment="Sign-in email, lower case"
+    )
     name: Mapped[str] = mapped_column(String(200), default="", comment="Display name")
     password_hash: Mapped[str | None] = mapped_column(
         String(255), comment="Argon2id hash; empty until an invitation is accepted"
@@ -82,7 +84,9 @@ class Membership(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), comment="participant, practice_lead or study_team")
+    role: Mapped[str] = mapped_column(
+        String(20), comment="participant, practice_lead or study_team"
+    )
     practice_id: Mapped[int | None] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
     study_id: Mapped[int | None] = mapped_column(
         ForeignKey("studies.id", ondelete="CASCADE"), index=True

@@ -6,7 +6,7 @@ from flask import current_app
 
 # A fixed hash to verify against when the account does not exist, so that a wrong email
 # takes as long as a wrong password and sign-in timing does not reveal who has an account.
-_DUMMY_PASSWORD = "not-a-real-password"
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105  (compared against, never accepted)
 
 
 def _hasher() -> PasswordHasher:

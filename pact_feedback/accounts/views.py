@@ -105,8 +105,7 @@ def accept_invitation(token):
         db.session.commit()
         flash("Welcome to PACT Feedback. Your account is ready.", "success")
         return redirect(url_for("core.home"))
-    return form_page("accounts/accept_invitation.html", form, invitation=invitation
-    )
+    return form_page("accounts/accept_invitation.html", form, invitation=invitation)
 
 
 def _accept_for_existing_account(invitation, user):
@@ -115,7 +114,9 @@ def _accept_for_existing_account(invitation, user):
         flash("You already have an account. Sign in to accept this invitation.", "info")
         return redirect(url_for("accounts.login", next=request.path))
     if current_user.id != user.id:
-        return render_template("accounts/link_invalid.html", what="invitation link", other=True), 403
+        return render_template(
+            "accounts/link_invalid.html", what="invitation link", other=True
+        ), 403
     form = ConfirmForm()
     if form.validate_on_submit():
         actions.accept_invitation(invitation, name=user.name, password=None)

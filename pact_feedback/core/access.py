@@ -1,7 +1,6 @@
 """Who may do what: permissions follow a role within a practice and a study, never a global flag."""
 
 from flask import abort, request
-from flask_login import current_user
 
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, STUDY_TEAM
 

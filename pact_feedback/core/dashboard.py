@@ -19,8 +19,9 @@ class Dashboard:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.studies_managed or self.can_manage_all or self.practices_led
-                    or self.participations)
+        return not (
+            self.studies_managed or self.can_manage_all or self.practices_led or self.participations
+        )
 
 
 def dashboard_for(user) -> Dashboard:

@@ -18,9 +18,7 @@ MESSAGES = {
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(code: int, detail: str | None = None):
@@ -34,8 +32,9 @@ def render_error(code: int, detail: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return render_error(400, "The form expired or was sent from elsewhere. Reload the page and "
-                                 "try again.")
+        return render_error(
+            400, "The form expired or was sent from elsewhere. Reload the page and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -1,4 +1,4 @@
-"""One clock for the whole app: naive UTC datetimes, stored the same way on SQLite and PostgreSQL."""
+"""One clock for the app: naive UTC datetimes, stored alike on SQLite and PostgreSQL."""
 
 from datetime import UTC, date, datetime
 

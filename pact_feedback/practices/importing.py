@@ -17,8 +17,16 @@ from pact_feedback.extensions import db
 from pact_feedback.practices.models import NATIONS, Practice
 
 PRACTICE_COLUMNS = (
-    "ods_code", "name", "nation", "region", "list_size", "pct_65_plus",
-    "imd_score", "imd_decile", "pct_rural", "data_date",
+    "ods_code",
+    "name",
+    "nation",
+    "region",
+    "list_size",
+    "pct_65_plus",
+    "imd_score",
+    "imd_decile",
+    "pct_rural",
+    "data_date",
 )
 ODS_PATTERN = re.compile(r"^[A-Z0-9]{3,10}$")
 
@@ -49,13 +57,18 @@ def _read(text: str, required: tuple[str, ...], result: ParseResult):
         result.errors.append(RowError(1, "", "The file is empty"))
         return
     if missing:
-        result.errors.append(RowError(1, ", ".join(missing), "Missing column(s): " + ", ".join(missing)))
+        result.errors.append(
+            RowError(1, ", ".join(missing), "Missing column(s): " + ", ".join(missing))
+        )
         return
     reader.fieldnames = header
     for row in reader:
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # blank line
-        yield reader.line_num, {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()}
+        yield (
+            reader.line_num,
+            {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()},
+        )
 
 
 def _number(raw, cast, low, high, label):
@@ -84,9 +97,12 @@ def _ods(raw: str) -> str:
 
 _CHECKS = {
     "ods_code": _ods,
-    "name": lambda raw: raw if 0 < len(raw) <= 200 else _fail("Name is required (up to 200 characters)"),
-    "nation": lambda raw: raw if raw in NATIONS else _fail(
-        f"Nation must be one of {', '.join(NATIONS)}, not {raw!r}"),
+    "name": lambda raw: (
+        raw if 0 < len(raw) <= 200 else _fail("Name is required (up to 200 characters)")
+    ),
+    "nation": lambda raw: (
+        raw if raw in NATIONS else _fail(f"Nation must be one of {', '.join(NATIONS)}, not {raw!r}")
+    ),
     "region": lambda raw: raw if 0 < len(raw) <= 100 else _fail("Region is required"),
     "list_size": lambda raw: _number(raw, int, 1, 200_000, "List size"),
     "pct_65_plus": lambda raw: _number(raw, float, 0, 100, "% aged 65+"),
@@ -141,8 +157,9 @@ def parse_enrolments(text: str) -> ParseResult:
     known = practices_by_code([code for _, code, _ in parsed])
     for line, code, sent in parsed:
         if code not in known:
-            result.errors.append(RowError(line, "ods_code", f"No practice with ODS code {code}; "
-                                                           "import it first"))
+            result.errors.append(
+                RowError(line, "ods_code", f"No practice with ODS code {code}; import it first")
+            )
         else:
             result.rows.append({"practice": known[code], "report_sent_on": sent})
     if not result.rows and not result.errors:

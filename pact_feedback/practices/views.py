@@ -93,9 +93,18 @@ def invite_participant(ods_code, slug):
     if study.status not in INVITABLE_STATUSES:
         return render_template("practices/invite_closed.html", practice=practice, study=study), 409
     if form.validate_on_submit():
-        invite(email=form.email.data, name=form.name.data or "", role=PARTICIPANT,
-               practice=practice, study=study, by=current_user)
-        flash(f"Invitation sent to {form.email.data}. They will appear in your counts once "
-              "they join.", "success")
+        invite(
+            email=form.email.data,
+            name=form.name.data or "",
+            role=PARTICIPANT,
+            practice=practice,
+            study=study,
+            by=current_user,
+        )
+        flash(
+            f"Invitation sent to {form.email.data}. They will appear in your counts once "
+            "they join.",
+            "success",
+        )
         return redirect(url_for("practices.detail", ods_code=practice.ods_code))
     return form_page("practices/invite_participant.html", form, practice=practice, study=study)

@@ -19,7 +19,8 @@ def _slug(form, field):
 
 class StudyForm(FlaskForm):
     title = StringField(
-        "Title", validators=[DataRequired("Enter a title"), Length(max=200, message="Title is too long")]
+        "Title",
+        validators=[DataRequired("Enter a title"), Length(max=200, message="Title is too long")],
     )
     slug = StringField(
         "Short name (slug)",

@@ -56,7 +56,9 @@ class Enrolment(db.Model):
     """A practice taking part in a study."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("study_id", "practice_id", name="uq_enrolments_study_practice"),)
+    __table_args__ = (
+        UniqueConstraint("study_id", "practice_id", name="uq_enrolments_study_practice"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)

@@ -30,7 +30,9 @@ def index():
     require(is_study_team(current_user))
     from pact_feedback.core.dashboard import dashboard_for
 
-    return render_template("studies/index.html", studies=dashboard_for(current_user).studies_managed)
+    return render_template(
+        "studies/index.html", studies=dashboard_for(current_user).studies_managed
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -39,8 +41,16 @@ def new():
     require(is_global_study_team(current_user))
     form = StudyForm()
     if form.validate_on_submit():
-        fields = {name: form[name].data for name in
-                  ("description", "round", "collection_start", "collection_end", "pis_version")}
+        fields = {
+            name: form[name].data
+            for name in (
+                "description",
+                "round",
+                "collection_start",
+                "collection_end",
+                "pis_version",
+            )
+        }
         try:
             study = actions.create_study(
                 by=current_user, slug=form.slug.data, title=form.title.data, **fields
@@ -121,8 +131,13 @@ def invite_lead(slug, ods_code):
         abort(404)
     form = InviteForm()
     if form.validate_on_submit():
-        invite(email=form.email.data, name=form.name.data or "", role=PRACTICE_LEAD,
-               practice=practice, by=current_user)
+        invite(
+            email=form.email.data,
+            name=form.name.data or "",
+            role=PRACTICE_LEAD,
+            practice=practice,
+            by=current_user,
+        )
         flash(f"Invitation sent to {form.email.data}.", "success")
         return redirect(url_for("studies.detail", slug=slug))
     return form_page("studies/invite_lead.html", form, study=study, practice=practice)

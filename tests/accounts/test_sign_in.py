@@ -61,8 +61,9 @@ def test_throttle_is_shared_between_app_instances(client, another_app):
     email = user.email  # read before switching apps: the ORM binds to the current app's engine
     other = another_app()
     with other.app_context():
-        response = submit(other.test_client(), "/account/sign-in",
-                          {"email": email, "password": PASSWORD})
+        response = submit(
+            other.test_client(), "/account/sign-in", {"email": email, "password": PASSWORD}
+        )
         assert any("Too many unsuccessful attempts" in m for m in error_messages(response))
 
 
@@ -114,12 +115,16 @@ def test_sign_out_requires_post_and_csrf(client):
 
 def test_next_parameter_only_redirects_within_the_site(client):
     user = make_user()
-    response = submit(client, "/account/sign-in?next=https://evil.example/",
-                      {"email": user.email, "password": PASSWORD})
+    response = submit(
+        client,
+        "/account/sign-in?next=https://evil.example/",
+        {"email": user.email, "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/"
     client2 = client.application.test_client()
-    response = submit(client2, "/account/sign-in?next=/studies/",
-                      {"email": user.email, "password": PASSWORD})
+    response = submit(
+        client2, "/account/sign-in?next=/studies/", {"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/studies/"
 
 

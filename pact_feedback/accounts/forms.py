@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from pact_feedback.core.text import strip_whitespace
+
 
 class StrongEnough:
     """At least PASSWORD_MIN_LENGTH characters and not just the email address."""
@@ -39,6 +41,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address"), Email("Enter a valid email address")],
+        filters=[strip_whitespace],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
@@ -47,6 +50,7 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address"), Email("Enter a valid email address")],
+        filters=[strip_whitespace],
     )
 
 

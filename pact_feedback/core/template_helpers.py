@@ -1,6 +1,6 @@
 """Template globals and filters."""
 
-from flask import Flask, get_flashed_messages
+from flask import Flask, get_flashed_messages, has_request_context
 from flask_login import current_user
 
 from pact_feedback.accounts.roles import ROLE_LABELS, STAFF_ROLE_LABELS
@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _navigation():
-        return {"navigation_items": navigation_items()}
+        # Emails are rendered from the command line too, where there is no page to navigate.
+        return {"navigation_items": navigation_items()} if has_request_context() else {}
 
 
 def uk_date(value) -> str:

@@ -49,26 +49,26 @@ class ParseResult:
 
 
 def _read(text: str, required: tuple[str, ...], result: ParseResult):
-    """Yield (line number, row dict) after checking the header; header problems go to result."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip() for name in reader.fieldnames or []]
-    missing = [name for name in required if name not in header]
-    if not header:
-        result.errors.append(RowError(1, "", "The file is empty"))
-        return
-    if missing:
-        result.errors.append(
-            RowError(1, ", ".join(missing), "Missing column(s): " + ", ".join(missing))
-        )
-        return
-    reader.fieldnames = header
-    for row in reader:
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue  # blank line
-        yield (
-            reader.line_num,
-            {k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items()},
-        )
+    """Yield (line number, row dict) after checking the header; problems go to result."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [(name or "").strip() for name in reader.fieldnames or []]
+        if not header:
+            result.errors.append(RowError(1, "", "The file is empty"))
+            return
+        missing = [name for name in required if name not in header]
+        if missing:
+            names = ", ".join(missing)
+            result.errors.append(RowError(1, names, f"Missing column(s): {names}"))
+            return
+        reader.fieldnames = header
+        for row in reader:
+            values = {k: v.strip() if isinstance(v, str) else "" for k, v in row.items() if k}
+            if any(values.values()):  # skip blank lines
+                yield reader.line_num, values
+    except csv.Error as problem:
+        line = max(reader.line_num, 1)
+        result.errors.append(RowError(line, "", f"The file is not valid CSV here: {problem}"))
 
 
 def _number(raw, cast, low, high, label):

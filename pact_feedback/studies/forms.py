@@ -5,7 +5,17 @@ import re
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from pact_feedback.core.text import strip_whitespace
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -32,7 +42,7 @@ class StudyForm(FlaskForm):
         "Round",
         default=1,
         validators=[
-            DataRequired("Enter the round number, 1 for a first round"),
+            InputRequired("Enter the round number, 1 for a first round"),
             NumberRange(min=1, max=99, message="Round must be between 1 and 99"),
         ],
     )
@@ -67,6 +77,7 @@ class InviteForm(FlaskForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter an email address"), Email("Enter a valid email address")],
+        filters=[strip_whitespace],
     )
 
 

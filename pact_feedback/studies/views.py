@@ -106,7 +106,8 @@ def enrol(slug):
             return redirect(url_for("studies.detail", slug=slug))
         if result is None:
             form.ods_codes.errors.append("Enter ODS codes or choose a CSV file")
-    return form_page("studies/enrol.html", form, study=study, result=result)
+    invalid = bool(result and result.errors)
+    return form_page("studies/enrol.html", form, invalid=invalid, study=study, result=result)
 
 
 def _enrolment_rows(form):

@@ -38,6 +38,7 @@ MATRIX = {
     "accounts.reset_password": {"GET": DEAD_LINK, "POST": DEAD_LINK},
     "accounts.change_password": {"GET": SIGNED_IN_ONLY, "POST": row(302, 422, 422, 422, 422)},
     "accounts.accept_invitation": {"GET": DEAD_LINK, "POST": DEAD_LINK},
+    "accounts.team": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "studies.index": {"GET": TEAM_PAGE},
     "studies.new": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "studies.detail": {"GET": TEAM_PAGE},

@@ -2,8 +2,8 @@
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from pact_feedback.core.text import strip_whitespace
 
@@ -75,3 +75,17 @@ class AcceptInvitationForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change state."""
+
+
+class TeamInviteForm(FlaskForm):
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter an email address"), Email("Enter a valid email address")],
+        filters=[strip_whitespace],
+    )
+    study = SelectField(
+        "Which studies?",
+        description="A member for every study can also set up studies and import practices.",
+        validate_choice=True,
+    )

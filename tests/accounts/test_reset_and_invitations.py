@@ -165,3 +165,19 @@ def test_existing_user_adds_a_role_after_signing_in(client, outbox):
     assert response.status_code == 302
     roles = {m.role for m in db.session.scalars(select(Membership).filter_by(user_id=person.id))}
     assert roles == {PARTICIPANT, PRACTICE_LEAD}
+
+
+def test_study_team_invites_a_member_for_one_study(client, outbox):
+    from pact_feedback.accounts.roles import STUDY_TEAM
+
+    study = make_study(title="Why Test")
+    login(client, make_user(role=STUDY_TEAM))
+    response = submit(
+        client, "/account/team", {"email": "analyst@pact.example", "study": study.slug}
+    )
+    assert response.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert (invitation.role, invitation.study_id) == (STUDY_TEAM, study.id)
+    assert outbox[0].to == ["analyst@pact.example"]
+    response = submit(client, "/account/team", {"email": "x@pact.example", "study": "nope"})
+    assert response.status_code == 422

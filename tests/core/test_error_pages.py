@@ -1,0 +1,57 @@
+"""Errors answer with NHS-styled pages (or JSON problems for API clients), never a bare 500."""
+
+from tests.conftest import csrf_token, page
+
+
+def _title(response) -> str:
+    return page(response).find("h1").get_text(strip=True)
+
+
+def test_not_found_page_is_styled(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert _title(response) == "Page not found"
+    assert page(response).select_one("header.nhsuk-header") is not None
+
+
+def test_missing_csrf_token_is_a_kind_400(client):
+    response = client.post("/account/sign-in", data={"email": "a@b.org", "password": "x"})
+    assert response.status_code == 400
+    assert "The form expired" in response.get_data(as_text=True)
+
+
+def test_too_many_sign_in_requests_get_a_429_page(client):
+    token = csrf_token(client, "/account/sign-in")
+    statuses = [
+        client.post(
+            "/account/sign-in", data={"csrf_token": token, "email": "a@b.org", "password": "x"}
+        ).status_code
+        for _ in range(31)
+    ]
+    assert statuses[:30] == [422] * 30
+    assert statuses[30] == 429
+    response = client.post("/account/sign-in", data={"csrf_token": token})
+    assert _title(response) == "Too many attempts"
+
+
+def test_unexpected_errors_get_the_500_page_and_nothing_leaks(app, client, monkeypatch):
+    def broken():
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setitem(app.view_functions, "core.privacy", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/privacy")
+    assert response.status_code == 500
+    assert _title(response) == "Sorry, there is a problem with the service"
+    assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_json_clients_get_a_problem_document(client):
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.get_json()["title"] == "Page not found"
+
+
+def test_health_check_touches_the_database(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

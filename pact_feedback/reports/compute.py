@@ -1,0 +1,113 @@
+"""Report figures from diary data: pure pandas, tested on small frames.
+
+Input frames (built by `reports.frames` from the database):
+
+`entries`: one row per task entry, columns
+    participant_id (int), practice_id (int), staff_role (str), category (str, taxonomy code),
+    group (str, taxonomy group letter A-E), minutes (float), outside_hours (bool),
+    could_be_done_by (str or None: gp / other_clinician / admin / nobody).
+`days`: one row per diary day that counts (completed), columns participant_id, practice_id,
+    staff_role, day_id.
+
+Figures are minutes per diary day, so a clinician who kept two days weighs the same as one
+who kept one. Anything below network level goes through `pact_feedback.disclosure`.
+"""
+
+import pandas as pd
+
+from pact_feedback import disclosure
+
+VISIBLE_GROUPS = ("A",)  # care-related encounters: what NHS appointment data counts
+HIDDEN_GROUPS = ("B", "C", "D")  # the work patients never see
+WHO_COULD = ("gp", "other_clinician", "admin", "nobody")
+
+
+def per_day(entries: pd.DataFrame, days: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    """Minutes per diary day for each participant.
+
+    Index: participant_id. Columns: one per value of `by` (category or group), 0 when the
+    participant recorded nothing there. Participants with days but no entries are kept.
+    """
+    n_days = days.groupby("participant_id")["day_id"].nunique()
+    totals = entries.pivot_table(
+        index="participant_id", columns=by, values="minutes", aggfunc="sum", fill_value=0
+    )
+    totals = totals.reindex(n_days.index, fill_value=0)
+    return totals.div(n_days, axis=0).astype(float)
+
+
+def participant_summary(entries: pd.DataFrame, days: pd.DataFrame) -> dict:
+    """One participant's own figures (their entries and days only), minutes per diary day."""
+    n_days = max(days["day_id"].nunique(), 1)
+    minutes = entries["minutes"]
+    by_group = entries.groupby("group")["minutes"].sum() / n_days
+    who = entries.dropna(subset=["could_be_done_by"])
+    return {
+        "days": int(days["day_id"].nunique()),
+        "total": float(minutes.sum() / n_days),
+        "by_category": (entries.groupby("category")["minutes"].sum() / n_days).round(1).to_dict(),
+        "by_group": by_group.round(1).to_dict(),
+        "visible": float(by_group.reindex(list(VISIBLE_GROUPS)).fillna(0).sum()),
+        "hidden": float(by_group.reindex(list(HIDDEN_GROUPS)).fillna(0).sum()),
+        "outside_hours": float(entries.loc[entries["outside_hours"], "minutes"].sum() / n_days),
+        "could_be_done_by": {
+            w: float(who.loc[who["could_be_done_by"] == w, "minutes"].sum() / n_days)
+            for w in WHO_COULD
+        },
+    }
+
+
+def role_benchmark(per_day_frame: pd.DataFrame, roles: pd.Series, role: str) -> dict:
+    """Median and IQR across the network for one staff role, per column of `per_day_frame`.
+
+    Returns {column: {"median", "q1", "q3", "n"}}, or {} when fewer than three participants
+    share the role (a benchmark of one or two people would show their own data).
+    """
+    members = per_day_frame.loc[per_day_frame.index.isin(roles[roles == role].index)]
+    if len(members) < disclosure.MIN_CELL_CONTRIBUTORS:
+        return {}
+    quantiles = members.quantile([0.25, 0.5, 0.75])
+    return {
+        column: {
+            "q1": round(float(quantiles.loc[0.25, column]), 1),
+            "median": round(float(quantiles.loc[0.5, column]), 1),
+            "q3": round(float(quantiles.loc[0.75, column]), 1),
+            "n": int(len(members)),
+        }
+        for column in members.columns
+    }
+
+
+def network_profile(per_day_frame: pd.DataFrame) -> dict:
+    """Mean minutes per diary day across every participant in the network, per column."""
+    return {
+        "n": int(len(per_day_frame)),
+        "values": per_day_frame.mean().round(1).to_dict() if len(per_day_frame) else {},
+    }
+
+
+def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:
+    """Mean minutes per diary day for a group below network level (a practice, a peer group).
+
+    Returns {"n": display count, "values": {column: mean or None}, "withheld": {column: reason}}
+    or {"n": ..., "values": None, "reason": ...} when too few people contributed at all.
+    Cells follow the disclosure rules; a row total is shown, so secondary suppression applies.
+    """
+    members = per_day_frame.loc[per_day_frame.index.isin(list(participant_ids))]
+    n = len(members)
+    if not disclosure.practice_aggregate_allowed(n, k_practice):
+        return {
+            "n": disclosure.display_count(n),
+            "values": None,
+            "reason": f"fewer than {disclosure.effective_k_practice(k_practice)} people "
+            "contributed",
+        }
+    cells = disclosure.protect_row({col: members[col].tolist() for col in members.columns})
+    return {
+        "n": disclosure.display_count(n),
+        "values": {
+            col: (None if cell.suppressed else round(cell.value / n, 1))
+            for col, cell in cells.items()
+        },
+        "withheld": {col: cell.reason for col, cell in cells.items() if cell.suppressed},
+    }

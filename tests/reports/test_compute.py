@@ -1,0 +1,96 @@
+"""Report figures on small frames."""
+
+import pandas as pd
+import pytest
+
+from pact_feedback.reports import compute
+
+
+def _frames():
+    """Three GPs in practice 1 (one kept two days), one nurse in practice 2."""
+    entries = pd.DataFrame(
+        [
+            # participant, practice, role, category, group, minutes, outside, who
+            (1, 1, "gp_partner", "A1", "A", 240, False, None),
+            (1, 1, "gp_partner", "B1", "B", 60, True, "admin"),
+            (1, 1, "gp_partner", "B1", "B", 60, False, None),  # second day
+            (2, 1, "gp_partner", "A1", "A", 200, False, None),
+            (2, 1, "gp_partner", "B3", "B", 90, False, "other_clinician"),
+            (2, 1, "gp_partner", "B1", "B", 30, False, None),
+            (3, 1, "gp_partner", "B1", "B", 30, False, None),
+            (4, 2, "practice_nurse", "A1", "A", 300, False, None),
+        ],
+        columns=[
+            "participant_id",
+            "practice_id",
+            "staff_role",
+            "category",
+            "group",
+            "minutes",
+            "outside_hours",
+            "could_be_done_by",
+        ],
+    )
+    days = pd.DataFrame(
+        [
+            (1, 1, "gp_partner", 10),
+            (1, 1, "gp_partner", 11),
+            (2, 1, "gp_partner", 12),
+            (3, 1, "gp_partner", 13),
+            (4, 2, "practice_nurse", 14),
+            (5, 2, "practice_nurse", 15),
+        ],
+        columns=["participant_id", "practice_id", "staff_role", "day_id"],
+    )
+    return entries, days
+
+
+def test_per_day_divides_by_days_and_keeps_people_without_entries():
+    entries, days = _frames()
+    frame = compute.per_day(entries, days)
+    assert frame.loc[1, "B1"] == 60  # 120 minutes over two days
+    assert frame.loc[1, "A1"] == 120
+    assert frame.loc[5].sum() == 0  # a day with no entries still counts
+    assert list(frame.columns) == ["A1", "B1", "B3"]
+
+
+def test_participant_summary_splits_hidden_visible_outside_hours_and_who_could():
+    entries, days = _frames()
+    own = compute.participant_summary(
+        entries[entries.participant_id == 1], days[days.participant_id == 1]
+    )
+    assert own["days"] == 2
+    assert own["total"] == 180
+    assert own["visible"] == 120 and own["hidden"] == 60
+    assert own["outside_hours"] == 30
+    assert own["could_be_done_by"]["admin"] == 30
+    assert own["by_category"] == {"A1": 120.0, "B1": 60.0}
+
+
+def test_role_benchmark_gives_median_and_iqr_only_for_three_or_more():
+    entries, days = _frames()
+    frame = compute.per_day(entries, days)
+    roles = days.drop_duplicates("participant_id").set_index("participant_id")["staff_role"]
+    gp = compute.role_benchmark(frame, roles, "gp_partner")
+    assert gp["A1"]["median"] == 120 and gp["A1"]["n"] == 3  # 120, 200, 0 minutes a day
+    assert gp["A1"]["q1"] == 60 and gp["A1"]["q3"] == 160
+    assert compute.role_benchmark(frame, roles, "practice_nurse") == {}
+
+
+def test_group_profile_withholds_small_groups_and_small_cells():
+    entries, days = _frames()
+    frame = compute.per_day(entries, days)
+    assert compute.group_profile(frame, [1, 2], k_practice=3)["values"] is None
+    practice = compute.group_profile(frame, [1, 2, 3], k_practice=3)
+    assert practice["values"]["B1"] == pytest.approx(40.0)  # (60 + 30 + 30) / 3
+    assert practice["values"]["A1"] is None  # two contributors
+    assert practice["values"]["B3"] is None  # one contributor
+    assert "fewer than 3" in practice["withheld"]["B3"]
+    assert practice["n"] == "<8"
+
+
+def test_network_profile_is_the_mean_over_everyone():
+    entries, days = _frames()
+    network = compute.network_profile(compute.per_day(entries, days))
+    assert network["n"] == 5
+    assert network["values"]["A1"] == round((120 + 200 + 0 + 300 + 0) / 5, 1)

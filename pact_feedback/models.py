@@ -3,6 +3,7 @@
 from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.practices.models import Practice
+from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Enrolment, Study
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "Invitation",
     "Membership",
     "Practice",
+    "Report",
+    "ReportAccess",
     "Study",
     "User",
     "UserSession",

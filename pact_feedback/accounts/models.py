@@ -94,6 +94,9 @@ class Membership(db.Model):
     staff_role: Mapped[str | None] = mapped_column(
         String(40), comment="Participant's staff role (PRODUCT.md section 1)"
     )
+    shares_with_practice: Mapped[bool] = mapped_column(
+        default=False, comment="Participant opted in to share their report with the practice"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact_feedback.core.time import utcnow
@@ -32,6 +32,20 @@ class Study(db.Model):
         String(20), default="1.0", comment="Current participant information sheet version"
     )
     status: Mapped[str] = mapped_column(String(20), default="setup", comment="Lifecycle stage")
+    match_weights: Mapped[dict] = mapped_column(
+        JSON,
+        default=lambda: {
+            "imd_score": 1.0,
+            "pct_65_plus": 1.0,
+            "log_list_size": 0.5,
+            "pct_rural": 0.5,
+        },
+        comment="Weights of the matching variables",
+    )
+    peer_group_size: Mapped[int] = mapped_column(default=5, comment="k nearest practices")
+    k_practice: Mapped[int] = mapped_column(
+        default=5, comment="Minimum contributors for a practice aggregate (never below 3)"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When set up")
     recruiting_at: Mapped[datetime | None] = mapped_column(comment="When recruiting started")
     collecting_at: Mapped[datetime | None] = mapped_column(comment="When collection started")

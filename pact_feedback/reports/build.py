@@ -1,0 +1,163 @@
+"""Assemble report payloads from diary frames: which numbers each report shows, and why.
+
+Pure functions over the frames described in `reports.compute`; `reports.actions` loads the
+frames, calls `build_reports` and stores each payload as a frozen snapshot.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from pact_feedback.reports import compute
+from pact_feedback.reports.matching import METHOD_VERSION, Profile, match_practice, method_statement
+
+GROUP_LABELS = {
+    "A": "Care-related encounters",
+    "B": "Care-related activity without the patient",
+    "C": "Team and meetings",
+    "D": "Administration and professional activity",
+    "E": "Other",
+}
+
+
+@dataclass
+class StudyInputs:
+    """Everything a round's reports are built from."""
+
+    study: dict  # slug, title, round
+    categories: list[dict]  # code, label, group (the study's taxonomy, in order)
+    entries: pd.DataFrame
+    days: pd.DataFrame
+    practices: dict[int, dict]  # practice id -> {"name", "ods_code", "profile": Profile}
+    reference: list[Profile]  # every imported practice, for national z-scores
+    enrolled: list[int]  # practice ids in the round
+    sharers: set[int] = field(default_factory=set)  # participants who share with the practice
+    weights: dict | None = None
+    k_practice: int = 5
+    peer_group_size: int = 5
+    data_date: date | None = None
+
+
+def _frames(inputs: StudyInputs):
+    codes = [c["code"] for c in inputs.categories]
+    by_category = compute.per_day(inputs.entries, inputs.days, "category").reindex(
+        columns=codes, fill_value=0.0
+    )
+    by_group = compute.per_day(inputs.entries, inputs.days, "group").reindex(
+        columns=list(GROUP_LABELS), fill_value=0.0
+    )
+    people = inputs.days.drop_duplicates("participant_id").set_index("participant_id")
+    return by_category, by_group, people
+
+
+def _profiles(frames, participant_ids, k_practice) -> dict:
+    by_category, by_group, _ = frames
+    return {
+        "by_category": compute.group_profile(by_category, participant_ids, k_practice=k_practice),
+        "by_group": compute.group_profile(by_group, participant_ids, k_practice=k_practice),
+    }
+
+
+def build_reports(inputs: StudyInputs) -> list[dict]:
+    """Payloads for every practice in the round and every participant who kept a diary day.
+
+    Each item: {"kind", "practice_id", "user_id", "payload"}.
+    """
+    frames = _frames(inputs)
+    by_category, by_group, people = frames
+    members = people.groupby("practice_id").groups  # practice id -> participant ids
+    network = {
+        "by_category": compute.network_profile(by_category),
+        "by_group": compute.network_profile(by_group),
+    }
+    eligible = [
+        inputs.practices[pid]["profile"]
+        for pid in inputs.enrolled
+        if pid in members
+        and compute.group_profile(by_category, members[pid], k_practice=inputs.k_practice)["values"]
+        is not None
+    ]
+    by_code = {info["profile"].ods_code: pid for pid, info in inputs.practices.items()}
+    common = {
+        "study": inputs.study,
+        "categories": inputs.categories,
+        "groups": GROUP_LABELS,
+        "network": network,
+        "method_version": METHOD_VERSION,
+    }
+    reports = []
+    for pid in inputs.enrolled:
+        practice = inputs.practices[pid]
+        match = match_practice(
+            practice["profile"],
+            eligible,
+            inputs.reference,
+            weights=inputs.weights,
+            k=inputs.peer_group_size,
+        )
+        comparator = (
+            _profiles(frames, members.get(by_code[match.comparator], []), inputs.k_practice)
+            if match.comparator
+            else None
+        )
+        peer_ids = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
+        sharing = [p for p in members.get(pid, []) if p in inputs.sharers]
+        reports.append(
+            {
+                "kind": "practice",
+                "practice_id": pid,
+                "user_id": None,
+                "payload": {
+                    **common,
+                    "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
+                    "participants": len(members.get(pid, [])),
+                    "sharing": len(sharing),
+                    "own": _profiles(frames, sharing, inputs.k_practice),
+                    "comparator": comparator,
+                    "peer_group": (
+                        _profiles(frames, peer_ids, inputs.k_practice) if match.peer_group else None
+                    ),
+                    "method": {
+                        "statement": method_statement(match, inputs.data_date or date.today()),
+                        "match": match.to_dict(),  # stored for audit; never displayed
+                    },
+                },
+            }
+        )
+    for participant_id, person in people.iterrows():
+        own_entries = inputs.entries[inputs.entries["participant_id"] == participant_id]
+        own_days = inputs.days[inputs.days["participant_id"] == participant_id]
+        role = person["staff_role"]
+        reports.append(
+            {
+                "kind": "participant",
+                "practice_id": int(person["practice_id"]),
+                "user_id": int(participant_id),
+                "payload": {
+                    **common,
+                    "staff_role": role,
+                    "own": compute.participant_summary(own_entries, own_days),
+                    "benchmark": {
+                        "by_category": compute.role_benchmark(
+                            by_category, people["staff_role"], role
+                        ),
+                        "by_group": compute.role_benchmark(by_group, people["staff_role"], role),
+                    },
+                },
+            }
+        )
+    return reports
+
+
+def withheld_cells(payload: dict) -> int:
+    """How many cells a practice report withholds (for the study team's review summary)."""
+    total = 0
+    for key in ("own", "comparator", "peer_group"):
+        section = payload.get(key) or {}
+        for profile in section.values():
+            if profile.get("values") is None:
+                total += 1
+            else:
+                total += len(profile.get("withheld", {}))
+    return total

@@ -4,27 +4,28 @@ A route added to the app without a row here fails `test_every_route_is_in_the_ma
 Statuses are what each role must get for a request with a valid CSRF token and an empty body.
 """
 
+import importlib
+import pkgutil
+from types import SimpleNamespace
+
 import pytest
 
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, STUDY_TEAM
+from tests import access_rows
+from tests.access_rows import (
+    DEAD_LINK,
+    EVERYONE,
+    OWN_PARTICIPATION_FORM,
+    OWN_PARTICIPATION_PAGE,
+    OWN_PRACTICE_FORM,
+    OWN_PRACTICE_PAGE,
+    ROLES,
+    SIGNED_IN_ONLY,
+    TEAM_FORM,
+    TEAM_PAGE,
+    row,
+)
 from tests.conftest import PASSWORD, csrf_token, login, make_practice, make_study, make_user
-
-ROLES = ("anonymous", "participant", "lead", "other_lead", "team")
-
-
-def row(anonymous, participant, lead, other_lead, team):
-    return dict(zip(ROLES, (anonymous, participant, lead, other_lead, team), strict=True))
-
-
-SIGNED_IN_ONLY = row(302, 200, 200, 200, 200)
-EVERYONE = row(200, 200, 200, 200, 200)
-TEAM_PAGE = row(302, 403, 403, 403, 200)
-TEAM_FORM = row(302, 403, 403, 403, 422)
-OWN_PRACTICE_PAGE = row(302, 404, 200, 404, 200)
-OWN_PRACTICE_FORM = row(302, 404, 422, 404, 422)
-OWN_PARTICIPATION_PAGE = row(302, 200, 404, 404, 404)
-OWN_PARTICIPATION_FORM = row(302, 422, 404, 404, 404)
-DEAD_LINK = row(410, 410, 410, 410, 410)
 
 # endpoint -> {method: expected statuses by role}
 MATRIX = {
@@ -55,6 +56,15 @@ MATRIX = {
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
+FEATURE_MODULES = [
+    importlib.import_module(f"{access_rows.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(access_rows.__path__)
+]
+for _module in FEATURE_MODULES:
+    _clash = set(MATRIX) & set(_module.ROWS)
+    assert not _clash, f"{_module.__name__} repeats rows: {_clash}"
+    MATRIX.update(_module.ROWS)
+
 
 @pytest.fixture
 def world(ctx):
@@ -74,6 +84,16 @@ def world(ctx):
         "team": make_user(role=STUDY_TEAM),
     }
     values = {"slug": study.slug, "ods_code": practice.ods_code, "token": "not-a-real-token"}
+    world = SimpleNamespace(
+        users=users,
+        values=values,
+        study=study,
+        practice=practice,
+        other_practice=other_practice,
+    )
+    for module in FEATURE_MODULES:
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
     return users, values
 
 

@@ -2,11 +2,25 @@
 
 from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
 from pact_feedback.audit.models import AuditEvent
+from pact_feedback.diary.models import (
+    ApiToken,
+    Category,
+    DiaryAllocation,
+    DiaryDay,
+    DiaryPreference,
+    TaskEntry,
+)
 from pact_feedback.practices.models import Practice
 from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Enrolment, Study
 
 __all__ = [
+    "ApiToken",
+    "Category",
+    "DiaryAllocation",
+    "DiaryDay",
+    "DiaryPreference",
+    "TaskEntry",
     "AuditEvent",
     "Consent",
     "Enrolment",

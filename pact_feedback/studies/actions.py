@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.lifecycle import next_stage
@@ -24,6 +25,7 @@ def create_study(*, by, slug: str, title: str, **fields) -> Study:
     study = Study(slug=slug, title=title, **fields)
     db.session.add(study)
     db.session.flush()
+    ensure_taxonomy(study)
     record("study_created", by=by, obj=study, slug=slug)
     db.session.commit()
     return study

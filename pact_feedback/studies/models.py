@@ -46,6 +46,12 @@ class Study(db.Model):
     k_practice: Mapped[int] = mapped_column(
         default=5, comment="Minimum contributors for a practice aggregate (never below 3)"
     )
+    diary_days_required: Mapped[int] = mapped_column(
+        default=1, server_default="1", comment="Diary days asked of each participant"
+    )
+    day_selection: Mapped[str] = mapped_column(
+        String(10), default="choose", server_default="choose", comment="choose or allocate"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When set up")
     recruiting_at: Mapped[datetime | None] = mapped_column(comment="When recruiting started")
     collecting_at: Mapped[datetime | None] = mapped_column(comment="When collection started")

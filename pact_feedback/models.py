@@ -11,6 +11,7 @@ from pact_feedback.diary.models import (
     TaskEntry,
 )
 from pact_feedback.practices.models import Practice
+from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Enrolment, Study
 
@@ -26,7 +27,11 @@ __all__ = [
     "Enrolment",
     "Invitation",
     "Membership",
+    "PDSACycle",
     "Practice",
+    "QIMeasure",
+    "QIMeasureValue",
+    "QIProject",
     "Report",
     "ReportAccess",
     "Study",

@@ -1,0 +1,1 @@
+"""Quality improvement: Model for Improvement projects, measures, run charts and PDSA cycles."""

@@ -14,6 +14,15 @@ from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Enrolment, Study
+from pact_feedback.surveys.models import (
+    Survey,
+    SurveyChoice,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResponseVersion,
+    SurveySend,
+    SurveyWave,
+)
 
 __all__ = [
     "ApiToken",
@@ -35,6 +44,13 @@ __all__ = [
     "Report",
     "ReportAccess",
     "Study",
+    "Survey",
+    "SurveyChoice",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyResponseVersion",
+    "SurveySend",
+    "SurveyWave",
     "User",
     "UserSession",
 ]

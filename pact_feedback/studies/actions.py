@@ -27,6 +27,9 @@ def create_study(*, by, slug: str, title: str, **fields) -> Study:
     db.session.flush()
     ensure_taxonomy(study)
     record("study_created", by=by, obj=study, slug=slug)
+    from pact_feedback.surveys.actions import ensure_default_survey  # avoids an import cycle
+
+    ensure_default_survey(study, by=by)
     db.session.commit()
     return study
 

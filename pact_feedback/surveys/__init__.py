@@ -1,0 +1,1 @@
+"""Uptake surveys: surveys as data, waves, practice responses with every version kept."""

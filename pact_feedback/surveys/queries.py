@@ -1,0 +1,212 @@
+"""Survey reads, and the frames the uptake tabulation starts from (SQL first, pandas after)."""
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from pact_feedback.accounts.models import Membership, User
+from pact_feedback.accounts.roles import PRACTICE_LEAD
+from pact_feedback.extensions import db
+from pact_feedback.practices.models import Practice
+from pact_feedback.reports.models import Report
+from pact_feedback.studies.models import Enrolment, Study
+from pact_feedback.surveys.models import (
+    Survey,
+    SurveyResponse,
+    SurveyResponseVersion,
+    SurveySend,
+    SurveyWave,
+)
+
+RELEASED = ("released", "superseded")  # a superseded report was released before its re-issue
+
+
+def survey_for(study) -> Survey | None:
+    return db.session.scalar(select(Survey).where(Survey.study_id == study.id))
+
+
+def wave_by_number(survey: Survey, number: int) -> SurveyWave | None:
+    return next((w for w in survey.waves if w.number == number), None)
+
+
+def _released_report(study_id, practice_id):
+    return exists().where(
+        Report.study_id == study_id,
+        Report.practice_id == practice_id,
+        Report.kind == "practice",
+        Report.status.in_(RELEASED),
+        Report.released_at.is_not(None),
+    )
+
+
+def sent_practice_ids(study_id) -> Select:
+    """Enrolled practices sent a report: released in the app, or recorded as sent elsewhere."""
+    return select(Enrolment.practice_id).where(
+        Enrolment.study_id == study_id,
+        or_(
+            Enrolment.report_sent_on.is_not(None),
+            _released_report(Enrolment.study_id, Enrolment.practice_id),
+        ),
+    )
+
+
+def was_sent_report(study, practice) -> bool:
+    ids = sent_practice_ids(study.id).where(Enrolment.practice_id == practice.id)
+    return db.session.scalar(select(exists(ids))) or False
+
+
+def release_date(study) -> date | None:
+    """The first day reports reached practices, in the app or recorded as sent elsewhere."""
+    in_app = db.session.scalar(
+        select(func.min(Report.released_at)).where(
+            Report.study_id == study.id, Report.kind == "practice", Report.status.in_(RELEASED)
+        )
+    )
+    elsewhere = db.session.scalar(
+        select(func.min(Enrolment.report_sent_on)).where(Enrolment.study_id == study.id)
+    )
+    candidates = [d for d in (in_app.date() if in_app else None, elsewhere) if d]
+    return min(candidates) if candidates else None
+
+
+def response_for(wave: SurveyWave, practice) -> SurveyResponse | None:
+    return db.session.scalar(
+        select(SurveyResponse).filter_by(wave_id=wave.id, practice_id=practice.id)
+    )
+
+
+def waves_for_practice(practice) -> list[tuple[Study, SurveyWave, SurveyResponse | None]]:
+    """Every wave the practice is asked to answer (it was sent a report), with its response."""
+    rows = db.session.execute(
+        select(Study, SurveyWave, SurveyResponse)
+        .join(Enrolment, Enrolment.study_id == Study.id)
+        .join(Survey, Survey.study_id == Study.id)
+        .join(SurveyWave, SurveyWave.survey_id == Survey.id)
+        .outerjoin(
+            SurveyResponse,
+            and_(
+                SurveyResponse.wave_id == SurveyWave.id,
+                SurveyResponse.practice_id == practice.id,
+            ),
+        )
+        .where(
+            Enrolment.practice_id == practice.id,
+            or_(
+                Enrolment.report_sent_on.is_not(None),
+                _released_report(Study.id, practice.id),
+            ),
+        )
+        .order_by(Study.title, SurveyWave.number)
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def practice_leads(practice_ids) -> dict[int, list[User]]:
+    """Active practice leads by practice id."""
+    rows = db.session.execute(
+        select(Membership.practice_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.role == PRACTICE_LEAD,
+            Membership.practice_id.in_(practice_ids),
+            User.active.is_(True),
+        )
+        .order_by(User.email)
+    ).all()
+    leads: dict[int, list[User]] = {}
+    for practice_id, user in rows:
+        leads.setdefault(practice_id, []).append(user)
+    return leads
+
+
+def submitted_practice_ids(wave: SurveyWave) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(SurveyResponse.practice_id).where(
+                SurveyResponse.wave_id == wave.id, SurveyResponse.submitted_at.is_not(None)
+            )
+        )
+    )
+
+
+def send_log(survey: Survey, limit: int = 200) -> list:
+    return db.session.execute(
+        select(SurveySend, SurveyWave.number, Practice)
+        .join(SurveyWave, SurveyWave.id == SurveySend.wave_id)
+        .join(Practice, Practice.id == SurveySend.practice_id)
+        .where(SurveyWave.survey_id == survey.id)
+        .order_by(SurveySend.sent_at.desc(), SurveySend.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def last_sent(wave: SurveyWave) -> dict[int, object]:
+    """When each practice was last emailed about `wave`."""
+    rows = db.session.execute(
+        select(SurveySend.practice_id, func.max(SurveySend.sent_at))
+        .where(SurveySend.wave_id == wave.id)
+        .group_by(SurveySend.practice_id)
+    ).all()
+    return dict(rows)
+
+
+# Frames for the tabulation --------------------------------------------------------------------
+
+
+def sent_frame(study) -> pd.DataFrame:
+    """One row per practice sent a report.
+
+    Columns: practice_id, ods_code, nation, region, list_size, imd_decile.
+    """
+    query = (
+        select(
+            Practice.id.label("practice_id"),
+            Practice.ods_code,
+            Practice.nation,
+            Practice.region,
+            Practice.list_size,
+            Practice.imd_decile,
+        )
+        .where(Practice.id.in_(sent_practice_ids(study.id)))
+        .order_by(Practice.id)
+    )
+    rows = db.session.execute(query).all()
+    columns = ["practice_id", "ods_code", "nation", "region", "list_size", "imd_decile"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent_role")):
+    """One row per submitted response (its latest version), practices sent a report only.
+
+    Columns: practice_id, wave, then one column per question code in `codes` (the answer, or
+    None when not answered).
+    """
+    latest = (
+        select(SurveyResponseVersion.response_id, func.max(SurveyResponseVersion.number).label("n"))
+        .group_by(SurveyResponseVersion.response_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(SurveyResponse.practice_id, SurveyWave.number, SurveyResponseVersion.answers)
+        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+        .join(latest, latest.c.response_id == SurveyResponse.id)
+        .join(
+            SurveyResponseVersion,
+            and_(
+                SurveyResponseVersion.response_id == SurveyResponse.id,
+                SurveyResponseVersion.number == latest.c.n,
+            ),
+        )
+        .where(
+            SurveyWave.survey_id == survey.id,
+            SurveyResponse.submitted_at.is_not(None),
+            SurveyResponse.practice_id.in_(sent_practice_ids(survey.study_id)),
+        )
+        .order_by(SurveyWave.number, SurveyResponse.practice_id)
+    ).all()
+    records = [
+        {"practice_id": p, "wave": w, **{c: (answers or {}).get(c) for c in codes}}
+        for p, w, answers in rows
+    ]
+    return pd.DataFrame(records, columns=["practice_id", "wave", *codes])

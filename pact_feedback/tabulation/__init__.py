@@ -1,0 +1,1 @@
+"""Uptake statistics: pure pandas functions over small frames (no database here)."""

@@ -1,0 +1,89 @@
+"""Uptake broken down by practice characteristics, with small groups withheld.
+
+A group with fewer than MIN_GROUP responding practices is withheld; when that leaves exactly one
+group withheld, the next smallest is withheld too, so the withheld one cannot be worked out
+from the overall figures shown on the same page.
+"""
+
+import math
+
+import pandas as pd
+
+from pact_feedback.disclosure import MIN_CELL_CONTRIBUTORS
+from pact_feedback.tabulation.tables import largest_remainder
+
+MIN_GROUP = MIN_CELL_CONTRIBUTORS  # fewer than 3 practices: withheld
+NOT_ANSWERED = "Not answered"
+BREAKDOWNS = {
+    "nation": "Nation",
+    "region": "Region",
+    "list_size_band": "List size",
+    "imd_quintile": "Deprivation (IMD quintile)",
+    "respondent_role": "Respondent's role",
+}
+_BANDS = ((5000, "Under 5,000"), (10000, "5,000 to 9,999"), (15000, "10,000 to 14,999"))
+
+
+def list_size_band(list_size: int) -> str:
+    for upper, label in _BANDS:
+        if list_size < upper:
+            return label
+    return "15,000 or more"
+
+
+def imd_quintile(decile: int) -> str:
+    quintile = (int(decile) + 1) // 2
+    suffix = {1: " (most deprived)", 5: " (least deprived)"}.get(quintile, "")
+    return f"{quintile}{suffix}"
+
+
+def add_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with list_size_band and imd_quintile columns added (from list_size, imd_decile)."""
+    out = frame.copy()
+    out["list_size_band"] = out["list_size"].map(list_size_band)
+    out["imd_quintile"] = out["imd_decile"].map(imd_quintile)
+    return out
+
+
+def breakdown(
+    frame: pd.DataFrame, by: str, code: str, choices: list[tuple[str, str]], labels=None
+) -> pd.DataFrame:
+    """Answers to `code` by the groups in column `by`, one row per group (sorted).
+
+    `frame`: one row per responding practice with columns `by` and `code`. `labels` maps group
+    values to words (e.g. choice labels of respondent_role). Returns columns: n_responded, then
+    n_<choice> and pct_<choice> (whole percentages adding to 100) for each choice, withheld
+    (bool). Counts and percentages of withheld groups are empty (NA).
+    """
+    data = frame.dropna(subset=[code]).copy()
+    data[by] = data[by].map(lambda v: (labels or {}).get(v, v) if v is not None else None)
+    data[by] = data[by].fillna(NOT_ANSWERED)
+    codes = [c for c, _ in choices]
+    counts = pd.crosstab(data[by], data[code]).reindex(columns=codes, fill_value=0)
+    table = pd.DataFrame(index=counts.index)
+    table["n_responded"] = counts.sum(axis=1)
+    for c in codes:
+        table[f"n_{c}"] = counts[c]
+    shares = counts.apply(lambda row: pd.Series(largest_remainder(list(row)), index=codes), axis=1)
+    for c in codes:
+        table[f"pct_{c}"] = shares[c] if len(shares) else []
+    table["withheld"] = _withheld(table["n_responded"])
+    shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
+    table = table.astype({col: "Int64" for col in shown_columns})
+    table.loc[table["withheld"], shown_columns] = pd.NA
+    table.index.name = by
+    return table.sort_index()
+
+
+def _withheld(sizes: pd.Series) -> pd.Series:
+    withheld = sizes < MIN_GROUP
+    if withheld.sum() == 1 and (~withheld).any():
+        smallest = sizes[~withheld].sort_values(kind="stable").index[0]
+        withheld[smallest] = True
+    return withheld
+
+
+def percent_or_dash(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value}"

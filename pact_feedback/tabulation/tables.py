@@ -1,0 +1,130 @@
+"""Uptake tables: counts, percentages adding to 100, Wilson intervals, movement between waves.
+
+Pure functions: frames in, frames out. The frames come from `surveys.queries` (SQL first).
+"""
+
+import math
+
+import pandas as pd
+
+Z95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
+YES_OR_PLANNING = "yes_or_planning"
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for k successes in n, as proportions (nan, nan when n is 0).
+
+    centre = (p + z²/2n) / (1 + z²/n); half-width = z·sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n)
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def largest_remainder(counts: list[int], total: int = 100) -> list[int]:
+    """Whole percentages of `counts` that add up to exactly `total` (Hamilton's method).
+
+    Each share is rounded down; the points left over go to the largest remainders, earlier
+    items first on a tie. All zeros when the counts are all zero.
+    """
+    whole = sum(counts)
+    if whole <= 0:
+        return [0] * len(counts)
+    exact = [c * total / whole for c in counts]
+    floors = [math.floor(x) for x in exact]
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: total - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+def choice_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataFrame:
+    """How many practices chose each answer to a one-choice question.
+
+    `answers`: one value per responding practice (a choice code, or None when unanswered).
+    Returns a frame indexed by choice code (in `choices` order, then `yes_or_planning` when the
+    question has both `yes` and `planning`), columns: label, n, n_responded (practices that
+    answered the question), percent (n / n_responded x 100, unrounded), percent_shown (whole
+    numbers adding to 100 over the choices), ci_low, ci_high (Wilson 95%, percent).
+    """
+    answered = answers.dropna()
+    n_responded = int(len(answered))
+    counts = answered.value_counts()
+    codes = [code for code, _ in choices]
+    rows = [(code, label, int(counts.get(code, 0))) for code, label in choices]
+    shown = largest_remainder([n for _, _, n in rows])
+    if "yes" in codes and "planning" in codes:
+        both = int(counts.get("yes", 0) + counts.get("planning", 0))
+        yes_shown = shown[codes.index("yes")] + shown[codes.index("planning")]
+        rows.append((YES_OR_PLANNING, "Yes or planning to", both))
+        shown.append(yes_shown)
+    table = pd.DataFrame(rows, columns=["code", "label", "n"]).set_index("code")
+    table["n_responded"] = n_responded
+    table["percent"] = table["n"] / n_responded * 100 if n_responded else math.nan
+    table["percent_shown"] = shown
+    bounds = [wilson_interval(n, n_responded) for n in table["n"]]
+    table["ci_low"] = [low * 100 for low, _ in bounds]
+    table["ci_high"] = [high * 100 for _, high in bounds]
+    return table
+
+
+HEADLINES = {
+    "discussed": (
+        "{yes}% of participating practices have discussed their PACT practice report in a "
+        "practice meeting (with a further {planning}% also planning to in the future)"
+    ),
+    "used_for_qi": (
+        "{yes}% of participating practices then went on to use their PACT practice report for "
+        "quality improvement, education, or practice learning (with a further {planning}% also "
+        "planning to in the future)"
+    ),
+}
+
+
+def headline(code: str, table: pd.DataFrame) -> str | None:
+    """The published sentence for `discussed` or `used_for_qi`, from its choice table."""
+    if code not in HEADLINES or not table["n_responded"].iloc[0]:
+        return None
+    shown = table["percent_shown"]
+    return HEADLINES[code].format(yes=shown["yes"], planning=shown["planning"])
+
+
+def response_summary(n_sent: int, n_responded: int) -> dict:
+    """Denominators: practices sent a report, practices that answered, the response rate."""
+    low, high = wilson_interval(n_responded, n_sent)
+    rate = n_responded / n_sent * 100 if n_sent else math.nan
+    return {
+        "n_sent": n_sent,
+        "n_responded": n_responded,
+        "response_rate": rate,
+        "ci_low": low * 100,
+        "ci_high": high * 100,
+    }
+
+
+def latest_status(answers: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Each practice's most recent answer to `code`.
+
+    `answers`: columns practice_id, wave, `code`. Returns a frame indexed by practice_id,
+    columns wave (the latest wave the practice answered it in) and status (the answer).
+    """
+    given = answers.dropna(subset=[code]).sort_values(["practice_id", "wave"])
+    latest = given.groupby("practice_id").tail(1).set_index("practice_id")
+    return latest[["wave", code]].rename(columns={code: "status"})
+
+
+def movement(answers: pd.DataFrame, code: str, from_wave: int, to_wave: int, codes: list[str]):
+    """How answers to `code` moved between two waves, for practices that answered both.
+
+    Returns a square frame of counts: index = answer in `from_wave`, columns = answer in
+    `to_wave`, both in `codes` order.
+    """
+    before = answers[answers["wave"] == from_wave].set_index("practice_id")[code].dropna()
+    after = answers[answers["wave"] == to_wave].set_index("practice_id")[code].dropna()
+    both = pd.DataFrame({"before": before, "after": after}).dropna()
+    counts = pd.crosstab(both["before"], both["after"])
+    return counts.reindex(index=codes, columns=codes, fill_value=0).astype(int)

@@ -1,0 +1,72 @@
+"""The whole uptake picture for one wave, assembled from the pure tables (no database)."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pact_feedback.tabulation.breakdowns import BREAKDOWNS, add_groups, breakdown
+from pact_feedback.tabulation.tables import (
+    choice_table,
+    headline,
+    latest_status,
+    movement,
+    response_summary,
+)
+
+HEADLINE_CODES = ("discussed", "used_for_qi")
+
+
+@dataclass
+class Uptake:
+    wave: int
+    summary: dict
+    tables: dict = field(default_factory=dict)  # question code -> choice table
+    headlines: dict = field(default_factory=dict)  # question code -> sentence
+    breakdowns: dict = field(default_factory=dict)  # (question code, group column) -> frame
+    movements: dict = field(default_factory=dict)  # question code -> crosstab (previous wave)
+    latest: dict = field(default_factory=dict)  # question code -> counts of latest status
+
+
+def tabulate(
+    sent: pd.DataFrame,
+    answers: pd.DataFrame,
+    wave: int,
+    questions: dict[str, list[tuple[str, str]]],
+    role_labels: dict | None = None,
+) -> Uptake:
+    """Uptake for `wave`: `sent` from queries.sent_frame, `answers` from queries.answers_frame,
+    `questions` maps the one-choice question codes to tabulate to their (code, label) choices."""
+    this_wave = answers[answers["wave"] == wave]
+    result = Uptake(wave=wave, summary=response_summary(len(sent), len(this_wave)))
+    groups = add_groups(sent).merge(this_wave, on="practice_id", how="inner")
+    for code, choices in questions.items():
+        table = choice_table(this_wave[code], choices)
+        result.tables[code] = table
+        if code in HEADLINE_CODES:
+            result.headlines[code] = headline(code, table)
+        for by in BREAKDOWNS:
+            labels = role_labels if by == "respondent_role" else None
+            result.breakdowns[(code, by)] = breakdown(groups, by, code, choices, labels)
+        codes = [c for c, _ in choices]
+        earlier = sorted(w for w in answers["wave"].unique() if w < wave)
+        if earlier:
+            result.movements[code] = movement(answers, code, int(earlier[-1]), wave, codes)
+        status = latest_status(answers[answers["wave"] <= wave], code)
+        result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
+    return result
+
+
+def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:
+    """The choice tables as one long frame for CSV: a row per question and answer."""
+    frames = []
+    for code, table in uptake.tables.items():
+        frame = table.reset_index().rename(columns={"code": "answer"})
+        frame.insert(0, "question", code)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out.insert(0, "wave", uptake.wave)
+    out.insert(0, "study", study_slug)
+    out["n_sent"] = uptake.summary["n_sent"]
+    for column in ("percent", "ci_low", "ci_high"):
+        out[column] = out[column].round(1)
+    return out

@@ -74,10 +74,12 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
+    from pact_feedback.reports.views import bp as reports_bp
     from pact_feedback.studies.views import bp as studies_bp
 
     for blueprint in (core_bp, accounts_bp, studies_bp, practices_bp, participation_bp, audit_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(reports_bp)
 
 
 def _register_cli(app: Flask) -> None:

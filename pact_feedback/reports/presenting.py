@@ -1,0 +1,178 @@
+"""Turn a stored report payload into what its page and PDF show: series, tables, plain words.
+
+Reads only the frozen payload, so a released report renders the same whatever changes later.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+
+from pact_feedback import disclosure
+from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
+from pact_feedback.reports.charts import Series, bar_chart
+
+WHO_LABELS = {
+    "gp": "A GP",
+    "other_clinician": "Another clinician",
+    "admin": "The admin team",
+    "nobody": "Nobody (it was not needed)",
+}
+QI_ENDPOINTS = {"practice": "qi.new_from_report", "participant": "qi.new_private_from_report"}
+
+
+@dataclass
+class Figure:
+    """One chart and the table that carries the same numbers."""
+
+    title: str
+    description: str
+    chart: object  # Markup
+    columns: list[str]
+    rows: list[tuple[str, str, list]]  # (code, label, values in column order)
+
+
+def _figure(title, description, categories, series: list[Series]) -> Figure:
+    shown = [s for s in series if s.values]
+    rows = [(code, label, [s.values.get(code) for s in shown]) for code, label in categories]
+    return Figure(
+        title=title,
+        description=description,
+        chart=bar_chart(title, description, categories, shown),
+        columns=[s.name for s in shown],
+        rows=rows,
+    )
+
+
+def _values(profile: dict | None) -> dict:
+    return (profile or {}).get("values") or {}
+
+
+def practice_figures(payload: dict) -> list[Figure]:
+    categories = [(c["code"], c["label"]) for c in payload["categories"]]
+    groups = list(payload["groups"].items())
+    figures = []
+    for key, axis, noun in (("by_group", groups, "group"), ("by_category", categories, "task")):
+        series = [
+            Series("Your practice", _values((payload.get("own") or {}).get(key))),
+            Series("Similar practice", _values((payload.get("comparator") or {}).get(key))),
+            Series("Peer group", _values((payload.get("peer_group") or {}).get(key))),
+            Series("Network", _values(payload["network"][key])),
+        ]
+        figures.append(
+            _figure(
+                f"Minutes per clinician per diary day, by {noun}",
+                f"Average minutes per clinician per diary day for each {noun}, for your practice "
+                "(when shown), a demographically similar practice, a peer group of similar "
+                "practices and the whole network. The same figures are in the table below.",
+                axis,
+                series,
+            )
+        )
+    return figures
+
+
+def withheld_notes(payload: dict) -> list[str]:
+    """Say in words what a practice report leaves out, and why."""
+    notes = []
+    names = {
+        "own": "your practice's own figures",
+        "comparator": "the similar practice",
+        "peer_group": "the peer group",
+    }
+    for key, name in names.items():
+        section = payload.get(key)
+        if not section:
+            if key != "own":
+                notes.append(
+                    f"There is no {name.removeprefix('the ')} for this practice: "
+                    "too few similar practices took part."
+                )
+            continue
+        profile = section["by_category"]
+        if profile.get("values") is None:
+            reason = profile.get("reason", "too few people contributed")
+            if key == "own":
+                notes.append(
+                    f"We do not show {name}: {reason}. A practice's own figures appear only "
+                    "when enough clinicians have chosen to share their report, so nobody's "
+                    "diary can be worked out."
+                )
+            else:
+                notes.append(f"We do not show {name}: {reason}.")
+        elif profile.get("withheld"):
+            notes.append(
+                f"Some tasks are not shown for {name} ({len(profile['withheld'])} in all): "
+                "too few people recorded time there, or one person recorded most of it, or the "
+                "figure could be worked out from the others."
+            )
+    return notes
+
+
+def participant_figures(payload: dict) -> list[Figure]:
+    categories = [(c["code"], c["label"]) for c in payload["categories"]]
+    groups = list(payload["groups"].items())
+    own = payload["own"]
+    role = STAFF_ROLE_LABELS.get(payload["staff_role"], "your role")
+    figures = []
+    for key, axis, noun in (("by_group", groups, "group"), ("by_category", categories, "task")):
+        benchmark = payload["benchmark"].get(key) or {}
+        series = [
+            Series("You", {code: own[key].get(code, 0.0) for code, _ in axis}),
+            Series(f"Median for {role}", {c: b["median"] for c, b in benchmark.items()}),
+        ]
+        figure = _figure(
+            f"Your minutes per diary day, by {noun}",
+            f"Your minutes per diary day for each {noun}, beside the median for {role} across "
+            "the network. The table also gives the middle half of the range (interquartile "
+            "range).",
+            axis,
+            series,
+        )
+        if benchmark:
+            figure.columns.append("Middle half of the range")
+            for code, _, values in figure.rows:
+                b = benchmark.get(code)
+                values.append(f"{b['q1']:g}–{b['q3']:g}" if b else None)
+        figures.append(figure)
+    return figures
+
+
+def qi_link(report, category_code: str) -> str | None:
+    """Where "start a QI project from this finding" goes, once the QI feature is installed."""
+    endpoint = QI_ENDPOINTS[report.kind]
+    if endpoint not in current_app.view_functions:
+        return None
+    if report.kind == "practice":
+        return url_for(
+            endpoint, ods_code=report.practice.ods_code, report=report.id, category=category_code
+        )
+    return url_for(endpoint, report=report.id, category=category_code)
+
+
+def report_context(report, *, viewer) -> dict:
+    payload = report.payload
+    context = {
+        "report": report,
+        "payload": payload,
+        "study": report.study,
+        "preview": report.status == "draft",
+        "own_report": report.user_id == getattr(viewer, "id", None),
+        "who_labels": WHO_LABELS,
+        "role_label": STAFF_ROLE_LABELS.get(payload.get("staff_role"), ""),
+        "qi_link": lambda code: qi_link(report, code),
+        "display_count": disclosure.display_count,
+    }
+    if report.kind == "practice":
+        context["figures"] = practice_figures(payload)
+        context["notes"] = withheld_notes(payload)
+    else:
+        context["figures"] = participant_figures(payload)
+        context["notes"] = (
+            []
+            if payload["benchmark"].get("by_category")
+            else [
+                "There is no network comparison for your role: fewer than 3 people in that "
+                "role kept a diary, and a comparison would show their own figures."
+            ]
+        )
+    return context

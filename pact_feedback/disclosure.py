@@ -79,6 +79,44 @@ def protect_row(
     return result
 
 
+DERIVED_REASON = "withheld so another figure cannot be worked out from the ones shown"
+
+
+def protect_hierarchy(
+    detail: Mapping[Hashable, Cell],
+    totals: Mapping[Hashable, Cell],
+    parent_of: Mapping[Hashable, Hashable],
+) -> tuple[dict[Hashable, Cell], dict[Hashable, Cell]]:
+    """Make two published rows agree when one adds up to the other (categories and groups).
+
+    A group's value is the sum of its categories, so a withheld category beside its shown group
+    and shown siblings could be worked out by subtraction, and so could a withheld group whose
+    categories are all shown. Withhold more (the smallest non-empty sibling, or the group)
+    until every withheld figure has company; the rows only ever lose values.
+    """
+    detail, totals = dict(detail), dict(totals)
+    changed = True
+    while changed:
+        changed = False
+        for parent, total in totals.items():
+            children = [k for k, p in parent_of.items() if p == parent and k in detail]
+            hidden = [k for k in children if detail[k].suppressed]
+            shown = sorted(
+                (k for k in children if not detail[k].suppressed and detail[k].contributors > 0),
+                key=lambda k: (detail[k].value, str(k)),
+            )
+            if total.suppressed and not hidden and shown:
+                detail[shown[0]] = Cell(None, detail[shown[0]].contributors, DERIVED_REASON)
+                changed = True
+            elif not total.suppressed and len(hidden) == 1:
+                if shown:
+                    detail[shown[0]] = Cell(None, detail[shown[0]].contributors, DERIVED_REASON)
+                else:
+                    totals[parent] = Cell(None, total.contributors, DERIVED_REASON)
+                changed = True
+    return detail, totals
+
+
 def role_split_allowed(
     cells_by_role: Mapping[Hashable, Mapping[Hashable, Iterable[float]]],
 ) -> bool:

@@ -51,12 +51,11 @@ def _frames(inputs: StudyInputs):
     return by_category, by_group, people
 
 
-def _profiles(frames, participant_ids, k_practice) -> dict:
+def _profiles(frames, participant_ids, k_practice, group_of) -> dict:
     by_category, by_group, _ = frames
-    return {
-        "by_category": compute.group_profile(by_category, participant_ids, k_practice=k_practice),
-        "by_group": compute.group_profile(by_group, participant_ids, k_practice=k_practice),
-    }
+    return compute.layered_profile(
+        by_category, by_group, group_of, participant_ids, k_practice=k_practice
+    )
 
 
 def build_reports(inputs: StudyInputs) -> list[dict]:
@@ -79,6 +78,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         is not None
     ]
     by_code = {info["profile"].ods_code: pid for pid, info in inputs.practices.items()}
+    layered = (inputs.k_practice, {c["code"]: c["group"] for c in inputs.categories})
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -97,7 +97,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
             k=inputs.peer_group_size,
         )
         comparator = (
-            _profiles(frames, members.get(by_code[match.comparator], []), inputs.k_practice)
+            _profiles(frames, members.get(by_code[match.comparator], []), *layered)
             if match.comparator
             else None
         )
@@ -113,10 +113,10 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
                     "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
                     "participants": len(members.get(pid, [])),
                     "sharing": len(sharing),
-                    "own": _profiles(frames, sharing, inputs.k_practice),
+                    "own": _profiles(frames, sharing, *layered),
                     "comparator": comparator,
                     "peer_group": (
-                        _profiles(frames, peer_ids, inputs.k_practice) if match.peer_group else None
+                        _profiles(frames, peer_ids, *layered) if match.peer_group else None
                     ),
                     "method": {
                         "statement": method_statement(match, inputs.data_date or date.today()),

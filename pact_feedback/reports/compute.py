@@ -86,23 +86,15 @@ def network_profile(per_day_frame: pd.DataFrame) -> dict:
     }
 
 
-def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:
-    """Mean minutes per diary day for a group below network level (a practice, a peer group).
+def _withheld_whole(n: int, k_practice: int) -> dict:
+    return {
+        "n": disclosure.display_count(n),
+        "values": None,
+        "reason": f"fewer than {disclosure.effective_k_practice(k_practice)} people contributed",
+    }
 
-    Returns {"n": display count, "values": {column: mean or None}, "withheld": {column: reason}}
-    or {"n": ..., "values": None, "reason": ...} when too few people contributed at all.
-    Cells follow the disclosure rules; a row total is shown, so secondary suppression applies.
-    """
-    members = per_day_frame.loc[per_day_frame.index.isin(list(participant_ids))]
-    n = len(members)
-    if not disclosure.practice_aggregate_allowed(n, k_practice):
-        return {
-            "n": disclosure.display_count(n),
-            "values": None,
-            "reason": f"fewer than {disclosure.effective_k_practice(k_practice)} people "
-            "contributed",
-        }
-    cells = disclosure.protect_row({col: members[col].tolist() for col in members.columns})
+
+def _published(cells: dict, n: int) -> dict:
     return {
         "n": disclosure.display_count(n),
         "values": {
@@ -110,4 +102,53 @@ def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: i
             for col, cell in cells.items()
         },
         "withheld": {col: cell.reason for col, cell in cells.items() if cell.suppressed},
+    }
+
+
+def _members(per_day_frame: pd.DataFrame, participant_ids) -> pd.DataFrame:
+    return per_day_frame.loc[per_day_frame.index.isin(list(participant_ids))]
+
+
+def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:
+    """Mean minutes per diary day for a group below network level (a practice, a peer group).
+
+    Returns {"n": display count, "values": {column: mean or None}, "withheld": {column: reason}}
+    or {"n": ..., "values": None, "reason": ...} when too few people contributed at all.
+    Cells follow the disclosure rules; a row total is shown, so secondary suppression applies.
+    """
+    members = _members(per_day_frame, participant_ids)
+    n = len(members)
+    if not disclosure.practice_aggregate_allowed(n, k_practice):
+        return _withheld_whole(n, k_practice)
+    cells = disclosure.protect_row({col: members[col].tolist() for col in members.columns})
+    return _published(cells, n)
+
+
+def layered_profile(
+    by_category: pd.DataFrame,
+    by_group: pd.DataFrame,
+    group_of: dict[str, str],
+    participant_ids,
+    *,
+    k_practice: int = 5,
+) -> dict:
+    """A group's profile by category and by group, published together.
+
+    Each group's figure is the sum of its categories' figures, so the two rows are protected
+    together: nothing withheld in one can be worked out from the other.
+    """
+    categories = _members(by_category, participant_ids)
+    groups = _members(by_group, participant_ids)
+    n = len(categories)
+    if not disclosure.practice_aggregate_allowed(n, k_practice):
+        whole = _withheld_whole(n, k_practice)
+        return {"by_category": whole, "by_group": dict(whole)}
+    category_cells = disclosure.protect_row({c: categories[c].tolist() for c in categories})
+    group_cells = disclosure.protect_row({g: groups[g].tolist() for g in groups})
+    category_cells, group_cells = disclosure.protect_hierarchy(
+        category_cells, group_cells, group_of
+    )
+    return {
+        "by_category": _published(category_cells, n),
+        "by_group": _published(group_cells, n),
     }

@@ -22,8 +22,11 @@ on them):
   per user for the whole run, so each user signs in once (the sign-in form is rate limited to
   30 POSTs a minute per address). Do not sign out or change the password on such a page; use a
   plain `page` with `sign_in` (or a `create_user` person) for that.
-- `axe_check(page)`: runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on the current page and fails
-  listing each violation's id, help and target nodes.
+- `axe_check(page)`: runs axe-core on the current page (rules tagged WCAG 2.0/2.1/2.2 A and AA,
+  plus axe's best practices: one h1, headings in order, everything inside a landmark) and fails
+  listing each violation's id, help and target nodes. After a click that navigates, wait for
+  the new page first (e.g. `expect(page.get_by_role("heading", level=1)).to_have_text(...)`),
+  or axe may inspect a half-loaded document.
 
 Every test in this directory gets the `browser` marker. Without /usr/bin/chromium the tests are
 skipped, unless PACT_REQUIRE_BROWSER=1 (CI), when they fail instead.
@@ -53,7 +56,7 @@ LEAD = "lead.1@practice.example"
 GP = "gp.1@practice.example"
 NURSE = "nurse.1@practice.example"
 NEWCOMER = "new.1@practice.example"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 HERE = Path(__file__).resolve().parent
 
 
@@ -247,9 +250,10 @@ def describe_violations(violations: list[dict]) -> str:
 
 @pytest.fixture
 def axe_check():
-    """`axe_check(page)`: zero WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
+    """`axe_check(page)`: no WCAG 2.x A/AA or best-practice violations on the page as it is."""
 
     def _check(page: Page) -> None:
+        page.wait_for_load_state()
         results = _axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},

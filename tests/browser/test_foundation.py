@@ -62,6 +62,7 @@ def test_keyboard_only_sign_in(page):
 def test_forgotten_password_page_sends_a_link(page, axe_check, live_server):
     page.goto("/account/sign-in")
     page.get_by_role("link", name="Forgotten your password?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
     axe_check(page)
     page.get_by_role("button").filter(has_text=re.compile("send|reset", re.I)).click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
@@ -69,7 +70,7 @@ def test_forgotten_password_page_sends_a_link(page, axe_check, live_server):
     sent = len(live_server.outbox)
     page.get_by_label("Email address").fill("nurse.1@practice.example")
     page.get_by_role("button").filter(has_text=re.compile("send|reset", re.I)).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     axe_check(page)
     assert [m.to for m in live_server.outbox[sent:]] == [["nurse.1@practice.example"]]
 
@@ -77,8 +78,8 @@ def test_forgotten_password_page_sends_a_link(page, axe_check, live_server):
 def test_change_password(page, sign_in, axe_check, live_server):
     live_server.create_user("changer@practice.example", name="Pat Changer")
     sign_in(page, "changer@practice.example")
-    page.get_by_role("link", name="Password").first.click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
     axe_check(page)
 
     page.get_by_label("Current password").fill("wrong password here")
@@ -126,6 +127,7 @@ def test_study_team_creates_a_study_and_starts_recruiting(signed_in_page, axe_ch
     axe_check(page)
 
     page.get_by_role("link", name="Set up a new study").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up a new study")
     axe_check(page)
     page.get_by_role("button", name="Create study").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a title")
@@ -188,6 +190,7 @@ def test_practice_lead_invites_a_colleague(signed_in_page, axe_check, live_serve
     axe_check(page)
 
     page.get_by_role("link", name="Invite a colleague to The Hidden Workload Study").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Invite a colleague"))
     axe_check(page)
     page.get_by_role("button", name="Send invitation").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()

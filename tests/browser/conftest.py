@@ -17,6 +17,9 @@ on them):
   `DEMO_PASSWORD`.
 - `page`, `context`: pytest-playwright's, with `base_url` set to the live server (so
   `page.goto("/account/sign-in")` works) and every request to another host aborted.
+  `new_page()` gives a page in another fresh context (a second person); `open_context(**kw)`
+  a bare context. Every page of these fails the test on an uncaught script error or a console
+  error such as a Content-Security-Policy refusal (`browser_errors` holds them).
 - `sign_in(page, email, password=DEMO_PASSWORD)`: signs in through the real form.
 - `signed_in_page(email)`: a new page, already signed in as `email`. The session cookie is kept
   per user for the whole run, so each user signs in once (the sign-in form is rate limited to
@@ -189,11 +192,44 @@ def _only_the_live_server(live_server):
 
 
 @pytest.fixture
-def context(new_context, live_server):
-    """pytest-playwright's context, with every request off the live server aborted."""
-    context = new_context()
-    context.route("**/*", _only_the_live_server(live_server))
-    return context
+def browser_errors():
+    """Script errors and CSP refusals seen by any page of the test; it fails if there are any."""
+    seen: list[str] = []
+    yield seen
+    if seen:
+        pytest.fail("The browser reported errors:\n" + "\n".join(seen), pytrace=False)
+
+
+@pytest.fixture
+def open_context(new_context, live_server, browser_errors):
+    """`open_context(**kwargs)`: a new browser context, offline except for the live server."""
+
+    def _open(**kwargs):
+        context = new_context(**kwargs)
+        context.route("**/*", _only_the_live_server(live_server))
+        context.on("weberror", lambda e: browser_errors.append(f"{e.page.url}: {e.error}"))
+
+        def console(message):
+            # Resources that fail to load (aborted off-site fonts, 4xx pages) are expected.
+            if message.type == "error" and "Failed to load resource" not in message.text:
+                browser_errors.append(f"{message.page and message.page.url}: {message.text}")
+
+        context.on("console", console)
+        return context
+
+    return _open
+
+
+@pytest.fixture
+def context(open_context):
+    """pytest-playwright's context, offline except for the live server, failing on JS errors."""
+    return open_context()
+
+
+@pytest.fixture
+def new_page(open_context):
+    """`new_page()`: a page in a fresh context (another person, another browser)."""
+    return lambda: open_context().new_page()
 
 
 @pytest.fixture
@@ -214,12 +250,11 @@ def _storage_states():
 
 
 @pytest.fixture
-def signed_in_page(new_context, live_server, sign_in, _storage_states):
+def signed_in_page(open_context, sign_in, _storage_states):
     """`signed_in_page(email)`: a page in a new context, signed in as `email` (once per run)."""
 
     def _open(email: str) -> Page:
-        context = new_context(storage_state=_storage_states.get(email))
-        context.route("**/*", _only_the_live_server(live_server))
+        context = open_context(storage_state=_storage_states.get(email))
         page = context.new_page()
         if email in _storage_states:
             page.goto("/")

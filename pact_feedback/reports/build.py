@@ -33,6 +33,7 @@ class StudyInputs:
     reference: list[Profile]  # every imported practice, for national z-scores
     enrolled: list[int]  # practice ids in the round
     sharers: set[int] = field(default_factory=set)  # participants who share with the practice
+    side: pd.DataFrame | None = None  # hours and "who could" split, when entries are summed
     weights: dict | None = None
     k_practice: int = 5
     peer_group_size: int = 5
@@ -125,10 +126,16 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
                 },
             }
         )
+    summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side)
+    roles = people["staff_role"]
+    benchmarks = {
+        role: {
+            "by_category": compute.role_benchmark(by_category, roles, role),
+            "by_group": compute.role_benchmark(by_group, roles, role),
+        }
+        for role in roles.unique()
+    }
     for participant_id, person in people.iterrows():
-        own_entries = inputs.entries[inputs.entries["participant_id"] == participant_id]
-        own_days = inputs.days[inputs.days["participant_id"] == participant_id]
-        role = person["staff_role"]
         reports.append(
             {
                 "kind": "participant",
@@ -136,14 +143,9 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
                 "user_id": int(participant_id),
                 "payload": {
                     **common,
-                    "staff_role": role,
-                    "own": compute.participant_summary(own_entries, own_days),
-                    "benchmark": {
-                        "by_category": compute.role_benchmark(
-                            by_category, people["staff_role"], role
-                        ),
-                        "by_group": compute.role_benchmark(by_group, people["staff_role"], role),
-                    },
+                    "staff_role": person["staff_role"],
+                    "own": summaries[int(participant_id)],
+                    "benchmark": benchmarks[person["staff_role"]],
                 },
             }
         )

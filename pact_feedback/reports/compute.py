@@ -6,6 +6,9 @@ Input frames (built by `reports.frames` from the database):
     participant_id (int), practice_id (int), staff_role (str), category (str, taxonomy code),
     group (str, taxonomy group letter A-E), minutes (float), outside_hours (bool),
     could_be_done_by (str or None: gp / other_clinician / admin / nobody).
+    When loaded from the database, entries arrive summed per participant and category (every
+    figure is a sum of minutes) and the hours and "who could" columns come separately as
+    `side` rows, summed per participant, outside_hours and could_be_done_by.
 `days`: one row per diary day that counts (completed), columns participant_id, practice_id,
     staff_role, day_id.
 
@@ -36,25 +39,78 @@ def per_day(entries: pd.DataFrame, days: pd.DataFrame, by: str = "category") -> 
     return totals.div(n_days, axis=0).astype(float)
 
 
+def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> pd.DataFrame:
+    """Minutes per diary day by `column`, one row per participant (only values they used)."""
+    totals = entries.pivot_table(
+        index="participant_id", columns=column, values="minutes", aggfunc="sum"
+    )
+    return totals.reindex(n_days.index).div(n_days, axis=0)
+
+
+def _rows(frame: pd.DataFrame) -> dict[int, dict]:
+    """{participant: {column: value}} leaving out what they never recorded."""
+    return {
+        pid: {k: v for k, v in row.items() if not pd.isna(v)}
+        for pid, row in frame.round(1).to_dict("index").items()
+    }
+
+
+def participant_summaries(
+    entries: pd.DataFrame, days: pd.DataFrame, side: pd.DataFrame | None = None
+) -> dict[int, dict]:
+    """Every participant's own figures in one pass, minutes per diary day.
+
+    Pivots once for the whole round: thousands of participants cost a few group-bys, not
+    thousands of small pandas operations. `side` (participant_id, outside_hours,
+    could_be_done_by, minutes) carries the hours and "who could" split when `entries` arrive
+    summed by category only; by default both come from `entries`.
+    """
+    side = entries if side is None else side
+    n_days = days.groupby("participant_id")["day_id"].nunique()
+    if n_days.empty:
+        return {}
+    by_category = _per_participant(entries, "category", n_days)
+    by_group = _per_participant(entries, "group", n_days)
+    total = (entries.groupby("participant_id")["minutes"].sum() / n_days).reindex(n_days.index)
+    outside = (
+        side.loc[side["outside_hours"].astype(bool)]
+        .groupby("participant_id")["minutes"]
+        .sum()
+        .reindex(n_days.index, fill_value=0)
+        / n_days
+    )
+    who = _per_participant(side.dropna(subset=["could_be_done_by"]), "could_be_done_by", n_days)
+    who = who.reindex(columns=list(WHO_COULD)).fillna(0.0)
+    scalars = pd.DataFrame(
+        {
+            "days": n_days,
+            "total": total.fillna(0),
+            "visible": by_group.reindex(columns=list(VISIBLE_GROUPS)).fillna(0).sum(axis=1),
+            "hidden": by_group.reindex(columns=list(HIDDEN_GROUPS)).fillna(0).sum(axis=1),
+            "outside_hours": outside,
+        }
+    ).to_dict("index")
+    categories, groups, whos = _rows(by_category), _rows(by_group), who.to_dict("index")
+    return {
+        int(pid): {
+            "days": int(values["days"]),
+            "total": float(values["total"]),
+            "by_category": categories[pid],
+            "by_group": groups[pid],
+            "visible": float(values["visible"]),
+            "hidden": float(values["hidden"]),
+            "outside_hours": float(values["outside_hours"]),
+            "could_be_done_by": {w: float(whos[pid][w]) for w in WHO_COULD},
+        }
+        for pid, values in scalars.items()
+    }
+
+
 def participant_summary(entries: pd.DataFrame, days: pd.DataFrame) -> dict:
     """One participant's own figures (their entries and days only), minutes per diary day."""
-    n_days = max(days["day_id"].nunique(), 1)
-    minutes = entries["minutes"]
-    by_group = entries.groupby("group")["minutes"].sum() / n_days
-    who = entries.dropna(subset=["could_be_done_by"])
-    return {
-        "days": int(days["day_id"].nunique()),
-        "total": float(minutes.sum() / n_days),
-        "by_category": (entries.groupby("category")["minutes"].sum() / n_days).round(1).to_dict(),
-        "by_group": by_group.round(1).to_dict(),
-        "visible": float(by_group.reindex(list(VISIBLE_GROUPS)).fillna(0).sum()),
-        "hidden": float(by_group.reindex(list(HIDDEN_GROUPS)).fillna(0).sum()),
-        "outside_hours": float(entries.loc[entries["outside_hours"], "minutes"].sum() / n_days),
-        "could_be_done_by": {
-            w: float(who.loc[who["could_be_done_by"] == w, "minutes"].sum() / n_days)
-            for w in WHO_COULD
-        },
-    }
+    summaries = participant_summaries(entries, days)
+    assert len(summaries) == 1, "one participant's entries and days"
+    return next(iter(summaries.values()))
 
 
 def role_benchmark(per_day_frame: pd.DataFrame, roles: pd.Series, role: str) -> dict:

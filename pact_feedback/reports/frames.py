@@ -16,16 +16,8 @@ from pact_feedback.reports.build import StudyInputs
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
 
-ENTRY_COLUMNS = [
-    "participant_id",
-    "practice_id",
-    "staff_role",
-    "category",
-    "group",
-    "minutes",
-    "outside_hours",
-    "could_be_done_by",
-]
+ENTRY_COLUMNS = ["participant_id", "practice_id", "staff_role", "category", "group", "minutes"]
+SIDE_COLUMNS = ["participant_id", "outside_hours", "could_be_done_by", "minutes"]
 DAY_COLUMNS = ["participant_id", "practice_id", "staff_role", "day_id"]
 
 
@@ -39,31 +31,47 @@ def load_days(study) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=DAY_COLUMNS)
 
 
-def load_entries(study) -> pd.DataFrame:
-    """Minutes per participant, category, hours flag and "who could have done it".
+def _completed_entries(study, *columns):
+    return (
+        select(*columns)
+        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
+        .join(Category, TaskEntry.category_id == Category.id)
+        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
+    )
 
-    Aggregated in SQL: a round of a million entries arrives as a few rows per participant.
-    Every figure in `reports.compute` is a sum of minutes, so these rows work like entries.
+
+def load_entries(study) -> pd.DataFrame:
+    """Minutes per participant and category, summed in SQL.
+
+    A round of a million entries arrives as one row per participant and category; every
+    figure in `reports.compute` is a sum of minutes, so these rows work like entries.
     """
-    minutes = func.sum(TaskEntry.minutes).label("minutes")
     keys = (
         DiaryDay.user_id,
         DiaryDay.practice_id,
         DiaryDay.staff_role,
         Category.code,
         Category.group,
-        TaskEntry.outside_hours,
-        TaskEntry.could_be_done_by,
     )
     rows = db.session.execute(
-        select(*keys, minutes)
-        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
-        .join(Category, TaskEntry.category_id == Category.id)
-        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
+        _completed_entries(study, *keys, func.sum(TaskEntry.minutes))
         .group_by(*keys)
         .order_by(*keys[:4])
     ).all()
-    frame = pd.DataFrame([(*r[:5], r.minutes, r[5], r[6]) for r in rows], columns=ENTRY_COLUMNS)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=ENTRY_COLUMNS)
+    frame["minutes"] = frame["minutes"].astype(float)
+    return frame
+
+
+def load_side(study) -> pd.DataFrame:
+    """Minutes per participant split by outside-hours and "who could have done it"."""
+    keys = (DiaryDay.user_id, TaskEntry.outside_hours, TaskEntry.could_be_done_by)
+    rows = db.session.execute(
+        _completed_entries(study, *keys, func.sum(TaskEntry.minutes))
+        .group_by(*keys)
+        .order_by(*keys)
+    ).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=SIDE_COLUMNS)
     frame["minutes"] = frame["minutes"].astype(float)
     frame["outside_hours"] = frame["outside_hours"].astype(bool)
     return frame
@@ -111,6 +119,7 @@ def load_inputs(study) -> StudyInputs:
         study={"slug": study.slug, "title": study.title, "round": study.round},
         categories=[{"code": c.code, "label": c.label, "group": c.group} for c in categories],
         entries=load_entries(study),
+        side=load_side(study),
         days=load_days(study),
         practices={
             p.id: {"name": p.name, "ods_code": p.ods_code, "profile": _profile(p)}

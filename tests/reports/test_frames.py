@@ -18,9 +18,30 @@ def test_load_inputs_reads_completed_days_and_sums_minutes(ctx):
     assert set(inputs.enrolled) == {p.id for p in world.practices}
     booked = inputs.entries[inputs.entries["category"] == "A1"]["minutes"]
     assert sorted(booked) == [200.0, 200.0, 210.0, 210.0, 220.0]
-    results = inputs.entries[inputs.entries["category"] == "B1"]
-    assert results["outside_hours"].all()
-    assert set(results["could_be_done_by"]) == {"admin"}
+    assert len(inputs.entries) == 10  # one row per participant and category
+    # Test results (40-51 minutes each) were outside hours and could have gone to admin.
+    side = inputs.side.set_index(["participant_id", "outside_hours"])["minutes"]
+    first = world.participants[0][0].id
+    assert side[(first, True)] == 40.0 and side[(first, False)] == 200.0
+    assert set(inputs.side["could_be_done_by"].dropna()) == {"admin"}
     assert [c["code"] for c in inputs.categories][:3] == ["A1", "A2", "A3"]
     assert inputs.weights == world.study.match_weights
     assert inputs.sharers == set()
+
+
+def test_participant_figures_from_the_database_match_their_diary(ctx):
+    from pact_feedback.reports.build import build_reports
+
+    world = build_round(sizes=(3,))
+    first = world.participants[0][0].id
+    reports = build_reports(load_inputs(world.study))
+    own = next(r for r in reports if r["user_id"] == first)["payload"]["own"]
+    assert own["total"] == 240.0 and own["visible"] == 200.0 and own["hidden"] == 40.0
+    assert own["outside_hours"] == 40.0
+    assert own["could_be_done_by"] == {
+        "gp": 0.0,
+        "other_clinician": 0.0,
+        "admin": 40.0,
+        "nobody": 0.0,
+    }
+    assert own["by_category"] == {"A1": 200.0, "B1": 40.0}

@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+"""Report generation at network scale, against the bare SQL GROUP BY floor in the same run.
+
+    .venv/bin/python bench/reports_scale.py [--entries 1000000] [--practices 500] [--clinicians 10]
+
+Builds a SQLite database with the real migrations (500 practices x 10 clinicians, two diary
+days each, `--entries` task entries over the default taxonomy), then, each in its own child
+process so peak RSS (ru_maxrss) is its own:
+
+  floor       the bare SQL: practice x category GROUP BY over the same tables (sqlite3 only)
+  aggregate   `reports.frames.load_inputs` + `reports.build.build_reports`: every payload
+  generate    `reports.actions.generate`: the above plus storing every draft snapshot
+
+and the per-report render time of one practice report as HTML and as PDF. Prints a table and
+one JSON line; `docs/performance.md` records the figures.
+"""
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _app(db_path):
+    from pact_feedback import create_app
+
+    return create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}",
+        WTF_CSRF_ENABLED=False,
+        SERVER_NAME="bench.local",
+    )
+
+
+def build(db_path, n_entries, n_practices, per_practice):
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from pact_feedback.accounts.models import Membership, User
+    from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
+    from pact_feedback.diary.taxonomy import ensure_taxonomy
+    from pact_feedback.extensions import db
+    from pact_feedback.practices.models import Practice
+    from pact_feedback.studies.models import Enrolment, Study
+
+    app = _app(db_path)
+    rnd = random.Random(2026)
+    with app.app_context():
+        upgrade(revision="heads")
+        study = Study(
+            slug="scale",
+            title="Scale",
+            status="analysing",
+            collection_start=date(2026, 3, 2),
+            collection_end=date(2026, 3, 27),
+        )
+        db.session.add(study)
+        db.session.flush()
+        ensure_taxonomy(study)
+        db.session.commit()
+        categories = [c.id for c in db.session.query(Category).filter_by(study_id=study.id)]
+        nations = ["England"] * 8 + ["Scotland", "Wales"]
+        db.session.execute(
+            insert(Practice),
+            [
+                dict(
+                    ods_code=f"S{i:05d}",
+                    name=f"Practice {i}",
+                    nation=nations[i % 10],
+                    region="Region",
+                    list_size=rnd.randint(2000, 30000),
+                    pct_65_plus=rnd.uniform(5, 30),
+                    imd_score=rnd.uniform(5, 50),
+                    imd_decile=rnd.randint(1, 10),
+                    pct_rural=rnd.uniform(0, 80),
+                    data_date=date(2026, 1, 1),
+                )
+                for i in range(n_practices)
+            ],
+        )
+        practice_ids = [p.id for p in db.session.query(Practice.id).order_by(Practice.id)]
+        db.session.execute(
+            insert(Enrolment), [dict(study_id=study.id, practice_id=p) for p in practice_ids]
+        )
+        n_people = n_practices * per_practice
+        db.session.execute(
+            insert(User),
+            [
+                dict(email=f"c{i}@scale.example", name=f"Clinician {i}", password_hash="!")  # noqa: S106  (no sign-in)
+                for i in range(n_people)
+            ],
+        )
+        user_ids = [u.id for u in db.session.query(User.id).order_by(User.id)]
+        roles = ["gp_partner", "salaried_gp", "practice_nurse", "clinical_pharmacist"]
+        practice_of = {u: practice_ids[i // per_practice] for i, u in enumerate(user_ids)}
+        role_of = {u: roles[i % len(roles)] for i, u in enumerate(user_ids)}
+        db.session.execute(
+            insert(Membership),
+            [
+                dict(
+                    user_id=u,
+                    role="participant",
+                    practice_id=practice_of[u],
+                    study_id=study.id,
+                    staff_role=role_of[u],
+                    shares_with_practice=rnd.random() < 0.6,
+                )
+                for u in user_ids
+            ],
+        )
+        done = datetime(2026, 3, 20, 18)
+        db.session.execute(
+            insert(DiaryDay),
+            [
+                dict(
+                    study_id=study.id,
+                    user_id=u,
+                    practice_id=practice_of[u],
+                    date=date(2026, 3, 2) + timedelta(days=d),
+                    staff_role=role_of[u],
+                    completed_at=done,
+                )
+                for u in user_ids
+                for d in (0, 7)
+            ],
+        )
+        db.session.commit()
+        day_ids = [d.id for d in db.session.query(DiaryDay.id)]
+    con = sqlite3.connect(db_path)  # the entries themselves: plain executemany, fastest
+    batch = 100_000
+    for start in range(0, n_entries, batch):
+        con.executemany(
+            "INSERT INTO diary_entries (day_id, category_id, minutes, outside_hours, "
+            "interrupted, could_be_done_by, client_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 0, ?, ?, '2026-03-20', '2026-03-20')",
+            [
+                (
+                    rnd.choice(day_ids),
+                    rnd.choice(categories),
+                    rnd.randint(1, 60),
+                    rnd.random() < 0.2,
+                    rnd.choice([None, "gp", "admin", "nobody"]),
+                    f"{start + i}",
+                )
+                for i in range(min(batch, n_entries - start))
+            ],
+        )
+        con.commit()
+    con.close()
+    del TaskEntry  # imported for its table
+
+
+def child(way, db_path):
+    started = time.perf_counter()
+    if way == "floor":
+        con = sqlite3.connect(db_path)
+        rows = con.execute(
+            "SELECT d.practice_id, c.code, COUNT(*), SUM(e.minutes), AVG(e.minutes) "
+            "FROM diary_entries e JOIN diary_days d ON d.id = e.day_id "
+            "JOIN diary_categories c ON c.id = e.category_id "
+            "GROUP BY d.practice_id, c.code"
+        ).fetchall()
+        result = {"rows": len(rows)}
+    else:
+        app = _app(db_path)
+        with app.app_context():
+            from pact_feedback.studies.actions import study_by_slug
+
+            started = time.perf_counter()  # the app's import and start-up are not the work
+            study = study_by_slug("scale")
+            if way == "aggregate":
+                from pact_feedback.reports.build import build_reports
+                from pact_feedback.reports.frames import load_inputs
+
+                result = {"reports": len(build_reports(load_inputs(study)))}
+            elif way == "generate":
+                from pact_feedback.reports.actions import generate
+
+                result = {"reports": len(generate(study, by=None))}
+            else:
+                result = _render(app, study)
+    result["secs"] = time.perf_counter() - started
+    print(json.dumps(result))
+
+
+def _render(app, study):
+    from flask import render_template
+
+    from pact_feedback.extensions import db
+    from pact_feedback.reports.models import Report
+    from pact_feedback.reports.pdf import render_pdf
+    from pact_feedback.reports.presenting import report_context
+
+    report = db.session.query(Report).filter_by(kind="practice").first()
+    html, pdf = [], []
+    with app.test_request_context():
+        for _ in range(5):
+            t = time.perf_counter()
+            render_template("reports/show.html", **report_context(report, viewer=None))
+            html.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            render_pdf(report_context(report, viewer=None))
+            pdf.append(time.perf_counter() - t)
+    return {"html_ms": median(html) * 1000, "pdf_ms": median(pdf) * 1000}
+
+
+def measure(way, db_path):
+    proc = subprocess.Popen(  # noqa: S603  (this script, our arguments)
+        [sys.executable, __file__, "--child", way, db_path],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PACT_ENV": "testing"},
+    )
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{way} failed")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--practices", type=int, default=500)
+    parser.add_argument("--clinicians", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    folder = tempfile.mkdtemp(prefix="pact-reports-bench-")
+    db_path = os.path.join(folder, "scale.sqlite3")
+    t = time.perf_counter()
+    build(db_path, args.entries, args.practices, args.clinicians)
+    print(
+        f"built {args.entries:,} entries for {args.practices * args.clinicians:,} clinicians "
+        f"in {time.perf_counter() - t:.0f} s"
+    )
+    results = {}
+    for way in ("floor", "aggregate"):
+        runs = [measure(way, db_path) for _ in range(args.repeat)]
+        results[way] = {
+            "secs": median(r["secs"] for r in runs),
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        }
+    results["generate"] = measure("generate", db_path)
+    results["render"] = measure("render", db_path)
+    ratio = results["aggregate"]["secs"] / results["floor"]["secs"]
+    print(f"{'step':<12}{'secs':>8}{'peak RSS MiB':>15}")
+    for way in ("floor", "aggregate", "generate"):
+        print(f"{way:<12}{results[way]['secs']:>8.2f}{results[way]['peak_rss_mib']:>15.0f}")
+    print(
+        f"aggregate / floor = {ratio:.2f}x (target <= 3x); "
+        f"peak {results['aggregate']['peak_rss_mib']:.0f} MiB (target <= 300)"
+    )
+    print(
+        f"render one practice report: HTML {results['render']['html_ms']:.0f} ms, "
+        f"PDF {results['render']['pdf_ms']:.0f} ms"
+    )
+    print(json.dumps({"ratio": ratio, **results}))
+    for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
+    os.rmdir(folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Access rows for the uptake surveys: practice leads answer their own practice's waves; the
+study team reads, edits the survey, sends emails and reads the uptake statistics."""
+
+from datetime import date, timedelta
+
+from pact_feedback.extensions import db
+from pact_feedback.surveys.actions import ensure_default_survey, save_response
+from tests.access_rows import OWN_PRACTICE_PAGE, row
+
+
+def extend_world(world):
+    """Both practices were sent a report; wave 1 is open; the other practice has answered."""
+    for enrolment in world.study.enrolments:
+        enrolment.report_sent_on = date.today() - timedelta(days=100)
+    survey = ensure_default_survey(world.study)
+    first, second = survey.waves
+    first.opens_on, first.closes_on = date.today() - timedelta(days=2), date.today() + timedelta(20)
+    second.opens_on, second.closes_on = date.today() + timedelta(90), date.today() + timedelta(120)
+    db.session.commit()
+    other_lead = world.users["other_lead"]
+    save_response(
+        first,
+        world.other_practice,
+        {"discussed": "yes", "used_for_qi": "no"},
+        by=other_lead,
+        submit=True,
+    )
+    world.values.update(number=1, code="discussed")
+
+
+ROWS = {
+    "surveys.practice_index": {"GET": OWN_PRACTICE_PAGE},
+    "surveys.answer": {
+        "GET": OWN_PRACTICE_PAGE,
+        # An empty submission lacks the required answers; the study team never answers.
+        "POST": row(302, 404, 422, 404, 403),
+    },
+}

@@ -138,6 +138,6 @@ def test_access(app, client, world, endpoint, method, role):
         response = client.get(url)
     else:
         token = csrf_token(client, "/" if role != "anonymous" else "/account/sign-in")
-        response = client.post(url, data={"csrf_token": token})
+        response = client.open(url, method=method, data={"csrf_token": token})
     expected = MATRIX[endpoint][method][role]
     assert response.status_code == expected, f"{method} {url} as {role}"

@@ -1,0 +1,57 @@
+"""Personal access tokens: created once (shown once), stored as a SHA-256 digest, revocable."""
+
+import secrets
+
+from sqlalchemy import select
+
+from pact_feedback.audit.log import record
+from pact_feedback.core.time import utcnow
+from pact_feedback.core.tokens import token_digest
+from pact_feedback.diary.models import ApiToken
+from pact_feedback.extensions import db
+
+TOKEN_PREFIX = "pact_"  # noqa: S105  (a label, not a secret)
+
+
+def create_token(user, name: str, *, by) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns (row, the token text, which is never stored)."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name, prefix=secret[:12], token_hash=token_digest(secret)
+    )
+    db.session.add(token)
+    db.session.flush()
+    record("api_token_created", by=by, obj=token, user_id=user.id, prefix=token.prefix)
+    db.session.commit()
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, by) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("api_token_revoked", by=by, obj=token, user_id=token.user_id, prefix=token.prefix)
+        db.session.commit()
+
+
+def user_for_token(secret: str):
+    """The active user a token belongs to, or None. Looks the row up by its prefix and digest."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    digest = token_digest(secret)
+    token = db.session.scalar(
+        select(ApiToken).filter_by(prefix=secret[:12], token_hash=digest, revoked_at=None)
+    )
+    if token is None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now  # written at most once a minute, with the request's own commit
+    return token.user
+
+
+def tokens_for(user) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())
+        )
+    )

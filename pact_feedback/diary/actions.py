@@ -1,0 +1,163 @@
+"""Diary writes: each one checks the rules, writes, records an audit event (never the content)
+and commits."""
+
+import hashlib
+import json
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from pact_feedback.audit.log import record
+from pact_feedback.core.time import utcnow
+from pact_feedback.diary.models import DiaryDay, TaskEntry
+from pact_feedback.extensions import db
+
+DAY_FIELDS = (
+    "date",
+    "staff_role",
+    "scheduled_start",
+    "scheduled_end",
+    "sessions",
+    "typical",
+    "workload_rating",
+)
+ENTRY_FIELDS = (
+    "category_id",
+    "minutes",
+    "started_at",
+    "ended_at",
+    "item_count",
+    "outside_hours",
+    "interrupted",
+    "could_be_done_by",
+    "note",
+)
+
+
+class DiaryLocked(Exception):
+    """The diary can no longer be changed; the message is safe to show."""
+
+
+def open_day(membership, values: dict, *, by) -> DiaryDay:
+    day = DiaryDay(
+        study_id=membership.study_id,
+        user_id=membership.user_id,
+        practice_id=membership.practice_id,
+        **{name: values.get(name) for name in DAY_FIELDS},
+    )
+    db.session.add(day)
+    db.session.flush()
+    record("diary_day_opened", by=by, obj=day, study_id=day.study_id)
+    db.session.commit()
+    return day
+
+
+def update_day(day: DiaryDay, values: dict, *, by) -> DiaryDay:
+    changed = []
+    for name in DAY_FIELDS:
+        if name in values and getattr(day, name) != values[name]:
+            setattr(day, name, values[name])
+            changed.append(name)
+    if changed:
+        record("diary_day_changed", by=by, obj=day, fields=changed)
+    db.session.commit()
+    return day
+
+
+def set_complete(day: DiaryDay, complete: bool, *, by) -> DiaryDay:
+    if complete and day.completed_at is None:
+        day.completed_at = utcnow()
+        record("diary_day_completed", by=by, obj=day, entries=len(day.entries))
+    elif not complete and day.completed_at is not None:
+        day.completed_at = None
+        record("diary_day_reopened", by=by, obj=day)
+    db.session.commit()
+    return day
+
+
+def delete_day(day: DiaryDay, *, by) -> None:
+    record("diary_day_deleted", by=by, obj=day, entries=len(day.entries))
+    db.session.delete(day)
+    db.session.commit()
+
+
+def request_fingerprint(body: dict) -> str:
+    """A stable digest of a create request, to tell a retry from a different request."""
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
+
+
+def entry_by_client_id(day: DiaryDay, client_id: str) -> TaskEntry | None:
+    return db.session.scalar(select(TaskEntry).filter_by(day_id=day.id, client_id=client_id))
+
+
+def add_entry(
+    day: DiaryDay, values: dict, *, by, client_id: str | None = None, fingerprint=None
+) -> tuple[TaskEntry, bool]:
+    """Add an entry; returns (entry, created). With a `client_id` already used on this day the
+    existing entry comes back with created=False (a retry), even when two requests race."""
+    client_id = client_id or str(uuid.uuid4())
+    existing = entry_by_client_id(day, client_id)
+    if existing is not None:
+        return existing, False
+    entry = TaskEntry(
+        day_id=day.id,
+        client_id=client_id,
+        request_hash=fingerprint,
+        **{name: values.get(name) for name in ENTRY_FIELDS},
+    )
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = entry_by_client_id(day, client_id)
+        if existing is None:
+            raise
+        return existing, False
+    record("diary_entry_added", by=by, obj=entry, day_id=day.id, minutes=entry.minutes)
+    day.updated_at = utcnow()
+    db.session.commit()
+    return entry, True
+
+
+def update_entry(entry: TaskEntry, values: dict, *, by) -> TaskEntry:
+    changed = []
+    for name in ENTRY_FIELDS:
+        if name in values and getattr(entry, name) != values[name]:
+            setattr(entry, name, values[name])
+            changed.append(name)
+    if changed:
+        record("diary_entry_changed", by=by, obj=entry, day_id=entry.day_id, fields=changed)
+    db.session.commit()
+    return entry
+
+
+def delete_entry(entry: TaskEntry, *, by) -> None:
+    record("diary_entry_deleted", by=by, obj=entry, day_id=entry.day_id)
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def copy_values(entry: TaskEntry) -> dict:
+    """An entry's values, to repeat it."""
+    return {name: getattr(entry, name) for name in ENTRY_FIELDS}
+
+
+def set_non_working_days(study, user, weekdays: list[int], *, by) -> None:
+    from pact_feedback.diary.models import DiaryPreference
+
+    preference = db.session.scalar(
+        select(DiaryPreference).filter_by(study_id=study.id, user_id=user.id)
+    )
+    if preference is None:
+        preference = DiaryPreference(study_id=study.id, user_id=user.id, non_working_days=[])
+        db.session.add(preference)
+    preference.non_working_days = sorted(set(weekdays))
+    db.session.flush()
+    record(
+        "diary_weekdays_set", by=by, obj=preference, non_working_days=preference.non_working_days
+    )
+    db.session.commit()

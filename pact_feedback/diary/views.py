@@ -1,0 +1,378 @@
+"""A participant's diary pages. Only the participant reaches their days: for anyone else a day
+does not exist (404). Every form works without JavaScript; `static/js/diary.js` enhances the
+add-entry form by asking for JSON (Accept: application/json) instead of a redirect."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
+from pact_feedback.core.access import participation_in, require
+from pact_feedback.core.render import form_page
+from pact_feedback.core.time import today
+from pact_feedback.diary import actions, queries, validation
+from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, WeekdaysForm
+from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
+from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
+from pact_feedback.extensions import db
+from pact_feedback.participation.actions import current_consent
+from pact_feedback.studies.actions import study_by_slug
+
+bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
+
+
+@bp.context_processor
+def _labels():
+    return {"WHO_COULD_LABELS": validation.WHO_COULD_LABELS}
+
+
+def _participation(slug: str):
+    """(study, membership) for the signed-in participant, who must have consented."""
+    study = study_by_slug(slug)
+    if study is None:
+        abort(404)
+    membership = participation_in(current_user, study)
+    require(membership is not None, hide=True)
+    return study, membership
+
+
+def _consented(membership) -> bool:
+    return current_consent(membership) is not None
+
+
+def _day(study, day_id: int):
+    day = queries.own_day(study, current_user, day_id)
+    require(day is not None, hide=True)
+    return day
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _entry_rules(day, editing=None) -> dict:
+    allowed = {c.id for c in queries.categories_for(day.study)}
+    if editing is not None:
+        allowed.add(editing.category_id)  # a retired category stays valid for its entries
+    return {
+        "allowed_category_ids": allowed,
+        "others": queries.timed_entries(day),
+        "editing_id": editing.id if editing else None,
+    }
+
+
+def _day_rules(study, membership, editing=None) -> dict:
+    taken = {d.date for d in queries.days_for(study, current_user)}
+    if editing is not None:
+        taken.discard(editing.date)
+    return {
+        "start": study.collection_start,
+        "end": study.collection_end,
+        "today": today(),
+        "staff_roles": set(STAFF_ROLE_LABELS),
+        "taken_dates": taken,
+    }
+
+
+def _refuse_if_locked(study, day=None):
+    reason = queries.day_locked(study)
+    if reason:
+        if _wants_json():
+            return jsonify({"locked": reason}), 409
+        flash(reason, "info")
+        if day is not None:
+            return redirect(url_for("diary.day", slug=study.slug, day_id=day.id))
+        return redirect(url_for("diary.index", slug=study.slug))
+    return None
+
+
+def _day_context(study, day, form=None, **extra) -> dict:
+    ensure_taxonomy(study)
+    categories = queries.categories_for(study)
+    if form is None:
+        form = EntryForm(formdata=None)
+    form.set_categories(categories)
+    return {
+        "study": study,
+        "day": day,
+        "form": form,
+        "groups": queries.categories_by_group(categories),
+        "figures": queries.day_figures(day),
+        "locked": queries.day_locked(study),
+        "group_labels": GROUP_LABELS,
+        "hours_minutes": queries.hours_minutes,
+        "confirm": ConfirmForm(),
+        "last_entry": max(day.entries, key=lambda e: (e.created_at, e.id), default=None),
+        **extra,
+    }
+
+
+@bp.route("/")
+@login_required
+def index(slug):
+    study, membership = _participation(slug)
+    if not _consented(membership):
+        return redirect(url_for("participation.consent", slug=slug))
+    days = queries.days_for(study, current_user)
+    allocations = db.session.scalars(
+        db.select(DiaryAllocation)
+        .filter_by(study_id=study.id, user_id=current_user.id)
+        .order_by(DiaryAllocation.date)
+    ).all()
+    opened = {d.date for d in days}
+    return render_template(
+        "diary/index.html",
+        study=study,
+        membership=membership,
+        days=days,
+        upcoming=[a for a in allocations if a.date not in opened],
+        locked=queries.day_locked(study),
+        completed=sum(1 for d in days if d.complete),
+        hours_minutes=queries.hours_minutes,
+        figures={d.id: queries.day_figures(d) for d in days},
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_day(slug):
+    study, membership = _participation(slug)
+    if not _consented(membership):
+        return redirect(url_for("participation.consent", slug=slug))
+    refused = _refuse_if_locked(study)
+    if refused:
+        return refused
+    form = DayForm(staff_role=membership.staff_role)
+    if request.method == "GET" and not form.date.data:
+        form.date.data = _suggested_date(study)
+    if request.method == "POST":
+        checked = form.check(**_day_rules(study, membership))
+        if checked:
+            day = actions.open_day(membership, checked.values, by=current_user)
+            flash("Your diary day is open. Add each task as you go.", "success")
+            return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    return form_page("diary/day_form.html", form, study=study, day=None)
+
+
+def _suggested_date(study):
+    day = today()
+    if study.collection_start and study.collection_end:
+        if day > study.collection_end:
+            return study.collection_end
+        if day < study.collection_start:
+            return None
+    return day
+
+
+@bp.route("/<int:day_id>")
+@login_required
+def day(slug, day_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    return render_template("diary/day.html", **_day_context(study, day))
+
+
+@bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_day(slug, day_id):
+    study, membership = _participation(slug)
+    day = _day(study, day_id)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    form = DayForm(obj=day)
+    if request.method == "GET":
+        form.typical.data = {True: "yes", False: "no"}.get(day.typical)
+    if request.method == "POST":
+        checked = form.check(**_day_rules(study, membership, editing=day))
+        if checked:
+            actions.update_day(day, checked.values, by=current_user)
+            flash("Your diary day details are saved.", "success")
+            return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    return form_page("diary/day_form.html", form, study=study, day=day)
+
+
+@bp.route("/<int:day_id>/entries", methods=["POST"])
+@login_required
+def add_entry(slug, day_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    form = EntryForm()
+    form.set_categories(queries.categories_for(study))
+    checked = form.check(**_entry_rules(day))
+    if not checked:
+        if _wants_json():
+            return jsonify({"errors": form.errors}), 422
+        context = _day_context(study, day, form=form)
+        return form_page(
+            "diary/day.html", form, **{k: v for k, v in context.items() if k != "form"}
+        )
+    entry, created = actions.add_entry(
+        day, checked.values, by=current_user, client_id=form.client_id.data or None
+    )
+    return _entry_saved(study, day, entry, checked.warnings, created=created)
+
+
+def _entry_saved(study, day, entry, warnings, *, created=True, message="Task added"):
+    if _wants_json():
+        db.session.refresh(day)
+        context = _day_context(study, day)
+        return jsonify(
+            {
+                "id": entry.id,
+                "created": created,
+                "warnings": warnings,
+                "message": message,
+                "row_html": render_template("diary/_entry_row.html", entry=entry, **context),
+                "figures_html": render_template("diary/_figures.html", **context),
+                "repeat_html": render_template("diary/_repeat.html", **context),
+            }
+        ), (201 if created else 200)
+    for warning in warnings:
+        flash(warning, "info")
+    flash(f"{message}: {entry.category.label}, {queries.hours_minutes(entry.minutes)}.", "success")
+    return redirect(url_for("diary.day", slug=study.slug, day_id=day.id) + "#add-entry")
+
+
+@bp.route("/<int:day_id>/repeat-last", methods=["POST"])
+@login_required
+def repeat_last(slug, day_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    last = max(day.entries, key=lambda e: (e.created_at, e.id), default=None)
+    if last is None:
+        if _wants_json():
+            return jsonify({"errors": {"category_id": ["There is no task to repeat yet"]}}), 422
+        flash("There is no task to repeat yet. Add your first task below.", "info")
+        return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    values = actions.copy_values(last)
+    values.update(started_at=None, ended_at=None, note=None, item_count=None)
+    rules = _entry_rules(day)
+    rules["allowed_category_ids"].add(last.category_id)
+    checked = validation.check_entry(values, **rules)
+    if not checked.ok:
+        message = " ".join(m for ms in checked.errors.values() for m in ms)
+        if _wants_json():
+            return jsonify({"errors": checked.errors}), 422
+        flash(message, "info")
+        return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    entry, _ = actions.add_entry(day, checked.values, by=current_user)
+    return _entry_saved(study, day, entry, checked.warnings, message="Task repeated")
+
+
+@bp.route("/<int:day_id>/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_entry(slug, day_id, entry_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    entry = queries.own_entry(day, entry_id)
+    require(entry is not None, hide=True)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    categories = queries.categories_for(study)
+    if entry.category not in categories:
+        categories.append(entry.category)
+    form = EntryForm()
+    form.set_categories(categories)
+    if request.method == "GET":
+        form.fill(entry)
+    else:
+        checked = form.check(**_entry_rules(day, editing=entry))
+        if checked:
+            actions.update_entry(entry, checked.values, by=current_user)
+            for warning in checked.warnings:
+                flash(warning, "info")
+            flash("Task updated.", "success")
+            return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    return form_page(
+        "diary/entry_edit.html",
+        form,
+        study=study,
+        day=day,
+        entry=entry,
+        groups=queries.categories_by_group(categories),
+    )
+
+
+@bp.route("/<int:day_id>/entries/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_entry(slug, day_id, entry_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    entry = queries.own_entry(day, entry_id)
+    require(entry is not None, hide=True)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        label = entry.category.label
+        actions.delete_entry(entry, by=current_user)
+        flash(f"Task deleted: {label}.", "success")
+        return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+    return render_template(
+        "diary/entry_delete.html",
+        study=study,
+        day=day,
+        entry=entry,
+        form=form,
+        hours_minutes=queries.hours_minutes,
+    )
+
+
+@bp.route("/<int:day_id>/complete", methods=["POST"])
+@login_required
+def complete_day(slug, day_id):
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    refused = _refuse_if_locked(study, day)
+    if refused:
+        return refused
+    if ConfirmForm().validate_on_submit():
+        complete = request.form.get("complete", "yes") != "no"
+        actions.set_complete(day, complete, by=current_user)
+        flash(
+            "Thank you. Your diary day is marked as complete."
+            if complete
+            else "Your diary day is open again.",
+            "success",
+        )
+    return redirect(url_for("diary.day", slug=slug, day_id=day.id))
+
+
+@bp.route("/summary")
+@login_required
+def summary(slug):
+    study, membership = _participation(slug)
+    if not _consented(membership):
+        return redirect(url_for("participation.consent", slug=slug))
+    from pact_feedback.diary.summary import summary_context
+
+    return render_template(
+        "diary/summary.html", study=study, **summary_context(study, current_user)
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug):
+    study, membership = _participation(slug)
+    if not _consented(membership):
+        return redirect(url_for("participation.consent", slug=slug))
+    preference = db.session.scalar(
+        db.select(DiaryPreference).filter_by(study_id=study.id, user_id=current_user.id)
+    )
+    form = WeekdaysForm()
+    if request.method == "GET":
+        form.fill(preference.non_working_days if preference else [])
+    elif form.validate_on_submit():
+        actions.set_non_working_days(study, current_user, form.days(), by=current_user)
+        flash("Thank you. We will not choose a diary day on the days you do not work.", "success")
+        return redirect(url_for("diary.index", slug=slug))
+    return form_page("diary/settings.html", form, study=study)

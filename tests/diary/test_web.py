@@ -1,0 +1,296 @@
+"""The web diary, as a participant uses it: open a day, add, change, repeat and delete tasks,
+mark the day complete; errors beside fields with nothing lost; locked after collection."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from pact_feedback.audit.models import AuditEvent
+from pact_feedback.diary.models import DiaryDay, TaskEntry
+from pact_feedback.diary.validation import NHS_NUMBER_MESSAGE
+from pact_feedback.extensions import db
+from tests.conftest import error_messages, login, page, submit
+from tests.diary.conftest import make_day
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_study_page_links_to_the_diary(client, diary):
+    login(client, diary.me)
+    response = client.get(f"/take-part/{diary.study.slug}")
+    assert page(response).find("a", href=f"{diary.base}/")
+
+
+def test_open_a_day_then_add_tasks_in_one_tap_each(client, diary):
+    login(client, diary.me)
+    form = page(client.get(f"{diary.base}/new"))
+    assert form.find("input", attrs={"name": "date"})["value"] == date.today().isoformat()
+    response = submit(
+        client,
+        f"{diary.base}/new",
+        {
+            "date": date.today().isoformat(),
+            "staff_role": "gp_partner",
+            "scheduled_start": "08:00",
+            "scheduled_end": "18:30",
+            "sessions": "2",
+            "typical": "yes",
+            "workload_rating": "8",
+        },
+    )
+    assert response.status_code == 302
+    day = db.session.scalar(select(DiaryDay))
+    assert (day.user_id, day.practice_id, day.sessions, day.typical) == (
+        diary.me.id,
+        diary.practice.id,
+        2.0,
+        True,
+    )
+    url = f"{diary.base}/{day.id}"
+    day_page = page(client.get(url))
+    results = diary.categories["B1"]
+    radio = day_page.find("input", attrs={"name": "category_id", "value": str(results.id)})
+    assert radio["type"] == "radio"
+    assert day_page.find("input", attrs={"name": "duration", "value": "5"})
+    assert "patient" in day_page.find(id="note-hint").get_text()
+
+    response = submit(
+        client, f"{url}/entries", {"category_id": results.id, "duration": "5"}, form_url=url
+    )
+    assert response.status_code == 302
+    response = submit(
+        client,
+        f"{url}/entries",
+        {
+            "category_id": diary.categories["A1"].id,
+            "started_at": "09:00",
+            "ended_at": "09:40",
+            "item_count": "3",
+            "outside_hours": "y",
+            "could_be_done_by": "admin",
+        },
+        form_url=url,
+    )
+    entries = db.session.scalars(select(TaskEntry).order_by(TaskEntry.id)).all()
+    assert [(e.category.code, e.minutes) for e in entries] == [("B1", 5), ("A1", 40)]
+    assert entries[1].outside_hours and entries[1].could_be_done_by == "admin"
+    assert len(entries[0].client_id) == 36  # a server-made UUID
+    text = page(client.get(url)).get_text(" ", strip=True)
+    assert "Recorded so far: 45 minutes" in text
+    assert "08:00 to 09:00" in text and "09:40 to 18:30" in text  # gaps in the scheduled day
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("diary_entry_added") == 2
+
+
+def test_errors_show_beside_fields_and_nothing_typed_is_lost(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice)
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    response = submit(
+        client,
+        f"{url}/entries",
+        {
+            "category_id": diary.categories["B3"].id,
+            "minutes": "900",
+            "item_count": "4",
+            "note": "letter for 943 476 5919",
+        },
+        form_url=url,
+    )
+    assert response.status_code == 422
+    messages = error_messages(response)
+    assert "Enter a number of minutes from 1 to 720 (12 hours)" in messages
+    assert NHS_NUMBER_MESSAGE in messages
+    again = page(response)
+    assert again.find(
+        "input", attrs={"name": "category_id", "value": str(diary.categories["B3"].id)}
+    ).has_attr("checked")
+    assert again.find("input", attrs={"name": "minutes"})["value"] == "900"
+    assert again.find("input", attrs={"name": "item_count"})["value"] == "4"
+    assert "943 476 5919" in again.find("textarea", attrs={"name": "note"}).get_text()
+    assert again.select_one(".nhsuk-error-summary a[href='#minutes']")
+    assert _count(TaskEntry) == 0
+
+
+def test_the_day_cannot_pass_24_hours(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 720), ("B2", 700)])
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    response = submit(
+        client,
+        f"{url}/entries",
+        {"category_id": diary.categories["B1"].id, "duration": "30"},
+        form_url=url,
+    )
+    assert response.status_code == 422
+    assert "at most 20 minutes" in " ".join(error_messages(response))
+
+
+def test_overlap_is_saved_with_a_warning(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice)
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    for start, end in (("09:00", "09:30"), ("09:20", "09:40")):
+        response = submit(
+            client,
+            f"{url}/entries",
+            {"category_id": diary.categories["B1"].id, "started_at": start, "ended_at": end},
+            form_url=url,
+        )
+        assert response.status_code == 302
+    assert _count(TaskEntry) == 2
+    assert "overlaps Test results (09:00 to 09:30)" in page(client.get(url)).get_text()
+
+
+def test_add_with_javascript_returns_the_row_and_totals(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 10)])
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    response = submit(
+        client,
+        f"{url}/entries",
+        {
+            "category_id": diary.categories["B2"].id,
+            "duration": "15",
+            "client_id": "7c1e4bd2-0d7b-4b0e-8f7e-8d1f9c1a2b3c",
+        },
+        form_url=url,
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 201
+    assert "B2 Prescriptions and medicines" in response.json["row_html"]
+    assert "25 minutes" in response.json["figures_html"]
+    again = submit(
+        client,
+        f"{url}/entries",
+        {
+            "category_id": diary.categories["B2"].id,
+            "duration": "15",
+            "client_id": "7c1e4bd2-0d7b-4b0e-8f7e-8d1f9c1a2b3c",
+        },
+        form_url=url,
+        headers={"Accept": "application/json"},
+    )
+    assert again.status_code == 200 and again.json["created"] is False
+    assert _count(TaskEntry) == 2
+    invalid = submit(
+        client,
+        f"{url}/entries",
+        {"duration": "15"},
+        form_url=url,
+        headers={"Accept": "application/json"},
+    )
+    assert invalid.status_code == 422
+    assert invalid.json["errors"]["category_id"] == ["Choose what kind of task it was"]
+
+
+def test_repeat_edit_and_delete(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B5", 2)])
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    assert submit(client, f"{url}/repeat-last", {}, form_url=url).status_code == 302
+    entries = db.session.scalars(select(TaskEntry).order_by(TaskEntry.id)).all()
+    assert [(e.category.code, e.minutes) for e in entries] == [("B5", 2), ("B5", 2)]
+    edit = f"{url}/entries/{entries[1].id}/edit"
+    assert (
+        page(client.get(edit))
+        .find("input", attrs={"name": "duration", "value": "2"})
+        .has_attr("checked")
+    )
+    response = submit(client, edit, {"category_id": diary.categories["D4"].id, "minutes": "12"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (entries[1].category.code, entries[1].minutes) == ("D4", 12)
+    delete = f"{url}/entries/{entries[0].id}/delete"
+    assert "Delete this task?" in page(client.get(delete)).get_text()
+    assert submit(client, delete, {}).status_code == 302
+    assert _count(TaskEntry) == 1
+
+
+def test_mark_complete_and_reopen(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice)
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    submit(client, f"{url}/complete", {"complete": "yes"}, form_url=url)
+    db.session.expire_all()
+    assert db.session.get(DiaryDay, day.id).completed_at is not None
+    assert "Complete" in page(client.get(f"{diary.base}/")).get_text()
+    submit(client, f"{url}/complete", {"complete": "no"}, form_url=url)
+    db.session.expire_all()
+    assert db.session.get(DiaryDay, day.id).completed_at is None
+
+
+def test_dates_outside_the_window_or_in_the_future_are_refused(client, diary):
+    login(client, diary.me)
+    for when, message in (
+        (date.today() + timedelta(days=1), "cannot be in the future"),
+        (date.today() - timedelta(days=6), "the study's data collection dates"),
+    ):
+        response = submit(
+            client, f"{diary.base}/new", {"date": when.isoformat(), "staff_role": "gp_partner"}
+        )
+        assert response.status_code == 422
+        assert message in " ".join(error_messages(response))
+    assert _count(DiaryDay) == 0
+
+
+def test_entries_lock_when_collection_closes(client, diary):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 10)])
+    diary.study.status = "analysing"
+    db.session.commit()
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    view = page(client.get(url))
+    assert "your diary is now read-only" in view.get_text()
+    assert view.find("form", id="diary-entry-form") is None
+    response = submit(
+        client,
+        f"{url}/entries",
+        {"category_id": diary.categories["B1"].id, "duration": "5"},
+        form_url="/",
+    )
+    assert response.status_code == 302
+    assert _count(TaskEntry) == 1
+    entry = db.session.scalar(select(TaskEntry))
+    assert submit(client, f"{url}/entries/{entry.id}/delete", {}, form_url="/").status_code == 302
+    assert _count(TaskEntry) == 1
+
+
+def test_nobody_else_reaches_a_participants_day(app, client, diary):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 10)])
+    entry = db.session.scalar(select(TaskEntry))
+    urls = [
+        f"{diary.base}/{day.id}",
+        f"{diary.base}/{day.id}/edit",
+        f"{diary.base}/{day.id}/entries/{entry.id}/edit",
+        f"{diary.base}/{day.id}/entries/{entry.id}/delete",
+    ]
+    for user in (diary.colleague, diary.lead, diary.team):
+        client = app.test_client()
+        login(client, user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+        response = submit(
+            client,
+            f"{diary.base}/{day.id}/entries",
+            {"category_id": diary.categories["B1"].id, "duration": "5"},
+            form_url="/",
+        )
+        assert response.status_code == 404
+    assert _count(TaskEntry) == 1
+
+
+def test_summary_shows_a_chart_and_a_table(client, diary):
+    make_day(diary.me, diary.study, diary.practice, entries=[("B1", 40), ("A1", 200)])
+    login(client, diary.me)
+    view = page(client.get(f"{diary.base}/summary"))
+    svg = view.select_one("svg.pact-chart")
+    assert svg["role"] == "img" and svg.find("title").get_text() == "Your time by group"
+    rows = {
+        r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.find_all("td")]
+        for r in view.select("table")[0].select("tbody tr")
+    }
+    assert rows["Total"] == ["240"]
+    assert rows["B Care-related activity without the patient"] == ["40"]

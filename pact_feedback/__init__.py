@@ -77,12 +77,16 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.diary.views import bp as diary_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
+    from pact_feedback.qi.views import bp as qi_bp
     from pact_feedback.reports.views import bp as reports_bp
     from pact_feedback.studies.views import bp as studies_bp
+    from pact_feedback.surveys.views import bp as surveys_bp
 
     for blueprint in (core_bp, accounts_bp, studies_bp, practices_bp, participation_bp, audit_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(qi_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_v1_bp)

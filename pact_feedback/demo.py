@@ -172,3 +172,6 @@ def seed(password: str) -> None:
     from pact_feedback.qi.demo import seed_qi
 
     seed_qi(first)
+    from pact_feedback.surveys.demo import seed_uptake
+
+    seed_uptake(why_test, workload)

@@ -210,3 +210,9 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
         for p, w, answers in rows
     ]
     return pd.DataFrame(records, columns=["practice_id", "wave", *codes])
+
+
+def count_sent(study) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(sent_practice_ids(study.id).subquery())
+    )

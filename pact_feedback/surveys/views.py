@@ -110,4 +110,4 @@ def _saved_message(submit: bool, wave) -> str:
     )
 
 
-from pact_feedback.surveys import manage, stats  # noqa: E402,F401  (routes on this blueprint)
+from pact_feedback.surveys import manage, stats  # noqa: E402,F401,I001  (routes on this blueprint)

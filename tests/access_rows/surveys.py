@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from pact_feedback.extensions import db
 from pact_feedback.surveys.actions import ensure_default_survey, save_response
-from tests.access_rows import OWN_PRACTICE_PAGE, row
+from tests.access_rows import OWN_PRACTICE_PAGE, TEAM_PAGE, row
 
 
 def extend_world(world):
@@ -35,4 +35,7 @@ ROWS = {
         # An empty submission lacks the required answers; the study team never answers.
         "POST": row(302, 404, 422, 404, 403),
     },
+    "surveys.manage": {"GET": TEAM_PAGE},
+    "surveys.uptake": {"GET": TEAM_PAGE},
+    "surveys.uptake_csv": {"GET": TEAM_PAGE},
 }

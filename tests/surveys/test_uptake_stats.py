@@ -1,0 +1,127 @@
+"""The uptake statistics page and CSV, on the demo's Why Test answers and on small studies."""
+
+import csv
+import io
+
+import pytest
+
+from pact_feedback.demo import seed
+from pact_feedback.extensions import db
+from pact_feedback.reports.models import Report
+from pact_feedback.surveys.actions import save_response
+from tests.conftest import PASSWORD, login, page
+from tests.surveys.helpers import lead_of, surveyed_study, team_member
+
+DISCUSSED = (
+    "58% of participating practices have discussed their PACT practice report in a practice "
+    "meeting (with a further 39% also planning to in the future)."
+)
+USED = (
+    "50% of participating practices then went on to use their PACT practice report for quality "
+    "improvement, education, or practice learning (with a further 44% also planning to in the "
+    "future)."
+)
+
+
+@pytest.fixture
+def demo(ctx):
+    seed(PASSWORD)
+
+
+def _text(html, selector):
+    return html.select_one(selector).get_text(" ", strip=True)
+
+
+def test_demo_reproduces_published_why_test_sentences(client, demo):
+    """Wave 1 of the demo gives the published sentences, with denominators beside them."""
+    login(client, "study.team@pact.example")
+    response = client.get("/studies/why-test/uptake?wave=1")
+    assert response.status_code == 200
+    html = page(response)
+    sentences = [p.get_text(strip=True) for p in html.select(".pact-headline")]
+    assert sentences == [DISCUSSED, USED]
+    assert _text(html, "#n-sent") == "40" and _text(html, "#n-responded") == "36"
+    assert _text(html, "#response-rate").startswith("90.0%")
+    yes_row = html.select_one("tr[data-answer=yes]")
+    assert "21 / 36" in yes_row.text and "58%" in yes_row.text
+    assert "42.2% to 72.9%" in yes_row.text
+    assert html.select_one("svg title") is not None
+    assert html.select("table caption")
+
+
+def test_demo_wave_2_shows_planning_turning_into_yes(client, demo):
+    login(client, "study.team@pact.example")
+    html = page(client.get("/studies/why-test/uptake?wave=2"))
+    moved = int(html.select_one("td[data-from=planning][data-to=yes]").text)
+    assert moved > 0
+    assert html.select_one("td[data-from=yes][data-to=planning]").text.strip() == "0"
+    assert "now say yes" in _text(html, ".pact-movement[data-question=discussed]")
+
+
+def test_demo_csv_download(client, demo):
+    login(client, "study.team@pact.example")
+    response = client.get("/studies/why-test/uptake.csv?wave=1")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    row = next(r for r in rows if r["question"] == "discussed" and r["answer"] == "yes")
+    assert (row["n"], row["n_responded"], row["n_sent"]) == ("21", "36", "40")
+    assert (row["percent"], row["percent_shown"], row["ci_low"], row["ci_high"]) == (
+        "58.3",
+        "58",
+        "42.2",
+        "72.9",
+    )
+    either = next(
+        r for r in rows if r["question"] == "used_for_qi" and r["answer"] == "yes_or_planning"
+    )
+    assert either["n"] == "34"
+
+
+def test_demo_lead_can_answer_the_open_wave(client, demo):
+    login(client, "lead.1@practice.example")
+    listing = page(client.get("/practices/A81001/surveys"))
+    assert "Answer the survey" in listing.text
+    assert "See what was sent" in listing.text
+
+
+def test_n_sent_counts_reports_released_in_app_and_drafts_do_not_count(app, client):
+    """A practice released in the app counts as sent; one with nothing released does not;
+    a draft response is not counted as answered."""
+    study, survey, (sent_elsewhere, in_app, not_sent) = surveyed_study(3, sent=False)
+    enrolments = {e.practice_id: e for e in study.enrolments}
+    enrolments[sent_elsewhere.id].report_sent_on = enrolments[sent_elsewhere.id].enrolled_at.date()
+    db.session.add(
+        Report(
+            study=study,
+            kind="practice",
+            practice=in_app,
+            status="released",
+            payload={},
+            method_version="t",
+            released_at=enrolments[in_app.id].enrolled_at,
+        )
+    )
+    db.session.commit()
+    wave = survey.waves[0]
+    save_response(
+        wave,
+        sent_elsewhere,
+        {"discussed": "yes", "used_for_qi": "no"},
+        by=lead_of(sent_elsewhere),
+        submit=True,
+    )
+    save_response(wave, in_app, {"discussed": "planning"}, by=lead_of(in_app), submit=False)
+    login(client, team_member(study))
+    html = page(client.get(f"/studies/{study.slug}/uptake"))
+    assert _text(html, "#n-sent") == "2" and _text(html, "#n-responded") == "1"
+    assert "100% of participating practices have discussed" in html.text
+
+
+def test_stats_for_another_study_are_refused(client):
+    """A study-team member for one study cannot read another study's statistics."""
+    study, *_ = surveyed_study(1)
+    other, *_ = surveyed_study(1)
+    login(client, team_member(study))
+    assert client.get(f"/studies/{study.slug}/uptake").status_code == 200
+    assert client.get(f"/studies/{other.slug}/uptake").status_code == 403
+    assert client.get(f"/studies/{study.slug}/uptake?wave=9").status_code == 404

@@ -60,8 +60,11 @@ def _store(study, built, *, version: int, progress=None, reason=None) -> list[Re
     return reports
 
 
-def release(study, *, by) -> int:
-    """Release every draft: the snapshot is frozen and its readers are emailed a link."""
+def release(study, *, by, notify: bool = True) -> int:
+    """Release every draft: the snapshot is frozen and its readers are emailed a link.
+
+    `notify=False` is for loading demo data, where nobody is waiting for an email.
+    """
     drafts = db.session.scalars(
         select(Report).where(Report.study_id == study.id, Report.status == "draft")
     ).all()
@@ -76,7 +79,8 @@ def release(study, *, by) -> int:
         advance_study(study, to="reports_released", by=by)
     record("reports_released", by=by, obj=study, reports=len(drafts))
     db.session.commit()
-    _email_readers(study, drafts)
+    if notify:
+        _email_readers(study, drafts)
     return len(drafts)
 
 

@@ -4,13 +4,21 @@ Pure functions over the frames described in `reports.compute`; `reports.actions`
 frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
+from pact_feedback import disclosure
 from pact_feedback.reports import compute
-from pact_feedback.reports.matching import METHOD_VERSION, Profile, match_practice, method_statement
+from pact_feedback.reports.matching import (
+    METHOD_VERSION,
+    Profile,
+    match_practice,
+    method_statement,
+    national_z_scores,
+)
 
 GROUP_LABELS = {
     "A": "Care-related encounters",
@@ -75,11 +83,19 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         inputs.practices[pid]["profile"]
         for pid in inputs.enrolled
         if pid in members
-        and compute.group_profile(by_category, members[pid], k_practice=inputs.k_practice)["values"]
-        is not None
+        and disclosure.practice_aggregate_allowed(len(members[pid]), inputs.k_practice)
     ]
     by_code = {info["profile"].ods_code: pid for pid, info in inputs.practices.items()}
     layered = (inputs.k_practice, {c["code"]: c["group"] for c in inputs.categories})
+    z_scores = national_z_scores(
+        {
+            p.ods_code: p
+            for p in [*inputs.reference, *(info["profile"] for info in inputs.practices.values())]
+        }.values()
+    )
+    whole_practice = functools.cache(
+        lambda practice_id: _profiles(frames, members.get(practice_id, []), *layered)
+    )  # a practice is often the comparator of several others
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -96,12 +112,9 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
             inputs.reference,
             weights=inputs.weights,
             k=inputs.peer_group_size,
+            z_scores=z_scores,
         )
-        comparator = (
-            _profiles(frames, members.get(by_code[match.comparator], []), *layered)
-            if match.comparator
-            else None
-        )
+        comparator = whole_practice(by_code[match.comparator]) if match.comparator else None
         peer_ids = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
         sharing = [p for p in members.get(pid, []) if p in inputs.sharers]
         reports.append(

@@ -5,7 +5,7 @@ trips; everything after this module is pure pandas.
 """
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
@@ -13,10 +13,13 @@ from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.reports.build import StudyInputs
+from pact_feedback.reports.compute import WHO_COULD
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
 
 ENTRY_COLUMNS = ["participant_id", "practice_id", "staff_role", "category", "group", "minutes"]
+# Each side row carries the minutes of one split (outside hours, or one "who could" answer):
+# the rows are not a partition of the day, and `compute` never adds them together.
 SIDE_COLUMNS = ["participant_id", "outside_hours", "could_be_done_by", "minutes"]
 DAY_COLUMNS = ["participant_id", "practice_id", "staff_role", "day_id"]
 
@@ -31,50 +34,71 @@ def load_days(study) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=DAY_COLUMNS)
 
 
-def _completed_entries(study, *columns):
-    return (
-        select(*columns)
-        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
-        .join(Category, TaskEntry.category_id == Category.id)
-        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
-    )
+def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Minutes per participant and category, with the hours and "who could" splits, in one
+    SQL pass; returns the `entries` and `side` frames `reports.compute` reads.
 
-
-def load_entries(study) -> pd.DataFrame:
-    """Minutes per participant and category, summed in SQL.
-
-    A round of a million entries arrives as one row per participant and category; every
-    figure in `reports.compute` is a sum of minutes, so these rows work like entries.
+    A round of a million entries arrives as one row per participant and category (every
+    figure is a sum of minutes, so these rows work like entries), grouped on integer keys
+    with conditional sums, which keeps SQLite's GROUP BY close to its bare floor.
     """
-    keys = (
-        DiaryDay.user_id,
-        DiaryDay.practice_id,
-        DiaryDay.staff_role,
-        Category.code,
-        Category.group,
+    splits = [
+        func.sum(case((TaskEntry.outside_hours.is_(True), TaskEntry.minutes), else_=0)),
+        *(
+            func.sum(case((TaskEntry.could_be_done_by == who, TaskEntry.minutes), else_=0))
+            for who in WHO_COULD
+        ),
+    ]
+    rows = db.session.execute(
+        select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
+        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
+        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
+        .group_by(DiaryDay.user_id, TaskEntry.category_id)
+    ).all()
+    raw = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["participant_id", "category_id", "minutes", "outside", *WHO_COULD],
     )
-    rows = db.session.execute(
-        _completed_entries(study, *keys, func.sum(TaskEntry.minutes))
-        .group_by(*keys)
-        .order_by(*keys[:4])
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=ENTRY_COLUMNS)
-    frame["minutes"] = frame["minutes"].astype(float)
-    return frame
-
-
-def load_side(study) -> pd.DataFrame:
-    """Minutes per participant split by outside-hours and "who could have done it"."""
-    keys = (DiaryDay.user_id, TaskEntry.outside_hours, TaskEntry.could_be_done_by)
-    rows = db.session.execute(
-        _completed_entries(study, *keys, func.sum(TaskEntry.minutes))
-        .group_by(*keys)
-        .order_by(*keys)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=SIDE_COLUMNS)
-    frame["minutes"] = frame["minutes"].astype(float)
-    frame["outside_hours"] = frame["outside_hours"].astype(bool)
-    return frame
+    people = days.drop_duplicates("participant_id").set_index("participant_id")
+    code = {c.id: c.code for c in categories}
+    group = {c.id: c.group for c in categories}
+    entries = pd.DataFrame(
+        {
+            "participant_id": raw["participant_id"],
+            "practice_id": raw["participant_id"].map(people["practice_id"]),
+            "staff_role": raw["participant_id"].map(people["staff_role"]),
+            "category": raw["category_id"].map(code),
+            "group": raw["category_id"].map(group),
+            "minutes": raw["minutes"].astype(float),
+        },
+        columns=ENTRY_COLUMNS,
+    ).dropna(subset=["category"])  # inactive categories stay out of reports
+    per_person = raw.drop(columns=["category_id", "minutes"]).groupby("participant_id").sum()
+    side = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "participant_id": per_person.index,
+                    "outside_hours": True,
+                    "could_be_done_by": None,
+                    "minutes": per_person["outside"].astype(float).to_numpy(),
+                }
+            ),
+            *(
+                pd.DataFrame(
+                    {
+                        "participant_id": per_person.index,
+                        "outside_hours": False,
+                        "could_be_done_by": who,
+                        "minutes": per_person[who].astype(float).to_numpy(),
+                    }
+                )
+                for who in WHO_COULD
+            ),
+        ],
+        ignore_index=True,
+    )
+    return entries, side[SIDE_COLUMNS]
 
 
 def _profile(practice: Practice) -> Profile:
@@ -114,13 +138,15 @@ def load_inputs(study) -> StudyInputs:
         )
     )
     in_round = [p for p in practices if p.id in set(enrolled)]
+    days = load_days(study)
+    entries, side = load_minutes(study, days, categories)
     data_dates = [p.data_date for p in in_round if p.data_date]
     return StudyInputs(
         study={"slug": study.slug, "title": study.title, "round": study.round},
         categories=[{"code": c.code, "label": c.label, "group": c.group} for c in categories],
-        entries=load_entries(study),
-        side=load_side(study),
-        days=load_days(study),
+        entries=entries,
+        side=side,
+        days=days,
         practices={
             p.id: {"name": p.name, "ods_code": p.ods_code, "profile": _profile(p)}
             for p in practices

@@ -93,16 +93,21 @@ def match_practice(
     *,
     weights: Mapping[str, float] | None = None,
     k: int = 5,
+    z_scores: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Match:
     """Nearest eligible practice (comparator) and the k nearest (peer group).
 
     `candidates` are practices in the same study round that pass disclosure control;
     `reference` is every practice whose demographics were imported (for national z-scores).
     Ties are broken by ODS code so the same data always gives the same match.
+    `z_scores` (from `national_z_scores(reference)`) saves recomputing them for every practice
+    of a round; they must cover the target and the candidates.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
     candidates = [c for c in candidates if c.ods_code != target.ods_code]
-    z = national_z_scores({p.ods_code: p for p in [*reference, target, *candidates]}.values())
+    z = z_scores or national_z_scores(
+        {p.ods_code: p for p in [*reference, target, *candidates]}.values()
+    )
     match = Match(
         target.ods_code, None, None, weights=weights, inputs={target.ods_code: target.values()}
     )

@@ -20,10 +20,11 @@ def test_load_inputs_reads_completed_days_and_sums_minutes(ctx):
     assert sorted(booked) == [200.0, 200.0, 210.0, 210.0, 220.0]
     assert len(inputs.entries) == 10  # one row per participant and category
     # Test results (40-51 minutes each) were outside hours and could have gone to admin.
-    side = inputs.side.set_index(["participant_id", "outside_hours"])["minutes"]
     first = world.participants[0][0].id
-    assert side[(first, True)] == 40.0 and side[(first, False)] == 200.0
-    assert set(inputs.side["could_be_done_by"].dropna()) == {"admin"}
+    side = inputs.side[inputs.side["participant_id"] == first]
+    assert side.loc[side["outside_hours"], "minutes"].tolist() == [40.0]
+    who = side.dropna(subset=["could_be_done_by"]).set_index("could_be_done_by")["minutes"]
+    assert who.to_dict() == {"gp": 0.0, "other_clinician": 0.0, "admin": 40.0, "nobody": 0.0}
     assert [c["code"] for c in inputs.categories][:3] == ["A1", "A2", "A3"]
     assert inputs.weights == world.study.match_weights
     assert inputs.sharers == set()

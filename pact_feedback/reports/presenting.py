@@ -17,7 +17,7 @@ WHO_LABELS = {
     "admin": "The admin team",
     "nobody": "Nobody (it was not needed)",
 }
-QI_ENDPOINTS = {"practice": "qi.new_from_report", "participant": "qi.new_private_from_report"}
+QI_ENDPOINTS = {"practice": "qi.new_practice_project", "participant": "qi.new_private_project"}
 
 
 @dataclass

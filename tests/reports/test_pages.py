@@ -144,3 +144,16 @@ def test_pdf_has_the_same_numbers_as_the_page(client, released):
         select(ReportAccess.action).filter_by(report_id=report.id)
     ).all()
     assert "download" in actions_logged
+
+
+def test_a_finding_starts_a_qi_project_prefilled_from_the_report(client, released):
+    report = released.report_of("practice", 0)
+    login(client, released.leads[0])
+    links = page(client.get(f"/reports/{report.id}")).select("a[href*='/qi/new']")
+    b1 = next(a["href"] for a in links if "category=B1" in a["href"])
+    assert f"report={report.id}" in b1 and released.practices[0].ods_code in b1
+
+    response = client.get(b1)
+
+    assert response.status_code == 200
+    assert "Test results" in page(response).get_text(" ", strip=True)

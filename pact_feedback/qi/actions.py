@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from pact_feedback.audit.log import record
+from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.qi.pdsa import stage_errors
@@ -44,6 +45,11 @@ class QIError(Exception):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+def _touch(project: QIProject) -> None:
+    """A new value, measure or cycle counts as a change to the project (lists sort by it)."""
+    project.updated_at = utcnow()
 
 
 def _pick(fields: dict, names) -> dict:
@@ -113,6 +119,7 @@ def save_measure(project: QIProject, *, by, fields: dict, measure=None) -> QIMea
     for name, value in _pick(fields, MEASURE_FIELDS).items():
         setattr(measure, name, value)
     db.session.flush()
+    _touch(project)
     record("qi_measure_saved", by=by, obj=measure, project_id=project.id, created=created)
     db.session.commit()
     return measure
@@ -135,12 +142,14 @@ def record_value(measure: QIMeasure, *, by, measured_on, value: float, note: str
     )
     db.session.add(point)
     db.session.flush()
+    _touch(measure.project)
     record("qi_value_recorded", by=by, obj=point, measure_id=measure.id)
     db.session.commit()
     return point
 
 
 def delete_value(point: QIMeasureValue, *, by) -> None:
+    _touch(point.measure.project)
     record(
         "qi_value_deleted",
         by=by,
@@ -175,6 +184,7 @@ def save_cycle(project: QIProject, *, by, fields: dict, cycle=None) -> PDSACycle
     for name, value in values.items():
         setattr(cycle, name, value)
     db.session.flush()
+    _touch(project)
     record(
         "qi_cycle_saved",
         by=by,

@@ -176,3 +176,15 @@ def test_a_cycle_is_updated_as_it_progresses(client):
     assert (cycle.stage, cycle.act) == ("Act", "scale_up")
     project_page = page(client.get(f"/qi/{project.id}")).get_text(" ", strip=True)
     assert "Stage reached: Act" in project_page and "Scale up" in project_page
+
+
+def test_recording_a_value_moves_the_project_up_the_list(client):
+    """Lists sort by last change: a new value counts as a change to its project."""
+    project = _signed_in_project(client)
+    measure = _add_measure(client, project)
+    project.updated_at = project.updated_at.replace(year=2020)
+    db.session.commit()
+    url = f"/qi/{project.id}/measures/{measure.id}/values"
+    submit(client, url, {"measured_on": "2026-01-05", "value": "40"})
+    db.session.refresh(project)
+    assert project.updated_at.year > 2020

@@ -169,6 +169,9 @@ def seed(password: str) -> None:
     newcomer = user("new.1@practice.example", "Alex Morgan")
     grant_role(newcomer, PARTICIPANT, practice=first, study=workload, by=team)
     db.session.commit()
+    from pact_feedback.diary.demo import seed_diary
+
+    seed_diary(workload, random.Random(f"diary-{workload.slug}"))
     from pact_feedback.qi.demo import seed_qi
 
     seed_qi(first)

@@ -88,7 +88,7 @@ def completion_counts(study, practice_ids=None) -> dict[int, dict[str, int]]:
             func.sum(case((DiaryDay.completed_at.is_not(None), 1), else_=0)),
             func.count(func.distinct(DiaryDay.user_id)),
         )
-        .filter_by(study_id=study.id)
+        .where(DiaryDay.study_id == study.id)
         .group_by(DiaryDay.practice_id)
     )
     if practice_ids is not None:

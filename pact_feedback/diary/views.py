@@ -25,6 +25,14 @@ def _labels():
     return {"WHO_COULD_LABELS": validation.WHO_COULD_LABELS}
 
 
+@bp.app_context_processor
+def _completion_helpers():
+    """For the practice and study pages: diary completion as counts, never content."""
+    from pact_feedback.disclosure import display_count
+
+    return {"diary_completion": queries.completion_counts, "display_count": display_count}
+
+
 def _participation(slug: str):
     """(study, membership) for the signed-in participant, who must have consented."""
     study = study_by_slug(slug)

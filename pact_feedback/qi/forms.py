@@ -106,7 +106,11 @@ class ProjectForm(FlaskForm):
 
 class NewProjectForm(ProjectForm):
     add_suggestions = CheckboxesField(
-        "Also add", choices={}, validate_choice=True, default=[], coerce=str
+        "Also add these suggestions to the project",
+        choices={},
+        validate_choice=True,
+        default=[],
+        coerce=str,
     )
 
 

@@ -27,6 +27,19 @@ def test_lead_views_the_demo_run_chart_and_starts_a_project(signed_in_page, axe_
     assert chart.locator(".qi-pdsa").count() == 2
     expect(page.locator("figcaption").first).to_contain_text("Shift:")
     axe_check(page)
+    pdf = page.request.get(
+        page.get_by_role("link", name="Download summary (PDF)").get_attribute("href")
+    )
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+
+    page.get_by_role("link", name=re.compile("^Record values")).first.click()
+    page.get_by_role("textbox", name="Date").fill("2026-01-05")
+    page.get_by_role("textbox", name="Value").fill("about forty")
+    page.get_by_role("button", name="Record value").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the value as a number")
+    expect(page.get_by_role("textbox", name="Value")).to_have_value("about forty")
+    axe_check(page)
+    page.get_by_role("link", name=re.compile("^Back to ")).click()
 
     page.get_by_role("link", name="Back to projects").click()
     page.get_by_role("link", name=re.compile("Use this outline.*Estimate our hidden")).click()

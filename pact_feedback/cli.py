@@ -140,3 +140,6 @@ def register_commands(app: Flask) -> None:
     from pact_feedback.reports.cli import reports_cli
 
     app.cli.add_command(reports_cli)
+    from pact_feedback.surveys.cli import surveys_cli
+
+    app.cli.add_command(surveys_cli)

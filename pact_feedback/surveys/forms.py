@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from pact_feedback.surveys.definitions import TYPE_LABELS
@@ -40,7 +41,9 @@ class QuestionForm(FlaskForm):
         validators=[DataRequired("Enter the question"), Length(max=500, message="Too long")],
     )
     hint = StringField("Hint (optional)", validators=[Optional(), Length(max=500)])
-    type = SelectField("Type of answer", choices=list(TYPE_LABELS.items()))
+    type = SelectField(
+        "Type of answer", choices=[SelectChoice(code, label) for code, label in TYPE_LABELS.items()]
+    )
     required = BooleanField("Practices must answer this question when it is shown")
     choices = TextAreaField(
         "Choices",
@@ -48,7 +51,9 @@ class QuestionForm(FlaskForm):
         "code | label, for example planning | Planning to. Put them in the order to show.",
         validators=[Optional()],
     )
-    show_if_question = SelectField("Show only if this earlier question…", choices=[])
+    show_if_question = SelectField(
+        "Show only if this earlier question…", choices=[], validate_choice=False
+    )
     show_if_choices = StringField(
         "…was answered with one of these choice codes",
         description="Separate codes with commas, for example yes, planning",

@@ -25,11 +25,8 @@ def _study_survey(slug):
     return study, survey
 
 
-def uptake_for(study, survey, number: int):
-    """(wave, uptake, questions by code) for wave `number` of the study's survey."""
-    wave = queries.wave_by_number(survey, number)
-    if wave is None:
-        abort(404)
+def compute_uptake(study, survey, number: int):
+    """The tabulated uptake of wave `number` (the wave must exist)."""
     questions = {q.code: q for q in survey.questions}
     tabulated = {
         code: [(c.code, c.label) for c in questions[code].choices]
@@ -39,8 +36,16 @@ def uptake_for(study, survey, number: int):
     role = questions.get(ROLE_QUESTION)
     role_labels = {c.code: c.label for c in role.choices} if role else None
     answers = queries.answers_frame(survey, codes=(*tabulated, ROLE_QUESTION))
-    uptake = tabulate(queries.sent_frame(study), answers, number, tabulated, role_labels)
-    return wave, uptake, questions
+    return tabulate(queries.sent_frame(study), answers, number, tabulated, role_labels)
+
+
+def uptake_for(study, survey, number: int):
+    """(wave, uptake, questions by code) for wave `number`, or 404."""
+    wave = queries.wave_by_number(survey, number)
+    if wave is None:
+        abort(404)
+    questions = {q.code: q for q in survey.questions}
+    return wave, compute_uptake(study, survey, number), questions
 
 
 def _wave_number() -> int:

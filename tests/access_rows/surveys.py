@@ -5,7 +5,10 @@ from datetime import date, timedelta
 
 from pact_feedback.extensions import db
 from pact_feedback.surveys.actions import ensure_default_survey, save_response
-from tests.access_rows import OWN_PRACTICE_PAGE, TEAM_PAGE, row
+from tests.access_rows import OWN_PRACTICE_PAGE, TEAM_FORM, TEAM_PAGE, row
+
+# A refused or empty button press goes back to the survey page with a message.
+TEAM_BUTTON = row(302, 403, 403, 403, 302)
 
 
 def extend_world(world):
@@ -38,4 +41,14 @@ ROWS = {
     "surveys.manage": {"GET": TEAM_PAGE},
     "surveys.uptake": {"GET": TEAM_PAGE},
     "surveys.uptake_csv": {"GET": TEAM_PAGE},
+    "surveys.new_question": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "surveys.edit_question": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "surveys.move_question": {"POST": TEAM_BUTTON},
+    # `discussed` is fixed: the deletion is refused, with a message.
+    "surveys.delete_question": {"GET": TEAM_PAGE, "POST": TEAM_BUTTON},
+    "surveys.export_json": {"GET": TEAM_PAGE},
+    "surveys.import_json": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "surveys.new_wave": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "surveys.edit_wave": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "surveys.send_wave": {"POST": TEAM_BUTTON},
 }

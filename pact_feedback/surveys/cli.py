@@ -1,0 +1,79 @@
+"""`flask surveys ...`: invitations and reminders for a scheduler, and the uptake figures."""
+
+import json
+import math
+
+import click
+from flask.cli import AppGroup
+
+from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.surveys import emails, queries
+
+surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
+
+
+@surveys_cli.command("open-waves")
+def open_waves_command():
+    """Send invitations for every wave that is open today and has not had them (run daily)."""
+    sent = emails.invite_opened_waves()
+    for wave, count in sent:
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} invitation(s) sent")
+    if not sent:
+        click.echo("No wave needs invitations today.")
+
+
+@surveys_cli.command("remind")
+@click.option("--min-days", default=7, show_default=True, help="Skip practices emailed recently")
+def remind_command(min_days):
+    """Remind practices that have not answered an open wave (run it daily or weekly)."""
+    sent = emails.remind_open_waves(min_days=min_days)
+    for wave, count in sent:
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} reminder(s) sent")
+    if not sent:
+        click.echo("No open wave has had its invitations yet.")
+
+
+@surveys_cli.command("stats")
+@click.argument("slug")
+@click.option("--wave", "number", default=1, show_default=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+def stats_command(slug, number, fmt):
+    """Print the uptake figures of a study's wave, as on the statistics page."""
+    from pact_feedback.surveys.stats import compute_uptake
+    from pact_feedback.tabulation.uptake import export_rows
+
+    study = study_by_slug(slug)
+    survey = queries.survey_for(study) if study else None
+    if survey is None or queries.wave_by_number(survey, number) is None:
+        raise click.UsageError(f"No survey wave {number} for a study {slug}")
+    result = compute_uptake(study, survey, number)
+    if fmt == "csv":
+        click.echo(export_rows(study.slug, result).to_csv(index=False), nl=False)
+    else:
+        click.echo(json.dumps(as_json(study.slug, result), indent=2))
+
+
+def _one(value):
+    return None if value is None or math.isnan(value) else round(float(value), 1)
+
+
+def as_json(slug, result) -> dict:
+    """{"study", "wave", "n_sent", "n_responded", "questions": {code: {answer: {...}}}}."""
+    return {
+        "study": slug,
+        "wave": result.wave,
+        "n_sent": result.summary["n_sent"],
+        "n_responded": result.summary["n_responded"],
+        "questions": {
+            code: {
+                answer: {
+                    "n": int(row["n"]),
+                    "percent": _one(row["percent"]),
+                    "ci_low": _one(row["ci_low"]),
+                    "ci_high": _one(row["ci_high"]),
+                }
+                for answer, row in table.iterrows()
+            }
+            for code, table in result.tables.items()
+        },
+    }

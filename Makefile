@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := pact_feedback:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed serve-prod clean
+.PHONY: run test lint format migrate seed serve-prod bench bench-reports clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ migrate: $(STAMP)
 serve-prod: $(STAMP)
 	$(BIN)/flask db upgrade heads
 	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
+
+# Benchmarks (not part of `make test`): ratios against a floor measured in the same run.
+bench: bench-reports
+
+bench-reports: $(STAMP)
+	PACT_ENV=testing $(BIN)/python bench/reports_scale.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3

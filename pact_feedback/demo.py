@@ -61,7 +61,7 @@ DEMO_LOGINS = (
     ("study.team@pact.example", "study team (every study)"),
     ("lead.1@practice.example", "practice lead, first demo practice"),
     ("lead.2@practice.example", "practice lead, second demo practice"),
-    ("gp.1@practice.example", "participant (GP partner) who is also lead.1's colleague"),
+    ("gp.1@practice.example", "participant (GP partner), with a released pilot report"),
     ("nurse.1@practice.example", "participant (practice nurse), consented"),
     ("new.1@practice.example", "participant who has not yet given consent"),
 )
@@ -161,17 +161,28 @@ def seed(password: str) -> None:
         (f"clinician.{i}@practice.example", f"Clinician {i}", STAFF_ROLES[i % 12][0])
         for i in range(1, 5)
     ]
+    first_people = []
     for email, name, staff_role in people:
         person = user(email, name)
         membership = grant_role(person, PARTICIPANT, practice=first, study=workload, by=team)
         membership.staff_role = staff_role
         db.session.add(Consent(user_id=person.id, study_id=workload.id, pis_version="1.0"))
+        first_people.append((person, staff_role))
     newcomer = user("new.1@practice.example", "Alex Morgan")
     grant_role(newcomer, PARTICIPANT, practice=first, study=workload, by=team)
     db.session.commit()
     from pact_feedback.diary.demo import seed_diary
 
     seed_diary(workload, random.Random(f"diary-{workload.slug}"))
+    from pact_feedback.reports.demo import seed_pilot_reports
+
+    seed_pilot_reports(
+        team=team,
+        practices=practices,
+        first_practice_people=first_people,
+        password_hash=password_hash,
+        rng=random.Random("pilot-reports"),
+    )
     from pact_feedback.qi.demo import seed_qi
 
     seed_qi(first)

@@ -79,7 +79,9 @@ function showErrors(errors) {
 function saved(data) {
   const row = fromHtml(data.row_html);
   row.classList.add("diary-new");
-  tbody.append(row);
+  const existing = document.getElementById(row.id);
+  if (existing) existing.replaceWith(row); // a retry answered with the entry already made
+  else tbody.append(row);
   document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
   figures.innerHTML = data.figures_html;
   const repeat = document.querySelector("[data-diary-repeat]");
@@ -116,8 +118,106 @@ function enhanceRepeat(repeatForm) {
   });
 }
 
+// Entries made without a connection wait in localStorage (it survives a browser restart) and
+// are sent when the page is next open with a connection. Each keeps its client_id, so sending
+// twice cannot make two entries; an entry leaves the queue only when the server confirms it.
+const QUEUE = "pact-diary-queue";
+
+function queued() {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE)) || [];
+  } catch {
+    return [];
+  }
+}
+
+function saveQueue(items) {
+  localStorage.setItem(QUEUE, JSON.stringify(items));
+}
+
+function pendingRow(item) {
+  const row = document.createElement("tr");
+  row.className = "nhsuk-table__row diary-pending";
+  row.dataset.clientId = item.client_id;
+  const cell = document.createElement("td");
+  cell.className = "nhsuk-table__cell";
+  cell.colSpan = 4;
+  cell.textContent = `Waiting to send: ${item.label}. It will be saved when you are back online.`;
+  row.append(cell);
+  return row;
+}
+
+function fieldsOf(target) {
+  const fields = [];
+  for (const [name, value] of new FormData(target)) {
+    if (name !== "csrf_token") fields.push([name, value]);
+  }
+  return fields;
+}
+
+function withToken(fields) {
+  const body = new FormData();
+  body.append("csrf_token", form.querySelector('[name="csrf_token"]').value);
+  for (const [name, value] of fields) body.append(name, value);
+  return body;
+}
+
+let flushing = false;
+
+async function flush() {
+  if (!form || !navigator.onLine || flushing) return;
+  flushing = true;
+  try {
+    await sendQueued();
+  } finally {
+    flushing = false;
+  }
+}
+
+async function sendQueued() {
+  for (const item of queued()) {
+    const mine = item.action === form.action;
+    let result;
+    try {
+      result = await post({ action: item.action }, withToken(item.fields));
+    } catch {
+      return; // still offline: try again later
+    }
+    const { status, data } = result;
+    if (status === 200 || status === 201 || status === 422 || status === 409) {
+      saveQueue(queued().filter((other) => other.client_id !== item.client_id));
+    }
+    if (!mine) continue;
+    tbody.querySelector(`[data-client-id="${item.client_id}"]`)?.remove();
+    if (status === 200 || status === 201) {
+      saved(data);
+    } else if (status === 422 && data.errors) {
+      // Refused: put what was typed back in the form, with the reasons beside the fields.
+      for (const [name, value] of item.fields) {
+        const input = form.querySelector(`[name="${name}"]`);
+        if (!input) continue;
+        if (input.type === "radio" || input.type === "checkbox") {
+          const option = form.querySelector(`[name="${name}"][value="${CSS.escape(value)}"]`);
+          if (option) option.checked = true;
+        } else {
+          input.value = value;
+        }
+      }
+      showErrors(data.errors);
+    } else if (status === 409 && data.locked) {
+      say([data.locked]);
+    }
+  }
+}
+
 if (form && tbody) {
   const clientId = form.querySelector('[name="client_id"]');
+  const resetForm = () => {
+    const keep = form.querySelector('[name="csrf_token"]').value;
+    form.reset();
+    form.querySelector('[name="csrf_token"]').value = keep;
+    clientId.value = "";
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     // One id per entry: a retry after a lost answer cannot make a duplicate.
@@ -129,10 +229,7 @@ if (form && tbody) {
       if (status === 200 || status === 201) {
         clearErrors();
         saved(data);
-        const keep = form.querySelector('[name="csrf_token"]').value;
-        form.reset();
-        form.querySelector('[name="csrf_token"]').value = keep;
-        clientId.value = "";
+        resetForm();
         form.querySelector('[name="category_id"]')?.focus();
       } else if (status === 422 && data.errors) {
         showErrors(data.errors);
@@ -142,7 +239,21 @@ if (form && tbody) {
         form.submit();
       }
     } catch {
-      form.submit(); // offline or a server error: the plain post shows what happened
+      // No connection: keep the entry and send it later.
+      const chosen = form.querySelector('[name="category_id"]:checked');
+      const item = {
+        client_id: clientId.value,
+        action: form.action,
+        fields: fieldsOf(form),
+        label: chosen ? chosen.dataset.label : "a task",
+        queued_at: Date.now(),
+      };
+      saveQueue([...queued().filter((other) => other.client_id !== item.client_id), item]);
+      tbody.append(pendingRow(item));
+      document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
+      clearErrors();
+      resetForm();
+      say(["You are offline. This task is kept on this device and will be sent when you are back online."]);
     } finally {
       button.disabled = false;
     }
@@ -163,6 +274,12 @@ if (form && tbody) {
       });
     }
   });
+  for (const item of queued()) {
+    if (item.action === form.action) tbody.append(pendingRow(item));
+  }
+  if (queued().length) document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
+  window.addEventListener("online", flush);
+  flush();
 }
 
 // The timer: its start time is kept in localStorage, so a reload (or a closed tab) keeps it.

@@ -127,3 +127,42 @@ def test_without_javascript_the_form_still_works(live_server, sign_in, open_cont
     expect(page.locator("#diary-entries-body tr")).to_have_count(1)
     expect(page.get_by_role("status").first).to_contain_text("Task added")
     # (axe needs scripts, so it runs on the same pages in the test above)
+
+
+def test_entries_made_offline_are_sent_when_back_online(live_server, sign_in, open_context):
+    """Offline, an entry waits on the device; after the page is closed and opened again with a
+    connection it is sent once and appears in the day, and the queue is empty."""
+    live_server.create_user(
+        "offline.diary@practice.example",
+        role="participant",
+        practice_ods="A81001",
+        study_slug="hidden-workload",
+        consented=True,
+        staff_role="gp_partner",
+    )
+    context = open_context()
+    page = context.new_page()
+    sign_in(page, "offline.diary@practice.example")
+    page.goto(DIARY + "new")
+    page.get_by_role("button", name="Open this day").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Diary day: "))
+    day_url = page.url
+
+    context.set_offline(True)
+    page.get_by_text("B4 Referrals and advice requests", exact=True).click()
+    page.get_by_text("10 min", exact=True).click()
+    page.get_by_role("button", name="Add task").click()
+    expect(page.locator("tr.diary-pending")).to_contain_text("Waiting to send: Referrals")
+    expect(page.locator("#diary-warnings")).to_contain_text("You are offline")
+    page.close()  # the browser is closed while still offline
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(day_url)
+    rows = page.locator("#diary-entries-body tr:not(.diary-pending)")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("B4 Referrals and advice requests")
+    expect(page.locator("tr.diary-pending")).to_have_count(0)
+    assert page.evaluate("localStorage.getItem('pact-diary-queue')") == "[]"
+    page.reload()  # sent once: the server has exactly one entry
+    expect(page.locator("#diary-entries-body tr")).to_have_count(1)

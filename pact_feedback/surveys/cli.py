@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -39,7 +40,7 @@ def remind_command(min_days):
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 def stats_command(slug, number, fmt):
     """Print the uptake figures of a study's wave, as on the statistics page."""
-    from pact_feedback.surveys.stats import compute_uptake
+    from pact_feedback.surveys.figures import compute_uptake
     from pact_feedback.tabulation.uptake import export_rows
 
     study = study_by_slug(slug)
@@ -51,6 +52,29 @@ def stats_command(slug, number, fmt):
         click.echo(export_rows(study.slug, result).to_csv(index=False), nl=False)
     else:
         click.echo(json.dumps(as_json(study.slug, result), indent=2))
+
+
+@surveys_cli.command("import-responses")
+@click.argument("slug")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_responses_command(slug, csv_path: Path):
+    """Import answers gathered elsewhere: ods_code, wave, then a column per question code."""
+    from pact_feedback.surveys.importing import import_responses, parse_responses
+
+    study = study_by_slug(slug)
+    survey = queries.survey_for(study) if study else None
+    if survey is None:
+        raise click.UsageError(f"No survey for a study {slug}")
+    result = parse_responses(csv_path.read_text(encoding="utf-8-sig"), survey)
+    if not result.ok:
+        click.echo(f"{len(result.errors) or 'No rows, so'} problem(s); nothing imported:", err=True)
+        for error in result.errors:
+            click.echo(f"  line {error.line} [{error.column}]: {error.message}", err=True)
+        raise SystemExit(1)
+    added, changed, unchanged = import_responses(
+        result, by=None, survey=survey, source=csv_path.name
+    )
+    click.echo(f"Imported {added} new response(s), changed {changed}, {unchanged} unchanged.")
 
 
 def _one(value):

@@ -68,6 +68,14 @@ class ImportForm(FlaskForm):
     )
 
 
+class ResponsesForm(FlaskForm):
+    csv_file = FileField(
+        "Responses (CSV)",
+        description="Columns ods_code, wave, then one column per question code. Several choices "
+        "go in one cell separated by ;, dates as YYYY-MM-DD.",
+    )
+
+
 class WaveForm(FlaskForm):
     opens_on = DateField(
         "Opens on",

@@ -24,13 +24,13 @@ from pact_feedback.surveys.forms import (
     ActionForm,
     ImportForm,
     QuestionForm,
+    ResponsesForm,
     WaveForm,
     parse_choice_lines,
     pretty_json,
 )
 from pact_feedback.surveys.models import CHOICE_TYPES
-from pact_feedback.surveys.stats import _study_survey
-from pact_feedback.surveys.views import bp
+from pact_feedback.surveys.views import bp, team_study_survey
 
 
 def _back(slug):
@@ -40,7 +40,7 @@ def _back(slug):
 @bp.route("/studies/<slug>/survey")
 @login_required
 def manage(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     if actions.schedule_waves(survey):  # reports released since the last visit
         db.session.commit()
     counts = {w.number: len(queries.submitted_practice_ids(w)) for w in survey.waves}
@@ -134,7 +134,7 @@ def _save_question(form, survey, question):
 @bp.route("/studies/<slug>/survey/questions/new", methods=["GET", "POST"])
 @login_required
 def new_question(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     form = _question_form(survey)
     if form.validate_on_submit() and _save_question(form, survey, None):
         flash("Question added at the end of the survey.", "success")
@@ -152,7 +152,7 @@ def _question(survey, code):
 @bp.route("/studies/<slug>/survey/questions/<code>", methods=["GET", "POST"])
 @login_required
 def edit_question(slug, code):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     question = _question(survey, code)
     form = _question_form(survey, question)
     if form.validate_on_submit() and _save_question(form, survey, question):
@@ -171,7 +171,7 @@ def edit_question(slug, code):
 @bp.route("/studies/<slug>/survey/questions/<code>/move", methods=["POST"])
 @login_required
 def move_question(slug, code):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     _question(survey, code)
     form = ActionForm()
     if form.validate_on_submit():
@@ -182,7 +182,7 @@ def move_question(slug, code):
 @bp.route("/studies/<slug>/survey/questions/<code>/delete", methods=["GET", "POST"])
 @login_required
 def delete_question(slug, code):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     question = _question(survey, code)
     form = ActionForm()
     if form.validate_on_submit():
@@ -215,7 +215,7 @@ def _try(change) -> bool:
 @bp.route("/studies/<slug>/survey/export.json")
 @login_required
 def export_json(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     return Response(
         pretty_json(to_json(definition_of(survey))),
         mimetype="application/json",
@@ -226,7 +226,7 @@ def export_json(slug):
 @bp.route("/studies/<slug>/survey/import", methods=["GET", "POST"])
 @login_required
 def import_json(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     form = ImportForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -253,6 +253,45 @@ def import_json(slug):
     return form_page("surveys/import.html", form, study=study, survey=survey, problems=problems)
 
 
+@bp.route("/studies/<slug>/survey/responses/import", methods=["GET", "POST"])
+@login_required
+def import_responses(slug):
+    from pact_feedback.practices.views import read_upload
+    from pact_feedback.surveys.importing import import_responses as write
+    from pact_feedback.surveys.importing import parse_responses
+
+    study, survey = team_study_survey(slug)
+    form = ResponsesForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.csv_file.data
+        text = read_upload(upload, form.csv_file) if upload and upload.filename else None
+        if upload is None or not upload.filename:
+            form.csv_file.errors.append("Choose a CSV file")
+        elif text is not None:
+            result = parse_responses(text, survey)
+            if result.ok:
+                added, changed, unchanged = write(
+                    result, by=current_user, survey=survey, source=upload.filename
+                )
+                flash(
+                    f"Imported {added} new response(s), changed {changed}, {unchanged} unchanged.",
+                    "success",
+                )
+                return _back(slug)
+            if not result.errors:
+                form.csv_file.errors.append("The file has no rows")
+    invalid = bool(result and result.errors)
+    return form_page(
+        "surveys/import_responses.html",
+        form,
+        invalid=invalid,
+        study=study,
+        survey=survey,
+        result=result,
+    )
+
+
 # Waves and emails ----------------------------------------------------------------------------
 
 
@@ -276,7 +315,7 @@ def _save_wave(form, survey, number):
 @bp.route("/studies/<slug>/survey/waves/new", methods=["GET", "POST"])
 @login_required
 def new_wave(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     form = WaveForm()
     if form.validate_on_submit() and _save_wave(form, survey, None):
         flash("Wave added.", "success")
@@ -287,7 +326,7 @@ def new_wave(slug):
 @bp.route("/studies/<slug>/survey/waves/<int:number>", methods=["GET", "POST"])
 @login_required
 def edit_wave(slug, number):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     wave = queries.wave_by_number(survey, number) or abort(404)
     form = WaveForm(obj=wave) if request.method == "GET" else WaveForm()
     if form.validate_on_submit() and _save_wave(form, survey, number):
@@ -299,7 +338,7 @@ def edit_wave(slug, number):
 @bp.route("/studies/<slug>/survey/waves/<int:number>/send", methods=["POST"])
 @login_required
 def send_wave(slug, number):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     wave = queries.wave_by_number(survey, number) or abort(404)
     form = ActionForm()
     if form.validate_on_submit():

@@ -1,42 +1,14 @@
 """The study team's uptake statistics page and CSV, per study and wave."""
 
 from flask import Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from pact_feedback.core.access import is_study_team, require
 from pact_feedback.reports.charts import Series, bar_chart
-from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import queries
-from pact_feedback.surveys.views import bp
+from pact_feedback.surveys.figures import compute_uptake
+from pact_feedback.surveys.views import bp, team_study_survey
 from pact_feedback.tabulation.breakdowns import BREAKDOWNS
-from pact_feedback.tabulation.uptake import HEADLINE_CODES, export_rows, tabulate
-
-ROLE_QUESTION = "respondent_role"
-
-
-def _study_survey(slug):
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
-    survey = queries.survey_for(study)
-    if survey is None:
-        abort(404)
-    return study, survey
-
-
-def compute_uptake(study, survey, number: int):
-    """The tabulated uptake of wave `number` (the wave must exist)."""
-    questions = {q.code: q for q in survey.questions}
-    tabulated = {
-        code: [(c.code, c.label) for c in questions[code].choices]
-        for code in HEADLINE_CODES
-        if code in questions
-    }
-    role = questions.get(ROLE_QUESTION)
-    role_labels = {c.code: c.label for c in role.choices} if role else None
-    answers = queries.answers_frame(survey, codes=(*tabulated, ROLE_QUESTION))
-    return tabulate(queries.sent_frame(study), answers, number, tabulated, role_labels)
+from pact_feedback.tabulation.uptake import export_rows
 
 
 def uptake_for(study, survey, number: int):
@@ -55,7 +27,7 @@ def _wave_number() -> int:
 @bp.route("/studies/<slug>/uptake")
 @login_required
 def uptake(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     wave, result, questions = uptake_for(study, survey, _wave_number())
     return render_template(
         "surveys/uptake.html",
@@ -91,7 +63,7 @@ def _chart(result, questions):
 @bp.route("/studies/<slug>/uptake.csv")
 @login_required
 def uptake_csv(slug):
-    study, survey = _study_survey(slug)
+    study, survey = team_study_survey(slug)
     wave, result, _ = uptake_for(study, survey, _wave_number())
     csv = export_rows(study.slug, result).to_csv(index=False)
     name = f"{study.slug}-uptake-wave-{wave.number}.csv"

@@ -7,7 +7,12 @@ the same blueprint.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import is_global_study_team, leads_practice, require
+from pact_feedback.core.access import (
+    is_global_study_team,
+    is_study_team,
+    leads_practice,
+    require,
+)
 from pact_feedback.core.time import today
 from pact_feedback.practices.importing import practices_by_code
 from pact_feedback.studies.actions import study_by_slug
@@ -41,6 +46,18 @@ def practice_index(ods_code):
     return render_template(
         "surveys/practice_index.html", practice=practice, rows=rows, today=today()
     )
+
+
+def team_study_survey(slug):
+    """The study and its survey, for the study team only."""
+    study = study_by_slug(slug)
+    if study is None:
+        abort(404)
+    require(is_study_team(current_user, study))
+    survey = queries.survey_for(study)
+    if survey is None:
+        abort(404)
+    return study, survey
 
 
 def _wave_for(practice, slug: str, number: int):

@@ -51,4 +51,5 @@ ROWS = {
     "surveys.new_wave": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "surveys.edit_wave": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "surveys.send_wave": {"POST": TEAM_BUTTON},
+    "surveys.import_responses": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
 }

@@ -135,10 +135,21 @@ def role_benchmark(per_day_frame: pd.DataFrame, roles: pd.Series, role: str) -> 
 
 
 def network_profile(per_day_frame: pd.DataFrame) -> dict:
-    """Mean minutes per diary day across every participant in the network, per column."""
+    """Mean minutes per diary day across every participant in the network, per column, and
+    the middle half of clinicians (interquartile range) as "range".
+
+    Quartiles, never minimum or maximum: an extreme belongs to one identifiable person.
+    """
+    if len(per_day_frame) < disclosure.MIN_CELL_CONTRIBUTORS:
+        return {"n": int(len(per_day_frame)), "values": {}, "range": {}}
+    quartiles = per_day_frame.quantile([0.25, 0.75]).round(1)
     return {
         "n": int(len(per_day_frame)),
-        "values": per_day_frame.mean().round(1).to_dict() if len(per_day_frame) else {},
+        "values": per_day_frame.mean().round(1).to_dict(),
+        "range": {
+            column: [float(quartiles.loc[0.25, column]), float(quartiles.loc[0.75, column])]
+            for column in per_day_frame.columns
+        },
     }
 
 

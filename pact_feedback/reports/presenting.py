@@ -43,6 +43,16 @@ def _figure(title, description, categories, series: list[Series]) -> Figure:
     )
 
 
+def _add_range(figure: Figure, heading: str, ranges: dict | None) -> None:
+    """A table column of interquartile ranges ({code: (low, high)}), when there are any."""
+    if not ranges:
+        return
+    figure.columns.append(heading)
+    for code, _, values in figure.rows:
+        low_high = ranges.get(code)
+        values.append(f"{low_high[0]:g}–{low_high[1]:g}" if low_high else None)
+
+
 def _values(profile: dict | None) -> dict:
     return (profile or {}).get("values") or {}
 
@@ -58,16 +68,18 @@ def practice_figures(payload: dict) -> list[Figure]:
             Series("Peer group", _values((payload.get("peer_group") or {}).get(key))),
             Series("Network", _values(payload["network"][key])),
         ]
-        figures.append(
-            _figure(
-                f"Minutes per clinician per diary day, by {noun}",
-                f"Average minutes per clinician per diary day for each {noun}, for your practice "
-                "(when shown), a demographically similar practice, a peer group of similar "
-                "practices and the whole network. The same figures are in the table below.",
-                axis,
-                series,
-            )
+        figure = _figure(
+            f"Minutes per clinician per diary day, by {noun}",
+            f"Average minutes per clinician per diary day for each {noun}, for your practice "
+            "(when shown), a demographically similar practice, a peer group of similar "
+            "practices and the whole network. The same figures are in the table below.",
+            axis,
+            series,
         )
+        _add_range(
+            figure, "Network: middle half of clinicians", payload["network"][key].get("range")
+        )
+        figures.append(figure)
     return figures
 
 
@@ -128,11 +140,11 @@ def participant_figures(payload: dict) -> list[Figure]:
             axis,
             series,
         )
-        if benchmark:
-            figure.columns.append("Middle half of the range")
-            for code, _, values in figure.rows:
-                b = benchmark.get(code)
-                values.append(f"{b['q1']:g}–{b['q3']:g}" if b else None)
+        _add_range(
+            figure,
+            "Middle half of the range",
+            {code: (b["q1"], b["q3"]) for code, b in benchmark.items()},
+        )
         figures.append(figure)
     return figures
 

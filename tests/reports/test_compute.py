@@ -94,3 +94,11 @@ def test_network_profile_is_the_mean_over_everyone():
     network = compute.network_profile(compute.per_day(entries, days))
     assert network["n"] == 5
     assert network["values"]["A1"] == round((120 + 200 + 0 + 300 + 0) / 5, 1)
+
+
+def test_network_range_is_the_middle_half_never_the_extremes():
+    frame = pd.DataFrame({"A1": [10.0, 20.0, 30.0, 40.0, 500.0]}, index=[1, 2, 3, 4, 5])
+    profile = compute.network_profile(frame)
+    assert profile["range"]["A1"] == [20.0, 40.0]
+    assert 500.0 not in profile["range"]["A1"] and 10.0 not in profile["range"]["A1"]
+    assert compute.network_profile(frame.head(2))["range"] == {}

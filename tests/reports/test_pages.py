@@ -44,6 +44,7 @@ def test_lead_reads_practice_report_without_the_comparators_identity(client, rel
     assert comparator.ods_code not in text and comparator.name not in text
     assert page(response).select("svg title")  # charts carry a text alternative
     assert page(response).select("table caption")
+    assert "Network: middle half of clinicians" in text
     # Five of five participants share: the practice's own figures appear.
     own = report.payload["own"]["by_category"]["values"]
     assert own is not None and f"{own['A1']:g}" in text

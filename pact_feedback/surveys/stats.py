@@ -7,6 +7,7 @@ from pact_feedback.reports.charts import Series, bar_chart
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.surveys.views import bp, team_study_survey
+from pact_feedback.tabulation import exports
 from pact_feedback.tabulation.breakdowns import BREAKDOWNS
 from pact_feedback.tabulation.uptake import export_rows
 
@@ -60,13 +61,38 @@ def _chart(result, questions):
     )
 
 
+DOWNLOADS = {
+    "csv": ("text/csv", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+    "dta": ("application/x-stata-dta", exports.to_dta),
+}
+
+
+def _download(slug, kind):
+    study, survey = team_study_survey(slug)
+    wave, result, _ = uptake_for(study, survey, _wave_number())
+    mimetype, write = DOWNLOADS[kind]
+    name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
+    return Response(
+        write(export_rows(study.slug, result)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @bp.route("/studies/<slug>/uptake.csv")
 @login_required
 def uptake_csv(slug):
-    study, survey = team_study_survey(slug)
-    wave, result, _ = uptake_for(study, survey, _wave_number())
-    csv = export_rows(study.slug, result).to_csv(index=False)
-    name = f"{study.slug}-uptake-wave-{wave.number}.csv"
-    return Response(
-        csv, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return _download(slug, "csv")
+
+
+@bp.route("/studies/<slug>/uptake.xlsx")
+@login_required
+def uptake_xlsx(slug):
+    return _download(slug, "xlsx")
+
+
+@bp.route("/studies/<slug>/uptake.dta")
+@login_required
+def uptake_dta(slug):
+    return _download(slug, "dta")

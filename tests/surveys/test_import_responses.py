@@ -6,8 +6,8 @@ import io
 from sqlalchemy import func, select
 
 from pact_feedback.extensions import db
-from pact_feedback.surveys.models import SurveyResponseVersion
 from pact_feedback.surveys.figures import compute_uptake
+from pact_feedback.surveys.models import SurveyResponseVersion
 from tests.conftest import login, page, submit
 from tests.surveys.helpers import surveyed_study, team_member
 

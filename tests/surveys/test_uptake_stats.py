@@ -77,6 +77,22 @@ def test_demo_csv_download(client, demo):
     assert either["n"] == "34"
 
 
+def test_demo_xlsx_and_dta_downloads(client, demo):
+    """The spreadsheet and Stata file hold the same figures as the page."""
+    import pandas as pd
+
+    login(client, "study.team@pact.example")
+    xlsx = client.get("/studies/why-test/uptake.xlsx?wave=1")
+    assert xlsx.mimetype.endswith("spreadsheetml.sheet")
+    figures = pd.read_excel(io.BytesIO(xlsx.data), sheet_name="uptake")
+    row = figures[(figures.question == "discussed") & (figures.answer == "planning")].iloc[0]
+    assert (row["n"], row["n_responded"], row["percent_shown"]) == (14, 36, 39)
+    dta = client.get("/studies/why-test/uptake.dta?wave=1")
+    data = pd.read_stata(io.BytesIO(dta.data))
+    row = data[(data.question == "used_for_qi") & (data.answer == "yes")].iloc[0]
+    assert (row["n"], row["percent_shown"], row["n_sent"]) == (18, 50, 40)
+
+
 def test_demo_lead_can_answer_the_open_wave(client, demo):
     login(client, "lead.1@practice.example")
     listing = page(client.get("/practices/A81001/surveys"))

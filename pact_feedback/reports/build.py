@@ -141,10 +141,12 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         )
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side)
     roles = people["staff_role"]
+    headline = compute.summary_frame(summaries)
     benchmarks = {
         role: {
             "by_category": compute.role_benchmark(by_category, roles, role),
             "by_group": compute.role_benchmark(by_group, roles, role),
+            "summary": compute.role_benchmark(headline, roles, role),
         }
         for role in roles.unique()
     }

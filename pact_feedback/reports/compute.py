@@ -106,6 +106,25 @@ def participant_summaries(
     }
 
 
+SUMMARY_FIGURES = ("total", "visible", "hidden", "outside_hours")
+
+
+def summary_frame(summaries: dict[int, dict]) -> pd.DataFrame:
+    """One row per participant: the headline figures and "who could have done it" minutes,
+    so the same role benchmark can sit beside each of them."""
+    return pd.DataFrame.from_dict(
+        {
+            pid: {
+                **{name: s[name] for name in SUMMARY_FIGURES},
+                **{f"could_{who}": s["could_be_done_by"][who] for who in WHO_COULD},
+            }
+            for pid, s in summaries.items()
+        },
+        orient="index",
+        columns=[*SUMMARY_FIGURES, *(f"could_{who}" for who in WHO_COULD)],
+    )
+
+
 def participant_summary(entries: pd.DataFrame, days: pd.DataFrame) -> dict:
     """One participant's own figures (their entries and days only), minutes per diary day."""
     summaries = participant_summaries(entries, days)

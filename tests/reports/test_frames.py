@@ -36,7 +36,11 @@ def test_participant_figures_from_the_database_match_their_diary(ctx):
     world = build_round(sizes=(3,))
     first = world.participants[0][0].id
     reports = build_reports(load_inputs(world.study))
-    own = next(r for r in reports if r["user_id"] == first)["payload"]["own"]
+    payload = next(r for r in reports if r["user_id"] == first)["payload"]
+    own = payload["own"]
+    # Totals of the three GPs: 240, 251 and 262 minutes; the benchmark is their median.
+    total = payload["benchmark"]["summary"]["total"]
+    assert (total["median"], total["q1"], total["q3"], total["n"]) == (251.0, 245.5, 256.5, 3)
     assert own["total"] == 240.0 and own["visible"] == 200.0 and own["hidden"] == 40.0
     assert own["outside_hours"] == 40.0
     assert own["could_be_done_by"] == {

@@ -163,12 +163,15 @@ def test_study_team_creates_a_study_and_starts_recruiting(signed_in_page, axe_ch
 
 def test_study_team_sees_practices_and_a_practice(signed_in_page, axe_check):
     page = signed_in_page(TEAM)
-    page.get_by_role("navigation").get_by_role("link", name="Practices").click()
+    menu_item = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Practices")
+    menu_item.click()
     expect(page.get_by_role("table")).to_contain_text("A81001")
+    expect(menu_item).to_have_attribute("aria-current", "page")
     axe_check(page)
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="The Hidden Workload Study")).to_be_visible()
+    expect(menu_item).to_have_attribute("aria-current", "true")  # within the section
     axe_check(page)
 
 

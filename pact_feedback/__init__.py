@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.api.views import bp as api_v1_bp
     from pact_feedback.audit.views import bp as audit_bp
     from pact_feedback.core.views import bp as core_bp
+    from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(qi_bp)
     app.register_blueprint(diary_bp)
+    app.register_blueprint(diary_team_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_v1_bp)
 

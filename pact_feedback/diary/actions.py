@@ -161,3 +161,75 @@ def set_non_working_days(study, user, weekdays: list[int], *, by) -> None:
         "diary_weekdays_set", by=by, obj=preference, non_working_days=preference.non_working_days
     )
     db.session.commit()
+
+
+def update_settings(study, *, diary_days_required: int, day_selection: str, by) -> None:
+    old = (study.diary_days_required, study.day_selection)
+    study.diary_days_required, study.day_selection = diary_days_required, day_selection
+    if old != (diary_days_required, day_selection):
+        record(
+            "diary_settings_changed",
+            by=by,
+            obj=study,
+            old={"days": old[0], "selection": old[1]},
+            new={"days": diary_days_required, "selection": day_selection},
+        )
+    db.session.commit()
+
+
+class CategoryError(Exception):
+    """A category change was refused; the message is safe to show."""
+
+
+def add_category(study, values: dict, *, by):
+    from pact_feedback.diary.models import Category
+
+    code = (values.get("code") or "").strip().upper()
+    if not code:
+        raise CategoryError("Enter a code, like B10")
+    if code[0] != values["group"]:
+        raise CategoryError(f"The code must start with its group letter, {values['group']}")
+    if db.session.scalar(select(Category).filter_by(study_id=study.id, code=code)):
+        raise CategoryError(f"There is already a category {code}. Codes cannot be reused")
+    category = Category(
+        study_id=study.id,
+        code=code,
+        label=values["label"].strip(),
+        description=(values.get("description") or "").strip(),
+        group=values["group"],
+        position=values["position"],
+        active=values.get("active", True),
+    )
+    db.session.add(category)
+    db.session.flush()
+    record("diary_category_added", by=by, obj=category, code=code, study_id=study.id)
+    db.session.commit()
+    return category
+
+
+def update_category(category, values: dict, *, by) -> None:
+    changed = {}
+    values = values | {"description": values.get("description") or ""}
+    for name in ("label", "description", "group", "position", "active"):
+        value = values[name].strip() if isinstance(values[name], str) else values[name]
+        if getattr(category, name) != value:
+            changed[name] = value
+            setattr(category, name, value)
+    if changed:
+        record("diary_category_changed", by=by, obj=category, code=category.code, **changed)
+    db.session.commit()
+
+
+def plan_day(study, user, on, *, by):
+    from pact_feedback.diary.models import DiaryAllocation
+
+    existing = db.session.scalar(
+        select(DiaryAllocation).filter_by(study_id=study.id, user_id=user.id, date=on)
+    )
+    if existing is None:
+        existing = DiaryAllocation(study_id=study.id, user_id=user.id, date=on, source="planned")
+        db.session.add(existing)
+        db.session.flush()
+        record("diary_day_planned", by=by, obj=existing, date=str(on))
+    db.session.commit()
+    return existing

@@ -214,3 +214,81 @@ class WeekdaysForm(FlaskForm):
     def fill(self, days: list[int]) -> None:
         for i, name in enumerate(WEEKDAYS):
             self[name.lower()].data = i in days
+
+
+class DiarySettingsForm(FlaskForm):
+    """The study team's diary settings for a study."""
+
+    diary_days_required = IntegerField(
+        "How many diary days does the study ask of each participant?",
+        validators=[InputRequired("Enter how many diary days to ask for")],
+        invalid_value_message="Enter a whole number of days, like 1",
+    )
+    day_selection = RadioField(
+        "Who chooses the diary days?",
+        choices=[
+            SelectChoice("choose", "Participants choose their own days in the collection window"),
+            SelectChoice(
+                "allocate",
+                "The study allocates days at random (reproducible, spread across weekdays)",
+            ),
+        ],
+        validators=[InputRequired("Choose who picks the diary days")],
+    )
+
+    def validate_diary_days_required(self, field):
+        from wtforms.validators import ValidationError
+
+        if field.data is not None and not 1 <= field.data <= 10:
+            raise ValidationError("Ask for between 1 and 10 diary days")
+
+
+class CategoryForm(FlaskForm):
+    """A task category: codes are stable, so the code is set once, when it is added."""
+
+    code = StringField(
+        "Code",
+        description="A letter for the group and a number, like B10. It cannot change later",
+        validators=[Optional(), Length(max=10, message="Keep the code to 10 characters")],
+    )
+    label = StringField(
+        "Label",
+        description="Short: it is shown on the button participants tap",
+        validators=[
+            InputRequired("Enter a label"),
+            Length(max=100, message="Keep the label under 100 characters"),
+        ],
+    )
+    description = TextAreaField(
+        "What it covers",
+        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters")],
+    )
+    group = RadioField(
+        "Group",
+        choices=[],
+        validators=[InputRequired("Choose the group")],
+    )
+    position = IntegerField(
+        "Order",
+        description="Categories are listed by this number, smallest first",
+        validators=[InputRequired("Enter a number for the order")],
+        invalid_value_message="Enter a whole number, like 45",
+    )
+    active = BooleanField("In use (untick to retire it: past entries keep it)", default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pact_feedback.diary.taxonomy import GROUP_LABELS
+
+        self.group.choices = [SelectChoice(g, f"{g}. {label}") for g, label in GROUP_LABELS.items()]
+
+
+class PlanForm(FlaskForm):
+    """A participant plans the day they will keep their diary (studies where they choose)."""
+
+    planned_date = DateField(
+        "Plan your diary day",
+        description="We will email you a reminder the day before. For example 2027-03-14",
+        validators=[InputRequired("Enter the date you plan to keep your diary")],
+        invalid_value_message="Enter a real date, for example 2027-03-14",
+    )

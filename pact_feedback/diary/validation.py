@@ -319,3 +319,17 @@ def gaps(
     if cursor < scheduled_end:
         found.append((cursor, scheduled_end))
     return [(a, b) for a, b in found if a < b]
+
+
+def planned_date_errors(day: date | None, *, start: date | None, end: date | None, today: date):
+    """A planned diary day: today or later, inside the collection window."""
+    if day is None:
+        return ["Enter the date you plan to keep your diary"]
+    if day < today:
+        return ["Choose today or a day still to come"]
+    if start and end and not start <= day <= end:
+        return [
+            f"Choose a date from {start:%-d %B %Y} to {end:%-d %B %Y}, "
+            "the study's data collection dates"
+        ]
+    return []

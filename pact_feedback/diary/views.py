@@ -10,7 +10,7 @@ from pact_feedback.core.access import participation_in, require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
-from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, WeekdaysForm
+from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, PlanForm, WeekdaysForm
 from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
 from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
 from pact_feedback.extensions import db
@@ -383,4 +383,38 @@ def settings(slug):
         actions.set_non_working_days(study, current_user, form.days(), by=current_user)
         flash("Thank you. We will not choose a diary day on the days you do not work.", "success")
         return redirect(url_for("diary.index", slug=slug))
-    return form_page("diary/settings.html", form, study=study)
+    return form_page("diary/settings.html", form, study=study, plan=PlanForm(formdata=None))
+
+
+@bp.route("/plan", methods=["POST"])
+@login_required
+def plan(slug):
+    study, membership = _participation(slug)
+    if not _consented(membership):
+        return redirect(url_for("participation.consent", slug=slug))
+    refused = _refuse_if_locked(study)
+    if refused:
+        return refused
+    plan = PlanForm()
+    if plan.validate_on_submit():
+        errors = validation.planned_date_errors(
+            plan.planned_date.data,
+            start=study.collection_start,
+            end=study.collection_end,
+            today=today(),
+        )
+        if not errors:
+            actions.plan_day(study, current_user, plan.planned_date.data, by=current_user)
+            flash(
+                f"Planned: {plan.planned_date.data:%A %-d %B %Y}. "
+                "We will email you a reminder the day before.",
+                "success",
+            )
+            return redirect(url_for("diary.index", slug=slug))
+        plan.planned_date.errors = errors
+    preference = db.session.scalar(
+        db.select(DiaryPreference).filter_by(study_id=study.id, user_id=current_user.id)
+    )
+    form = WeekdaysForm(formdata=None)
+    form.fill(preference.non_working_days if preference else [])
+    return form_page("diary/settings.html", plan, study=study, plan=plan, weekdays=form)

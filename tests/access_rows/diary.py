@@ -10,7 +10,7 @@ cookies, so every signed-in browser gets 401 from it.
 from pact_feedback.api.tokens import create_token
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db
-from tests.access_rows import OWN_PARTICIPATION_PAGE, SIGNED_IN_ONLY, row
+from tests.access_rows import OWN_PARTICIPATION_PAGE, SIGNED_IN_ONLY, TEAM_FORM, TEAM_PAGE, row
 
 OWN_LOCKED_WRITE = row(302, 302, 404, 404, 404)
 EVERYONE_401 = row(401, 401, 401, 401, 401)
@@ -56,4 +56,20 @@ def extend_world(world) -> None:
     participant = world.users["participant"]
     day = make_day(participant, world.study, world.practice, entries=[("B1", 10)])
     token, _ = create_token(participant, "phone", by=participant)
-    world.values.update(day_id=day.id, entry_id=day.entries[0].id, token_id=token.id)
+    world.values.update(
+        day_id=day.id,
+        entry_id=day.entries[0].id,
+        token_id=token.id,
+        category_id=day.entries[0].category_id,
+    )
+
+
+ROWS.update(
+    {
+        "diary.plan": {"POST": OWN_LOCKED_WRITE},
+        "diary_team.settings": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+        "diary_team.allocate": {"POST": row(302, 403, 403, 403, 302)},
+        "diary_team.new_category": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+        "diary_team.edit_category": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    }
+)

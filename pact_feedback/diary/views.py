@@ -2,6 +2,8 @@
 does not exist (404). Every form works without JavaScript; `static/js/diary.js` enhances the
 add-entry form by asking for JSON (Accept: application/json) instead of a redirect."""
 
+import uuid
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -218,9 +220,17 @@ def add_entry(slug, day_id):
             "diary/day.html", form, **{k: v for k, v in context.items() if k != "form"}
         )
     entry, created = actions.add_entry(
-        day, checked.values, by=current_user, client_id=form.client_id.data or None
+        day, checked.values, by=current_user, client_id=_uuid_or_none(form.client_id.data)
     )
     return _entry_saved(study, day, entry, checked.warnings, created=created)
+
+
+def _uuid_or_none(value):
+    """The page's own idempotency key if it is a UUID; otherwise the server makes one."""
+    try:
+        return str(uuid.UUID(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _entry_saved(study, day, entry, warnings, *, created=True, message="Task added"):

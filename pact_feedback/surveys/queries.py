@@ -171,24 +171,27 @@ def sent_frame(study) -> pd.DataFrame:
         .where(Practice.id.in_(sent_practice_ids(study.id)))
         .order_by(Practice.id)
     )
-    rows = db.session.execute(query).all()
-    columns = ["practice_id", "ods_code", "nation", "region", "list_size", "imd_decile"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.read_sql(query, db.session.connection())
 
 
 def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent_role")):
     """One row per submitted response (its latest version), practices sent a report only.
 
-    Columns: practice_id, wave, then one column per question code in `codes` (the answer, or
-    None when not answered).
+    `codes` name one-choice questions; the database extracts each answer from the JSON.
+    Columns: practice_id, wave, then one column per code (the choice code, or None).
     """
     latest = (
         select(SurveyResponseVersion.response_id, func.max(SurveyResponseVersion.number).label("n"))
         .group_by(SurveyResponseVersion.response_id)
         .subquery()
     )
-    rows = db.session.execute(
-        select(SurveyResponse.practice_id, SurveyWave.number, SurveyResponseVersion.answers)
+    answers = SurveyResponseVersion.answers
+    query = (
+        select(
+            SurveyResponse.practice_id,
+            SurveyWave.number.label("wave"),
+            *(answers[code].as_string().label(code) for code in codes),
+        )
         .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
         .join(latest, latest.c.response_id == SurveyResponse.id)
         .join(
@@ -204,12 +207,9 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
             SurveyResponse.practice_id.in_(sent_practice_ids(survey.study_id)),
         )
         .order_by(SurveyWave.number, SurveyResponse.practice_id)
-    ).all()
-    records = [
-        {"practice_id": p, "wave": w, **{c: (answers or {}).get(c) for c in codes}}
-        for p, w, answers in rows
-    ]
-    return pd.DataFrame(records, columns=["practice_id", "wave", *codes])
+    )
+    frame = pd.read_sql(query, db.session.connection())
+    return frame.astype({code: object for code in codes}).where(frame.notna(), None)
 
 
 def count_sent(study) -> int:

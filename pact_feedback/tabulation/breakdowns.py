@@ -40,8 +40,11 @@ def imd_quintile(decile: int) -> str:
 def add_groups(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with list_size_band and imd_quintile columns added (from list_size, imd_decile)."""
     out = frame.copy()
-    out["list_size_band"] = out["list_size"].map(list_size_band)
-    out["imd_quintile"] = out["imd_decile"].map(imd_quintile)
+    bins = [-1] + [upper - 1 for upper, _ in _BANDS] + [float("inf")]
+    labels = [label for _, label in _BANDS] + ["15,000 or more"]
+    out["list_size_band"] = pd.cut(out["list_size"], bins=bins, labels=labels).astype(object)
+    quintiles = {d: imd_quintile(d) for d in range(1, 11)}
+    out["imd_quintile"] = out["imd_decile"].map(quintiles)
     return out
 
 
@@ -55,18 +58,24 @@ def breakdown(
     n_<choice> and pct_<choice> (whole percentages adding to 100) for each choice, withheld
     (bool). Counts and percentages of withheld groups are empty (NA).
     """
-    data = frame.dropna(subset=[code]).copy()
-    data[by] = data[by].map(lambda v: (labels or {}).get(v, v) if v is not None else None)
-    data[by] = data[by].fillna(NOT_ANSWERED)
+    data = frame[[by, code]].dropna(subset=[code])
+    groups = data[by].astype(object).where(data[by].notna(), NOT_ANSWERED)
     codes = [c for c, _ in choices]
-    counts = pd.crosstab(data[by], data[code]).reindex(columns=codes, fill_value=0)
+    counts = (
+        data.groupby([groups, data[code]]).size().unstack(fill_value=0)
+        if len(data)
+        else pd.DataFrame()
+    )
+    counts = counts.reindex(columns=codes, fill_value=0)
+    counts.index = [(labels or {}).get(g, g) for g in counts.index]
+    counts = counts.groupby(level=0).sum()  # two codes may share a label
     table = pd.DataFrame(index=counts.index)
     table["n_responded"] = counts.sum(axis=1)
     for c in codes:
         table[f"n_{c}"] = counts[c]
-    shares = counts.apply(lambda row: pd.Series(largest_remainder(list(row)), index=codes), axis=1)
-    for c in codes:
-        table[f"pct_{c}"] = shares[c] if len(shares) else []
+    shares = [largest_remainder(list(row)) for row in counts.itertuples(index=False)]
+    for i, c in enumerate(codes):
+        table[f"pct_{c}"] = [share[i] for share in shares]
     table["withheld"] = _withheld(table["n_responded"])
     shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
     table = table.astype({col: "Int64" for col in shown_columns})

@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
+    from pact_feedback.governance.views import bp as governance_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
     from pact_feedback.qi.views import bp as qi_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(diary_team_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_v1_bp)
+    app.register_blueprint(governance_bp)
 
 
 def _register_cli(app: Flask) -> None:

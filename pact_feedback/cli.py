@@ -133,6 +133,10 @@ def seed_demo(if_empty, password):
 def register_commands(app: Flask) -> None:
     for command in (create_user, import_practices_command, seed_demo, studies_cli):
         app.cli.add_command(command)
+    from pact_feedback.governance.cli import COMMANDS as governance_commands
+
+    for command in governance_commands:
+        app.cli.add_command(command)
     from pact_feedback.diary.cli import diary_cli, tokens_cli
 
     app.cli.add_command(diary_cli)

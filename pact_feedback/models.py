@@ -10,6 +10,7 @@ from pact_feedback.diary.models import (
     DiaryPreference,
     TaskEntry,
 )
+from pact_feedback.governance.models import StudyKey, Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess
@@ -53,4 +54,6 @@ __all__ = [
     "SurveyWave",
     "User",
     "UserSession",
+    "StudyKey",
+    "Withdrawal",
 ]

@@ -122,6 +122,10 @@ def _study(slug: str):
             "Give your consent on the website before keeping a diary for this study",
             kind="consent-needed",
         )
+    from pact_feedback.governance.guard import WITHDRAWN_MESSAGE, is_withdrawn
+
+    if is_withdrawn(membership.user_id, study.id):
+        raise Problem(403, WITHDRAWN_MESSAGE, kind="withdrawn")
     return study, membership
 
 

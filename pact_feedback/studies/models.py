@@ -52,6 +52,9 @@ class Study(db.Model):
     day_selection: Mapped[str] = mapped_column(
         String(10), default="choose", server_default="choose", comment="choose or allocate"
     )
+    retention_months: Mapped[int] = mapped_column(
+        default=60, server_default="60", comment="Months data is kept after the study closes"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When set up")
     recruiting_at: Mapped[datetime | None] = mapped_column(comment="When recruiting started")
     collecting_at: Mapped[datetime | None] = mapped_column(comment="When collection started")

@@ -1,0 +1,1 @@
+"""Data governance: withdrawal and erasure, pseudonymised exports, retention and backups."""

@@ -1,0 +1,79 @@
+"""`flask export`, `flask purge-expired` and `flask backup`."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from pact_feedback.audit.log import record
+from pact_feedback.extensions import db
+from pact_feedback.governance.backup import BackupError, backup
+from pact_feedback.governance.export import ExportOptions, build_export, count_rows
+from pact_feedback.governance.retention import expires_at, purge_expired
+from pact_feedback.studies.actions import study_by_slug
+
+
+@click.command("export")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--include-notes", is_flag=True, help="Include free text (diary notes and text answers)"
+)
+@click.option(
+    "--shift-dates", is_flag=True, help="Shift diary dates by a fixed amount per participant"
+)
+def export_command(slug, out: Path, include_notes, shift_dates):
+    """Write a study's pseudonymised analysis export (ZIP of CSVs) to OUT."""
+    study = study_by_slug(slug)
+    if study is None:
+        raise click.UsageError(f"No study with slug {slug}")
+    options = ExportOptions(include_notes=include_notes, shift_dates=shift_dates)
+    with click.progressbar(length=count_rows(study), label="Exporting diary rows") as bar:
+        result = build_export(study, options, progress=bar.update)
+    out.write_bytes(result.data)
+    record(
+        "analysis_exported",
+        obj=study,
+        include_notes=include_notes,
+        shift_dates=shift_dates,
+        rows=result.rows,
+        via="command line",
+    )
+    db.session.commit()
+    for name, rows in result.rows.items():
+        click.echo(f"{name}: {rows} rows")
+    click.echo(f"Wrote {out}")
+
+
+@click.command("purge-expired")
+def purge_expired_command():
+    """Delete diary data, survey responses and reports of studies past their retention."""
+    purged = purge_expired()
+    if not purged:
+        click.echo("No study is past its retention period. Nothing deleted.")
+    for study, counts in purged:
+        total = sum(counts.values())
+        click.echo(
+            f"{study.slug}: closed {study.closed_at:%Y-%m-%d}, kept {study.retention_months} "
+            f"months (until {expires_at(study):%Y-%m-%d}); deleted {total} rows"
+            + ("" if total else " (already purged)")
+        )
+        for name, rows in counts.items():
+            if rows:
+                click.echo(f"  {name}: {rows}")
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(out: Path):
+    """Write a consistent backup of the database to OUT (see docs/governance.md to restore)."""
+    try:
+        how = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    record("database_backed_up", how=how)
+    db.session.commit()
+    click.echo(f"Backed up the database to {out} ({how}).")
+
+
+COMMANDS = (export_command, purge_expired_command, backup_command)

@@ -1,0 +1,236 @@
+"""Participants withdraw or erase their data themselves; the study team can do both for them,
+download pseudonymised exports and the audit log as CSV."""
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pact_feedback.accounts.models import Membership
+from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.audit.log import record
+from pact_feedback.core.access import is_global_study_team, is_study_team, participation_in, require
+from pact_feedback.core.render import form_page
+from pact_feedback.extensions import db
+from pact_feedback.governance import actions
+from pact_feedback.governance.audit_filters import filtered_query, parse_filters
+from pact_feedback.governance.export import ExportOptions, build_export
+from pact_feedback.governance.forms import EraseForm, ExportForm, WithdrawForm
+from pact_feedback.governance.guard import refuse_withdrawn_diary
+from pact_feedback.studies.actions import study_by_slug
+
+bp = Blueprint("governance", __name__)
+bp.before_app_request(refuse_withdrawn_diary)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"withdrawal_for": actions.withdrawal_for}
+
+
+def _my_participation(slug: str):
+    study = study_by_slug(slug)
+    if study is None:
+        abort(404)
+    membership = participation_in(current_user, study)
+    require(membership is not None, hide=True)
+    return membership
+
+
+def _team_study(slug: str):
+    study = study_by_slug(slug)
+    if study is None:
+        abort(404)
+    require(is_study_team(current_user, study))
+    return study
+
+
+def _team_participant(study, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.role != PARTICIPANT or membership.study_id != study.id:
+        abort(404)
+    return membership
+
+
+# The participant's own choices ---------------------------------------------------------------
+
+
+@bp.route("/take-part/<slug>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(slug):
+    membership = _my_participation(slug)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        actions.withdraw(membership, by=current_user)
+        flash("You have withdrawn from the study. We will not collect anything more.", "success")
+        return redirect(url_for("participation.study", slug=slug))
+    return form_page(
+        "governance/withdraw.html",
+        form,
+        membership=membership,
+        study=membership.study,
+        withdrawal=actions.withdrawal_for(membership.user_id, membership.study_id),
+        held=actions.held_data(membership.user_id, membership.study_id),
+        team=False,
+    )
+
+
+@bp.route("/take-part/<slug>/erase", methods=["GET", "POST"])
+@login_required
+def erase(slug):
+    membership = _my_participation(slug)
+    form = EraseForm()
+    if form.validate_on_submit():
+        actions.erase(membership, by=current_user)
+        flash("Your diary data and your private report have been erased.", "success")
+        return redirect(url_for("participation.study", slug=slug))
+    return form_page(
+        "governance/erase.html",
+        form,
+        membership=membership,
+        study=membership.study,
+        held=actions.held_data(membership.user_id, membership.study_id),
+        team=False,
+    )
+
+
+# The study team -----------------------------------------------------------------------------
+
+
+@bp.route("/governance/studies/<slug>/participants")
+@login_required
+def participants(slug):
+    study = _team_study(slug)
+    memberships = db.session.scalars(
+        select(Membership)
+        .filter_by(role=PARTICIPANT, study_id=study.id)
+        .order_by(Membership.practice_id, Membership.id)
+    ).all()
+    return render_template(
+        "governance/participants.html",
+        study=study,
+        rows=[
+            (m, actions.withdrawal_for(m.user_id, study.id), actions.held_data(m.user_id, study.id))
+            for m in memberships
+        ],
+    )
+
+
+@bp.route(
+    "/governance/studies/<slug>/participants/<int:membership_id>/withdraw", methods=["GET", "POST"]
+)
+@login_required
+def team_withdraw(slug, membership_id):
+    study = _team_study(slug)
+    membership = _team_participant(study, membership_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        actions.withdraw(membership, by=current_user)
+        flash(f"{membership.user.email} has been withdrawn from the study.", "success")
+        return redirect(url_for("governance.participants", slug=slug))
+    return form_page(
+        "governance/withdraw.html",
+        form,
+        membership=membership,
+        study=study,
+        withdrawal=actions.withdrawal_for(membership.user_id, study.id),
+        held=actions.held_data(membership.user_id, study.id),
+        team=True,
+    )
+
+
+@bp.route(
+    "/governance/studies/<slug>/participants/<int:membership_id>/erase", methods=["GET", "POST"]
+)
+@login_required
+def team_erase(slug, membership_id):
+    study = _team_study(slug)
+    membership = _team_participant(study, membership_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        actions.erase(membership, by=current_user)
+        flash(f"The diary data of {membership.user.email} has been erased.", "success")
+        return redirect(url_for("governance.participants", slug=slug))
+    return form_page(
+        "governance/erase.html",
+        form,
+        membership=membership,
+        study=study,
+        held=actions.held_data(membership.user_id, study.id),
+        team=True,
+    )
+
+
+@bp.route("/governance/studies/<slug>/export", methods=["GET", "POST"])
+@login_required
+def export(slug):
+    study = _team_study(slug)
+    form = ExportForm()
+    if form.validate_on_submit():
+        options = ExportOptions(
+            include_notes=form.include_notes.data, shift_dates=form.shift_dates.data
+        )
+        result = build_export(study, options)
+        record(
+            "analysis_exported",
+            by=current_user,
+            obj=study,
+            include_notes=options.include_notes,
+            shift_dates=options.shift_dates,
+            rows=result.rows,
+            via="web",
+        )
+        db.session.commit()
+        return Response(
+            result.data,
+            mimetype="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{study.slug}-export.zip"'},
+        )
+    return form_page("governance/export.html", form, study=study)
+
+
+@bp.route("/audit/export.csv")
+@login_required
+def audit_csv():
+    require(is_global_study_team(current_user))
+    filters = parse_filters(request.args)
+    events = db.session.scalars(filtered_query(filters)).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "id",
+            "at",
+            "action",
+            "actor_id",
+            "object_type",
+            "object_id",
+            "subject",
+            "ip_address",
+            "details",
+        ]
+    )
+    for e in events:
+        writer.writerow(
+            [
+                e.id,
+                e.at.isoformat(sep=" "),
+                e.action,
+                e.actor_id or "",
+                e.object_type or "",
+                e.object_id or "",
+                e.subject or "",
+                e.ip_address or "",
+                json.dumps(e.details or {}, sort_keys=True),
+            ]
+        )
+    record("audit_exported", by=current_user, filters=filters.as_args(), rows=len(events))
+    db.session.commit()
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import PRACTICE_LEAD
@@ -210,6 +210,26 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
     )
     frame = pd.read_sql(query, db.session.connection())
     return frame.astype({code: object for code in codes}).where(frame.notna(), None)
+
+
+def report_access_frame(study) -> pd.DataFrame:
+    """Views and downloads of each practice's practice reports in `study`.
+
+    Columns: practice_id, views, downloads (practices with none are absent).
+    """
+    from pact_feedback.reports.models import ReportAccess
+
+    query = (
+        select(
+            Report.practice_id,
+            func.sum(case((ReportAccess.action == "view", 1), else_=0)).label("views"),
+            func.sum(case((ReportAccess.action == "download", 1), else_=0)).label("downloads"),
+        )
+        .join(ReportAccess, ReportAccess.report_id == Report.id)
+        .where(Report.study_id == study.id, Report.kind == "practice")
+        .group_by(Report.practice_id)
+    )
+    return pd.read_sql(query, db.session.connection())
 
 
 def count_sent(study) -> int:

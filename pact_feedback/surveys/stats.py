@@ -9,7 +9,7 @@ from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.surveys.views import bp, team_study_survey
 from pact_feedback.tabulation import exports
 from pact_feedback.tabulation.breakdowns import BREAKDOWNS
-from pact_feedback.tabulation.uptake import export_rows
+from pact_feedback.tabulation.uptake import HEADLINE_CODES, export_rows, practice_table
 
 
 def uptake_for(study, survey, number: int):
@@ -58,6 +58,33 @@ def _chart(result, questions):
         categories,
         series,
         unit="%",
+    )
+
+
+@bp.route("/studies/<slug>/uptake/practices")
+@login_required
+def uptake_practices(slug):
+    study, survey = team_study_survey(slug)
+    number = _wave_number()
+    wave = queries.wave_by_number(survey, number) or abort(404)
+    questions = {q.code: q for q in survey.questions}
+    codes = [c for c in HEADLINE_CODES if c in questions]
+    table = practice_table(
+        queries.sent_frame(study),
+        queries.answers_frame(survey, codes=tuple(codes)),
+        queries.report_access_frame(study),
+        number,
+    )
+    labels = {code: {c.code: c.label for c in questions[code].choices} for code in codes}
+    return render_template(
+        "surveys/uptake_practices.html",
+        study=study,
+        survey=survey,
+        wave=wave,
+        table=table,
+        codes=codes,
+        labels=labels,
+        questions=questions,
     )
 
 

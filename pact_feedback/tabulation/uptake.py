@@ -70,3 +70,20 @@ def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:
     for column in ("percent", "ci_low", "ci_high"):
         out[column] = out[column].round(1)
     return out
+
+
+def practice_table(sent: pd.DataFrame, answers: pd.DataFrame, accesses: pd.DataFrame, wave: int):
+    """One row per practice sent a report: its report views and downloads beside its answers.
+
+    `sent`: practice_id, ods_code (and more); `answers`: practice_id, wave and answer columns;
+    `accesses`: practice_id, views, downloads. Returns columns ods_code, views, downloads,
+    answered (bool), then the answer columns for `wave`, sorted by ods_code.
+    """
+    this_wave = answers[answers["wave"] == wave].drop(columns="wave")
+    table = sent[["practice_id", "ods_code"]].merge(accesses, on="practice_id", how="left")
+    table[["views", "downloads"]] = table[["views", "downloads"]].fillna(0).astype(int)
+    table = table.merge(this_wave, on="practice_id", how="left", indicator=True)
+    codes = [c for c in this_wave.columns if c != "practice_id"]
+    table[codes] = table[codes].astype(object).where(table[codes].notna(), None)
+    table.insert(4, "answered", table.pop("_merge") == "both")
+    return table.drop(columns="practice_id").sort_values("ods_code").reset_index(drop=True)

@@ -43,6 +43,7 @@ ROWS = {
     "surveys.uptake_csv": {"GET": TEAM_PAGE},
     "surveys.uptake_xlsx": {"GET": TEAM_PAGE},
     "surveys.uptake_dta": {"GET": TEAM_PAGE},
+    "surveys.uptake_practices": {"GET": TEAM_PAGE},
     "surveys.new_question": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "surveys.edit_question": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "surveys.move_question": {"POST": TEAM_BUTTON},

@@ -141,3 +141,41 @@ def test_stats_for_another_study_are_refused(client):
     assert client.get(f"/studies/{study.slug}/uptake").status_code == 200
     assert client.get(f"/studies/{other.slug}/uptake").status_code == 403
     assert client.get(f"/studies/{study.slug}/uptake?wave=9").status_code == 404
+
+
+def test_answers_by_practice_show_report_views_and_downloads(client):
+    from pact_feedback.reports.models import ReportAccess
+
+    study, survey, (viewed, other) = surveyed_study(2)
+    report = Report(
+        study=study,
+        kind="practice",
+        practice=viewed,
+        status="released",
+        payload={},
+        method_version="t",
+        released_at=study.created_at,
+    )
+    db.session.add(report)
+    db.session.flush()
+    db.session.add_all(
+        [ReportAccess(report_id=report.id, action=a) for a in ("view", "view", "download")]
+    )
+    db.session.commit()
+    save_response(
+        survey.waves[0],
+        viewed,
+        {"discussed": "planning", "used_for_qi": "yes"},
+        by=lead_of(viewed),
+        submit=True,
+    )
+    login(client, team_member(study))
+    html = page(client.get(f"/studies/{study.slug}/uptake/practices?wave=1"))
+    cells = [td.text for td in html.select(f"tr[data-ods={viewed.ods_code}] td")]
+    assert cells == ["2", "1", "Not yet, but planning to", "Yes"]
+    assert [td.text for td in html.select(f"tr[data-ods={other.ods_code}] td")] == [
+        "0",
+        "0",
+        "Not answered",
+        "Not answered",
+    ]

@@ -43,3 +43,19 @@ def test_csv_round_trip():
     back = pd.read_csv(io.BytesIO(to_csv(_frame())))
     assert back["question"].unique().tolist() == ["used_for_qi"]
     assert back["n"].tolist() == [18, 16, 2, 34]
+
+
+def test_practice_table_puts_report_use_beside_answers():
+    from pact_feedback.tabulation.uptake import practice_table
+
+    sent = pd.DataFrame({"practice_id": [1, 2, 3], "ods_code": ["C3", "A1", "B2"]})
+    answers = pd.DataFrame(
+        {"practice_id": [1, 2, 1], "wave": [1, 1, 2], "discussed": ["yes", "no", "yes"]}
+    )
+    accesses = pd.DataFrame({"practice_id": [2], "views": [4], "downloads": [1]})
+    table = practice_table(sent, answers, accesses, 1)
+    assert table.to_dict("records") == [
+        {"ods_code": "A1", "views": 4, "downloads": 1, "answered": True, "discussed": "no"},
+        {"ods_code": "B2", "views": 0, "downloads": 0, "answered": False, "discussed": None},
+        {"ods_code": "C3", "views": 0, "downloads": 0, "answered": True, "discussed": "yes"},
+    ]

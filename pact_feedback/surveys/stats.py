@@ -21,6 +21,14 @@ def uptake_for(study, survey, number: int):
     return wave, compute_uptake(study, survey, number), questions
 
 
+CHART_LABELS = {
+    "yes": "Yes",
+    "planning": "Planning to",
+    "no": "No",
+    "yes_or_planning": "Yes or planning to",
+}
+
+
 def _wave_number() -> int:
     return request.args.get("wave", default=1, type=int) or 1
 
@@ -46,7 +54,7 @@ def _chart(result, questions):
     if not result.tables or not result.summary["n_responded"]:
         return None
     first = next(iter(result.tables.values()))
-    categories = [(code, row["label"]) for code, row in first.iterrows()]
+    categories = [(code, CHART_LABELS.get(code, row["label"])) for code, row in first.iterrows()]
     series = [
         Series(questions[code].text, {c: float(table.loc[c, "percent_shown"]) for c in table.index})
         for code, table in result.tables.items()

@@ -77,7 +77,7 @@ def answer(ods_code, slug, number):
     response = queries.response_for(wave, practice)
     questions = [spec_of(q) for q in survey.questions]
     form = AnswerForm()
-    state = wave.state(today())
+    state = "closed" if study.status == "closed" else wave.state(today())
     errors: dict = {}
     raw = raw_from_answers(questions, response.latest.answers) if response else {}
     status = 200

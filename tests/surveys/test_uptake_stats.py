@@ -9,7 +9,7 @@ from pact_feedback.demo import seed
 from pact_feedback.extensions import db
 from pact_feedback.reports.models import Report
 from pact_feedback.surveys.actions import save_response
-from tests.conftest import PASSWORD, login, page
+from tests.conftest import PASSWORD, login, page, submit
 from tests.surveys.helpers import lead_of, surveyed_study, team_member
 
 DISCUSSED = (
@@ -179,3 +179,24 @@ def test_answers_by_practice_show_report_views_and_downloads(client):
         "Not answered",
         "Not answered",
     ]
+
+
+def test_stats_page_before_any_report_is_sent(client):
+    """No denominators yet: the page says so rather than failing or dividing by zero."""
+    study, survey, practices = surveyed_study(2, sent=False)
+    login(client, team_member(study))
+    response = client.get(f"/studies/{study.slug}/uptake")
+    assert response.status_code == 200
+    html = page(response)
+    assert _text(html, "#n-sent") == "0" and "No reports sent yet" in html.text
+    assert html.select(".pact-headline") == []
+
+
+def test_closed_study_accepts_no_more_answers(client):
+    study, survey, (practice, _) = surveyed_study()
+    study.status = "closed"
+    db.session.commit()
+    login(client, lead_of(practice))
+    url = f"/practices/{practice.ods_code}/surveys/{study.slug}/waves/1"
+    assert "closed" in page(client.get(url)).select_one(".nhsuk-inset-text").text
+    assert submit(client, url, {"q_discussed": "yes"}, form_url="/").status_code == 409

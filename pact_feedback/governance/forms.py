@@ -1,8 +1,8 @@
 """Confirmation and export forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
 
 
 class WithdrawForm(FlaskForm):
@@ -27,3 +27,21 @@ class ExportForm(FlaskForm):
         description="Each participant's days move by the same number of days (up to 30), "
         "so their order and spacing are kept.",
     )
+
+
+class PisVersionForm(FlaskForm):
+    version = StringField(
+        "New information sheet version",
+        description="For example 2.0. Everyone will be asked to read it and confirm again.",
+        validators=[DataRequired("Enter the new version"), Length(max=20)],
+    )
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def validate_version(self, field):
+        from wtforms.validators import ValidationError
+
+        if field.data and field.data.strip() == self.current:
+            raise ValidationError(f"The study already uses version {self.current}")

@@ -17,8 +17,9 @@ from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
 from pact_feedback.governance.audit_filters import filtered_query, parse_filters
+from pact_feedback.governance.consent import change_pis_version, latest_consent
 from pact_feedback.governance.export import ExportOptions, build_export
-from pact_feedback.governance.forms import EraseForm, ExportForm, WithdrawForm
+from pact_feedback.governance.forms import EraseForm, ExportForm, PisVersionForm, WithdrawForm
 from pact_feedback.governance.guard import refuse_withdrawn_diary
 from pact_feedback.studies.actions import study_by_slug
 
@@ -28,7 +29,7 @@ bp.before_app_request(refuse_withdrawn_diary)
 
 @bp.app_context_processor
 def _helpers():
-    return {"withdrawal_for": actions.withdrawal_for}
+    return {"withdrawal_for": actions.withdrawal_for, "latest_consent": latest_consent}
 
 
 def _my_participation(slug: str):
@@ -162,6 +163,22 @@ def team_erase(slug, membership_id):
         held=actions.held_data(membership.user_id, study.id),
         team=True,
     )
+
+
+@bp.route("/governance/studies/<slug>/information-sheet", methods=["GET", "POST"])
+@login_required
+def information_sheet(slug):
+    study = _team_study(slug)
+    form = PisVersionForm(current=study.pis_version)
+    if form.validate_on_submit():
+        change_pis_version(study, form.version.data.strip(), by=current_user)
+        flash(
+            f"The information sheet is now version {study.pis_version}. Participants will be "
+            "asked to confirm their consent again before they carry on.",
+            "success",
+        )
+        return redirect(url_for("governance.participants", slug=slug))
+    return form_page("governance/information_sheet.html", form, study=study)
 
 
 @bp.route("/governance/studies/<slug>/export", methods=["GET", "POST"])

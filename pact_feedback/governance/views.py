@@ -214,6 +214,8 @@ def export(slug):
 def audit_csv():
     require(is_global_study_team(current_user))
     filters = parse_filters(request.args)
+    if filters.errors:
+        return Response(" ".join(filters.errors.values()), status=422, mimetype="text/plain")
     events = db.session.scalars(filtered_query(filters)).all()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

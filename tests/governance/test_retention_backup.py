@@ -1,0 +1,133 @@
+"""Retention: `flask purge-expired` deletes what is past each closed study's retention period.
+Backups: `flask backup` copies the SQLite database; restoring the copy finds every row."""
+
+import shutil
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
+from pact_feedback.audit.models import AuditEvent
+from pact_feedback.diary.models import DiaryDay, TaskEntry
+from pact_feedback.diary.taxonomy import ensure_taxonomy
+from pact_feedback.extensions import db
+from pact_feedback.governance.retention import add_months
+from pact_feedback.reports.actions import generate
+from pact_feedback.reports.models import Report
+from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
+from tests.conftest import make_user
+from tests.governance.conftest import make_day
+from tests.reports.scenario import build_round
+from tests.surveys.helpers import surveyed_study
+
+
+def _count(model, **where):
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def _closed_study_with_data(months_ago: int, retention: int):
+    study, survey, practices = surveyed_study(1)
+    ensure_taxonomy(study)
+    person = make_user(role=PARTICIPANT, practice=practices[0], study=study, consented=True)
+    make_day(person, study, practices[0], on=date(2026, 3, 2), entries=[("A1", 30)])
+    response = SurveyResponse(
+        wave_id=survey.waves[0].id, practice_id=practices[0].id, submitted_at=datetime(2026, 6, 1)
+    )
+    response.versions.append(SurveyResponseVersion(number=1, submitted=True, answers={}))
+    db.session.add(response)
+    study.status = "closed"
+    study.closed_at = datetime.now() - timedelta(days=31 * months_ago)
+    study.retention_months = retention
+    db.session.commit()
+    return study
+
+
+def test_add_months_keeps_month_ends_valid():
+    assert add_months(datetime(2026, 1, 31), 1) == datetime(2026, 2, 28)
+    assert add_months(datetime(2024, 1, 31), 1) == datetime(2024, 2, 29)
+    assert add_months(datetime(2026, 11, 15), 60) == datetime(2031, 11, 15)
+
+
+def test_purge_expired_deletes_only_studies_past_retention(app, ctx):
+    expired = _closed_study_with_data(months_ago=13, retention=12)
+    kept = _closed_study_with_data(months_ago=11, retention=12)
+    world = build_round(sizes=(5, 5, 5))
+    generate(world.study, by=make_user(role=STUDY_TEAM))
+    world.study.status, world.study.closed_at = "closed", datetime(2020, 1, 1)
+    world.study.retention_months = 60
+    db.session.commit()
+    reports_before = _count(Report, study_id=world.study.id)
+    assert reports_before > 0
+
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert result.exit_code == 0, result.output
+    assert f"{expired.slug}: closed" in result.output and "kept 12 months" in result.output
+    assert f"{world.study.slug}: closed 2020-01-01" in result.output
+    assert kept.slug not in result.output
+    db.session.expire_all()
+    assert _count(DiaryDay, study_id=expired.id) == 0
+    assert _count(DiaryDay, study_id=world.study.id) == 0
+    assert _count(Report, study_id=world.study.id) == 0
+    assert _count(DiaryDay, study_id=kept.id) == 1
+    assert _count(TaskEntry) == 1  # only the kept study's entry is left
+    assert _count(SurveyResponse) == 1 and _count(SurveyResponseVersion) == 1
+    events = db.session.scalars(select(AuditEvent).filter_by(action="retention_purge")).all()
+    assert {e.object_id for e in events} == {str(expired.id), str(world.study.id)}
+    purge = next(e for e in events if e.object_id == str(world.study.id))
+    assert purge.details["rows_deleted"]["reports"] == reports_before
+
+    again = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert "already purged" in again.output
+    assert (
+        len(db.session.scalars(select(AuditEvent).filter_by(action="retention_purge")).all()) == 2
+    )
+
+
+def test_nothing_to_purge_says_so(app, ctx):
+    _closed_study_with_data(months_ago=1, retention=60)
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert "Nothing deleted" in result.output
+    assert _count(DiaryDay) == 1
+
+
+def test_sqlite_backup_restores_every_row(app, ctx, tmp_path):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("the SQLite online backup; PostgreSQL uses pg_dump")
+    _closed_study_with_data(months_ago=1, retention=60)
+    out = tmp_path / "backup.sqlite3"
+    result = app.test_cli_runner().invoke(args=["backup", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "sqlite online backup" in result.output
+    restored = tmp_path / "restored.sqlite3"
+    shutil.copyfile(out, restored)  # the documented restore: copy the file into place
+    source = sqlite3.connect(url.removeprefix("sqlite:///"))
+    copy = sqlite3.connect(restored)
+    tables = [
+        name
+        for (name,) in source.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    assert "diary_days" in tables and "alembic_version" in tables
+    checked = 0
+    for table in tables:
+        original = sorted(source.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        if table == "audit_events":  # the backup itself is logged after the copy is taken
+            original = [r for r in original if "database_backed_up" not in r]
+        assert sorted(copy.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr) == original
+        checked += len(original)
+    assert checked > 20
+    source.close()
+    copy.close()
+
+
+def test_backup_of_an_unknown_database_is_a_clear_error(tmp_path):
+    from pact_feedback.governance.backup import BackupError, backup
+
+    with pytest.raises(BackupError, match="not supported"):
+        backup("mysql://localhost/db", tmp_path / "x")
+    with pytest.raises(BackupError, match="in-memory"):
+        backup("sqlite://", tmp_path / "x")

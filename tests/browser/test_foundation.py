@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import GP, LEAD, NEWCOMER, TEAM
 
+WORKLOAD = "The Hidden Workload Study"
 SIGN_IN = re.compile(r"/account/sign-in")
 
 
@@ -123,7 +124,7 @@ def test_study_team_creates_a_study_and_starts_recruiting(signed_in_page, axe_ch
     page = signed_in_page(TEAM)
     axe_check(page)
     page.get_by_role("navigation").get_by_role("link", name="Studies").click()
-    expect(page.get_by_role("link", name="The Hidden Workload Study")).to_be_visible()
+    expect(page.get_by_role("link", name=WORKLOAD, exact=True)).to_be_visible()
     axe_check(page)
 
     page.get_by_role("link", name="Set up a new study").click()
@@ -170,7 +171,7 @@ def test_study_team_sees_practices_and_a_practice(signed_in_page, axe_check):
     axe_check(page)
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    expect(page.get_by_role("heading", name="The Hidden Workload Study")).to_be_visible()
+    expect(page.get_by_role("heading", name=WORKLOAD, exact=True)).to_be_visible()
     expect(menu_item).to_have_attribute("aria-current", "true")  # within the section
     axe_check(page)
 
@@ -189,10 +190,10 @@ def test_audit_log_page(signed_in_page, axe_check):
 def test_practice_lead_invites_a_colleague(signed_in_page, axe_check, live_server):
     page = signed_in_page(LEAD)
     page.get_by_role("link", name=re.compile(r"\(A81001\)|Surgery|Centre|Practice")).first.click()
-    expect(page.get_by_role("heading", level=2, name="The Hidden Workload Study")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=WORKLOAD, exact=True)).to_be_visible()
     axe_check(page)
 
-    page.get_by_role("link", name="Invite a colleague to The Hidden Workload Study").click()
+    page.get_by_role("link", name=f"Invite a colleague to {WORKLOAD}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Invite a colleague"))
     axe_check(page)
     page.get_by_role("button", name="Send invitation").click()
@@ -216,15 +217,15 @@ def test_practice_lead_invites_a_colleague(signed_in_page, axe_check, live_serve
 def test_participant_sees_their_study(signed_in_page, axe_check):
     page = signed_in_page(GP)
     axe_check(page)
-    page.get_by_role("link", name="The Hidden Workload Study").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("The Hidden Workload Study")
+    page.get_by_role("link", name=WORKLOAD, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(WORKLOAD)
     expect(page.get_by_text("GP partner")).to_be_visible()
     axe_check(page)
 
 
 def test_newcomer_gives_consent_and_lands_on_the_study(signed_in_page, axe_check):
     page = signed_in_page(NEWCOMER)
-    page.get_by_role("link", name="The Hidden Workload Study").click()
+    page.get_by_role("link", name=WORKLOAD, exact=True).click()
     expect(page).to_have_url(re.compile(r"/take-part/hidden-workload/consent$"))
     axe_check(page)
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import LEAD, TEAM
 
+WORKLOAD = "The Hidden Workload Study"
 LINK = re.compile(r"https?://\S+")
 
 
@@ -48,12 +49,12 @@ def test_invited_colleague_joins_consents_and_reaches_the_study(
     expect(page.get_by_role("status")).to_contain_text("Your account is ready")
     axe_check(page)
 
-    page.get_by_role("link", name="The Hidden Workload Study").click()
+    page.get_by_role("link", name=WORKLOAD, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Taking part in"))
     page.get_by_role("radio", name="Pharmacist").check()
     page.get_by_role("checkbox", name=re.compile("agree to take part")).check()
     page.get_by_role("button", name="Agree and continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("The Hidden Workload Study")
+    expect(page.get_by_role("heading", level=1)).to_have_text(WORKLOAD)
     expect(page.get_by_text("Clinical pharmacist", exact=True)).to_be_visible()
     axe_check(page)
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from pact_feedback.accounts.models import Membership
+from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.core.time import today
 from pact_feedback.extensions import db
@@ -20,7 +20,12 @@ from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys.actions import ensure_default_survey
 from pact_feedback.surveys.answers import is_shown
 from pact_feedback.surveys.definitions import spec_of
-from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion, SurveyWave
+from pact_feedback.surveys.models import (
+    SurveyResponse,
+    SurveyResponseVersion,
+    SurveySend,
+    SurveyWave,
+)
 
 SENT_ON = date(2026, 1, 15)
 WAVE_1 = {
@@ -64,7 +69,27 @@ def seed_uptake(why_test, *other_studies) -> None:
     for practice in respondents[2:32]:  # 30 answer again in wave 2
         moved = {k: _later(v, rng) for k, v in wave_1[practice.id].items()}
         _respond(second, practice, _fill(questions, moved, rng), leads.get(practice.id), rng)
+    db.session.flush()
+    _log_invitations([first, second], [p for p in practices if p.id in leads], leads)
     db.session.commit()
+
+
+def _log_invitations(waves, practices, leads) -> None:
+    """The closed waves' invitations, as the send log would show them (demo leads only)."""
+    emails = dict(db.session.execute(select(User.id, User.email)).all())
+    for wave in waves:
+        wave.invitations_sent_at = datetime.combine(wave.opens_on, time(7))
+        for practice in practices:
+            db.session.add(
+                SurveySend(
+                    wave_id=wave.id,
+                    practice_id=practice.id,
+                    user_id=leads[practice.id],
+                    email=emails[leads[practice.id]],
+                    kind="invitation",
+                    sent_at=wave.invitations_sent_at,
+                )
+            )
 
 
 def _enrol_everyone(study) -> None:

@@ -19,6 +19,7 @@ from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import actions, queries, renderer
 from pact_feedback.surveys.answers import (
     display_answer,
+    is_shown,
     parse_answers,
     raw_from_answers,
     raw_from_form,
@@ -112,6 +113,7 @@ def answer(ods_code, slug, number):
         items=rendered,
         error_list=renderer.error_items(rendered, errors),
         display_answer=display_answer,
+        is_shown=is_shown,
     ), status
 
 

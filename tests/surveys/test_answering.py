@@ -113,7 +113,7 @@ def test_missing_required_answers_show_beside_questions_and_keep_input(client):
     summary = [a.text for a in html.select(".nhsuk-error-summary a")]
     assert summary == [
         "Question 1: Select an answer",
-        "Question 7: Enter a real date, for example 31 3 2027",
+        "‘By when did you make it, or do you plan to?’: Enter a real date, for example 31 3 2027",
     ]
     assert html.select_one(".nhsuk-error-summary a")["href"] == "#q_discussed-yes"
     assert html.select_one("#q_discussed-yes") is not None

@@ -93,6 +93,16 @@ def test_demo_xlsx_and_dta_downloads(client, demo):
     assert (row["n"], row["percent_shown"], row["n_sent"]) == (18, 50, 40)
 
 
+def test_demo_survey_page_shows_waves_and_send_log(client, demo):
+    login(client, "study.team@pact.example")
+    html = page(client.get("/studies/why-test/survey"))
+    answered = [tr.select("td")[3].text for tr in html.select("tr[data-wave]")]
+    assert answered == ["36 of 40", "30 of 40", "0 of 40"]
+    assert html.select_one("tr[data-wave='3'] button").text.startswith("Send invitations")
+    log = html.select("table")[-1].select("tbody tr")
+    assert len(log) == 12 and "lead.1@practice.example" in html.select("table")[-1].text
+
+
 def test_demo_lead_can_answer_the_open_wave(client, demo):
     login(client, "lead.1@practice.example")
     listing = page(client.get("/practices/A81001/surveys"))

@@ -131,3 +131,42 @@ def test_backup_of_an_unknown_database_is_a_clear_error(tmp_path):
         backup("mysql://localhost/db", tmp_path / "x")
     with pytest.raises(BackupError, match="in-memory"):
         backup("sqlite://", tmp_path / "x")
+
+
+def test_postgresql_backup_restores_every_row(app, ctx, tmp_path):
+    """Needs TEST_DATABASE_URL on PostgreSQL, pg_dump and pg_restore, and a scratch database
+    named like the test database with `_restore` on the end (emptied by the restore)."""
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql" or not shutil.which("pg_restore"):
+        pytest.skip("PostgreSQL with pg_dump and pg_restore only")
+    _closed_study_with_data(months_ago=1, retention=60)
+    out = tmp_path / "backup.dump"
+    result = app.test_cli_runner().invoke(args=["backup", str(out)])
+    assert result.exit_code == 0, result.output
+    target = url.set(database=f"{url.database}_restore")
+    plain = target.set(drivername="postgresql").render_as_string(hide_password=False)
+    import subprocess
+
+    restore = subprocess.run(  # noqa: S603
+        [shutil.which("pg_restore"), "--clean", "--if-exists", "--no-owner", "-d", plain, str(out)],
+        capture_output=True,
+        text=True,
+    )
+    if "does not exist" in restore.stderr and "database" in restore.stderr:
+        pytest.skip(f"create the scratch database {target.database} to run this test")
+    assert restore.returncode == 0, restore.stderr
+    source = db.engine
+    copy = create_engine(target, poolclass=NullPool)
+    tables = inspect(source).get_table_names()
+    with source.connect() as a, copy.connect() as b:
+        for table in tables:
+            query = text(f'SELECT * FROM "{table}"')
+            original = sorted(map(tuple, a.execute(query)), key=repr)
+            if table == "audit_events":
+                original = [r for r in original if "database_backed_up" not in r]
+            assert sorted(map(tuple, b.execute(query)), key=repr) == original, table
+    copy.dispose()

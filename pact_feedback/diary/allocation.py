@@ -61,7 +61,10 @@ def choose_days(
 
 
 def _consented_participants(study) -> list[Membership]:
+    from pact_feedback.governance.models import Withdrawal
+
     consented = set(db.session.scalars(select(Consent.user_id).filter_by(study_id=study.id)))
+    consented -= set(db.session.scalars(select(Withdrawal.user_id).filter_by(study_id=study.id)))
     return [
         m
         for m in db.session.scalars(
@@ -113,6 +116,7 @@ def allocate_days(study, seed: str | None = None, *, by=None) -> dict[int, list[
 def send_reminders(on: date | None = None) -> dict[str, int]:
     """Email the day before each allocated or planned day, and nudge about days left
     incomplete for NUDGE_AFTER_DAYS days. Each email is sent once and logged in the audit log."""
+    from pact_feedback.governance.actions import is_withdrawn
     from pact_feedback.studies.models import Study
 
     on = on or today()
@@ -123,7 +127,7 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
     ).all()
     for allocation in due:
         study = db.session.get(Study, allocation.study_id)
-        if study.status != "collecting":
+        if study.status != "collecting" or is_withdrawn(allocation.user_id, study.id):
             continue
         user = db.session.get(User, allocation.user_id)
         send_email(
@@ -151,6 +155,8 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
     ).all()
     for day in stale:
         if day.id in nudged or day.study.status != "collecting":
+            continue
+        if is_withdrawn(day.user_id, day.study_id):
             continue
         user = db.session.get(User, day.user_id)
         send_email(

@@ -202,3 +202,24 @@ def test_erasure_regenerates_draft_reports_without_the_person(client, ctx):
     assert db.session.scalar(select(AuditEvent).filter_by(action="participant_erased")).details[
         "drafts_regenerated"
     ]
+
+
+def test_withdrawn_participants_get_no_reminders_nudges_or_allocated_days(diary, outbox):
+    from datetime import date, timedelta
+
+    from pact_feedback.diary.allocation import allocate_days, send_reminders
+    from pact_feedback.governance.actions import withdraw
+
+    tomorrow = date.today() + timedelta(days=1)
+    for person in (diary.me, diary.colleague):
+        db.session.add(DiaryAllocation(study_id=diary.study.id, user_id=person.id, date=tomorrow))
+        make_day(person, diary.study, diary.practice, on=date.today() - timedelta(days=3))
+    db.session.commit()
+    withdraw(diary.me.memberships[0], by=diary.me)
+    assert send_reminders() == {"reminders": 1, "nudges": 1}
+    assert {m.to[0] for m in outbox} == {diary.colleague.email}
+    db.session.execute(db.delete(DiaryAllocation))
+    db.session.commit()
+    diary.study.day_selection = "allocate"
+    db.session.commit()
+    assert set(allocate_days(diary.study)) == {diary.colleague.id}

@@ -154,7 +154,7 @@ def test_study_team_creates_a_study_and_starts_recruiting(signed_in_page, axe_ch
     axe_check(page)
 
     page.get_by_role("navigation").get_by_role("link", name="Audit log").click()
-    page.get_by_label("Show action").select_option("study_transition")
+    page.get_by_label("Action", exact=True).select_option("study_transition")
     page.get_by_role("button", name="Filter").click()
     first_row = page.locator("tbody tr").first
     expect(first_row).to_contain_text("study_transition")

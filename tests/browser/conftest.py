@@ -10,7 +10,10 @@ on them):
   briefly, and never keep a context pushed while Playwright runs), `.outbox` (emails sent so
   far, flask-mailman locmem), `.password` (the demo password), and
   `.create_user(email, role=..., practice_ods=..., study_slug=..., consented=..., staff_role=...)`
-  to add a fresh person when a test must change someone's state.
+  to add a fresh person when a test must change someone's state. The demo data is shared by
+  every browser test of the run, in any order: give what you create unique names, and do not
+  rely on a demo person's state staying put (test_foundation gives NEWCOMER's consent; use
+  `create_user` for another participant without consent).
 - Demo users, as constants importable with `from tests.browser.conftest import ...`:
   `TEAM`, `LEAD` (lead of the first demo practice), `GP`, `NURSE` (consented participants of
   `hidden-workload` at the first practice), `NEWCOMER` (participant without consent), and
@@ -21,7 +24,7 @@ on them):
   a bare context. Every page of these fails the test on an uncaught script error or a console
   error such as a Content-Security-Policy refusal (`browser_errors` holds them).
 - `sign_in(page, email, password=DEMO_PASSWORD)`: signs in through the real form.
-- `signed_in_page(email)`: a new page, already signed in as `email`. The session cookie is kept
+- `signed_in_page(email)`: a new page on the home page, signed in as `email`. The cookie is kept
   per user for the whole run, so each user signs in once (the sign-in form is rate limited to
   30 POSTs a minute per address). Do not sign out or change the password on such a page; use a
   plain `page` with `sign_in` (or a `create_user` person) for that.

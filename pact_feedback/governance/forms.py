@@ -1,8 +1,8 @@
 """Confirmation and export forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
 class WithdrawForm(FlaskForm):
@@ -45,3 +45,14 @@ class PisVersionForm(FlaskForm):
 
         if field.data and field.data.strip() == self.current:
             raise ValidationError(f"The study already uses version {self.current}")
+
+
+class RetentionForm(FlaskForm):
+    months = IntegerField(
+        "Months to keep the data after the study closes",
+        description="For example 60 for five years. Use the period in the study's approvals.",
+        validators=[
+            InputRequired("Enter the number of months, for example 60"),
+            NumberRange(1, 600, "Enter a number of months from 1 to 600"),
+        ],
+    )

@@ -48,6 +48,14 @@ def expires_at(study: Study) -> datetime | None:
     return add_months(study.closed_at, study.retention_months)
 
 
+def set_retention(study: Study, months: int, *, by) -> None:
+    if study.retention_months == months:
+        return
+    record("retention_changed", by=by, obj=study, old=study.retention_months, new=months)
+    study.retention_months = months
+    db.session.commit()
+
+
 def expired_studies(now: datetime | None = None) -> list[Study]:
     now = now or utcnow()
     closed = db.session.scalars(

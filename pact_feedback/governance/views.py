@@ -19,8 +19,15 @@ from pact_feedback.governance import actions
 from pact_feedback.governance.audit_filters import filtered_query, parse_filters
 from pact_feedback.governance.consent import change_pis_version, latest_consent
 from pact_feedback.governance.export import ExportOptions, build_export
-from pact_feedback.governance.forms import EraseForm, ExportForm, PisVersionForm, WithdrawForm
+from pact_feedback.governance.forms import (
+    EraseForm,
+    ExportForm,
+    PisVersionForm,
+    RetentionForm,
+    WithdrawForm,
+)
 from pact_feedback.governance.guard import refuse_withdrawn_diary
+from pact_feedback.governance.retention import expires_at, set_retention
 from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("governance", __name__)
@@ -29,7 +36,11 @@ bp.before_app_request(refuse_withdrawn_diary)
 
 @bp.app_context_processor
 def _helpers():
-    return {"withdrawal_for": actions.withdrawal_for, "latest_consent": latest_consent}
+    return {
+        "withdrawal_for": actions.withdrawal_for,
+        "latest_consent": latest_consent,
+        "retention_ends": expires_at,
+    }
 
 
 def _my_participation(slug: str):
@@ -179,6 +190,18 @@ def information_sheet(slug):
         )
         return redirect(url_for("governance.participants", slug=slug))
     return form_page("governance/information_sheet.html", form, study=study)
+
+
+@bp.route("/governance/studies/<slug>/retention", methods=["GET", "POST"])
+@login_required
+def retention(slug):
+    study = _team_study(slug)
+    form = RetentionForm(months=study.retention_months)
+    if form.validate_on_submit():
+        set_retention(study, form.months.data, by=current_user)
+        flash(f"Data will be kept for {study.retention_months} months after the study closes.")
+        return redirect(url_for("governance.participants", slug=slug))
+    return form_page("governance/retention.html", form, study=study)
 
 
 @bp.route("/governance/studies/<slug>/export", methods=["GET", "POST"])

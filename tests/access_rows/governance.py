@@ -25,6 +25,7 @@ ROWS = {
     "governance.team_withdraw": {"GET": TEAM_PAGE, "POST": TEAM_ACTION},
     "governance.team_erase": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.information_sheet": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "governance.retention": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.export": {"GET": TEAM_PAGE, "POST": row(302, 403, 403, 403, 200)},
     "governance.audit_csv": {"GET": TEAM_PAGE},
 }

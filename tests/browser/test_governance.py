@@ -74,6 +74,10 @@ def test_study_team_governance_pages(signed_in_page, axe_check):
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the new version")
     axe_check(page)
 
+    page.goto("/governance/studies/hidden-workload/retention")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How long the study's data is kept")
+    axe_check(page)
+
     page.goto("/audit/?action=analysis_exported&from=2000-01-01")
     expect(page.locator("tbody")).to_contain_text("analysis_exported")
     axe_check(page)

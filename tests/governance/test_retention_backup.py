@@ -170,3 +170,23 @@ def test_postgresql_backup_restores_every_row(app, ctx, tmp_path):
                 original = [r for r in original if "database_backed_up" not in r]
             assert sorted(map(tuple, b.execute(query)), key=repr) == original, table
     copy.dispose()
+
+
+def test_study_team_sets_the_retention_period(client, ctx):
+    from tests.conftest import error_messages, login, make_study, page, submit
+
+    study = make_study()
+    team = make_user(role=STUDY_TEAM)
+    login(client, team)
+    url = f"/governance/studies/{study.slug}/retention"
+    assert 'value="60"' in client.get(url).get_data(as_text=True)
+    refused = submit(client, url, {"months": "0"})
+    assert refused.status_code == 422
+    assert error_messages(refused) == ["Enter a number of months from 1 to 600"]
+    assert submit(client, url, {"months": "84"}).status_code == 302
+    db.session.expire_all()
+    assert study.retention_months == 84
+    event = db.session.scalar(select(AuditEvent).filter_by(action="retention_changed"))
+    assert (event.details["old"], event.details["new"]) == (60, 84)
+    listing = page(client.get(f"/governance/studies/{study.slug}/participants"))
+    assert "kept for 84 months" in listing.get_text()

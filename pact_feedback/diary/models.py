@@ -141,7 +141,7 @@ class TaskEntry(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     day: Mapped[DiaryDay] = relationship(back_populates="entries")
-    category: Mapped[Category] = relationship()
+    category: Mapped[Category] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<TaskEntry {self.id} {self.minutes} min>"

@@ -166,3 +166,30 @@ def test_entries_made_offline_are_sent_when_back_online(live_server, sign_in, op
     assert page.evaluate("localStorage.getItem('pact-diary-queue')") == "[]"
     page.reload()  # sent once: the server has exactly one entry
     expect(page.locator("#diary-entries-body tr")).to_have_count(1)
+
+
+def test_keyboard_only_entry(live_server, sign_in, open_context):
+    """Arrow keys pick the category and the duration; Enter adds the task."""
+    live_server.create_user(
+        "keys.diary@practice.example",
+        role="participant",
+        practice_ods="A81001",
+        study_slug="hidden-workload",
+        consented=True,
+        staff_role="anp",
+    )
+    page = open_context().new_page()
+    sign_in(page, "keys.diary@practice.example")
+    page.goto(DIARY + "new")
+    page.get_by_role("button", name="Open this day").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Diary day: "))
+    page.locator("#category_id").focus()
+    page.keyboard.press("Space")  # A1
+    page.keyboard.press("ArrowDown")  # A2
+    page.keyboard.press("Tab")  # into the durations
+    page.keyboard.press("ArrowRight")  # 5 min
+    page.keyboard.press("Enter")
+    rows = page.locator("#diary-entries-body tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("A2 Unplanned patient contact")
+    expect(rows.first).to_contain_text("5")

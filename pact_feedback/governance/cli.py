@@ -22,12 +22,15 @@ from pact_feedback.studies.actions import study_by_slug
 @click.option(
     "--shift-dates", is_flag=True, help="Shift diary dates by a fixed amount per participant"
 )
-def export_command(slug, out: Path, include_notes, shift_dates):
+@click.option("--spreadsheets", is_flag=True, help="Also XLSX and Stata (.dta) versions")
+def export_command(slug, out: Path, include_notes, shift_dates, spreadsheets):
     """Write a study's pseudonymised analysis export (ZIP of CSVs) to OUT."""
     study = study_by_slug(slug)
     if study is None:
         raise click.UsageError(f"No study with slug {slug}")
-    options = ExportOptions(include_notes=include_notes, shift_dates=shift_dates)
+    options = ExportOptions(
+        include_notes=include_notes, shift_dates=shift_dates, spreadsheets=spreadsheets
+    )
     with click.progressbar(length=count_rows(study), label="Exporting diary rows") as bar:
         result = build_export(study, options, progress=bar.update)
     out.write_bytes(result.data)
@@ -36,6 +39,7 @@ def export_command(slug, out: Path, include_notes, shift_dates):
         obj=study,
         include_notes=include_notes,
         shift_dates=shift_dates,
+        spreadsheets=spreadsheets,
         rows=result.rows,
         via="command line",
     )

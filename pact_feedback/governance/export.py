@@ -40,6 +40,7 @@ _WHO = "; ".join(f"{code}={label}" for code, label in WHO_COULD_LABELS.items())
 class ExportOptions:
     include_notes: bool = False
     shift_dates: bool = False
+    spreadsheets: bool = False  # also analysis.xlsx and stata/*.dta
 
 
 @dataclass
@@ -140,8 +141,65 @@ def build_export(study, options: ExportOptions, progress: Callable[[int], None] 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in [*tables, dictionary]:
             archive.writestr(table.name, table.csv())
+        if options.spreadsheets:
+            frames = {t.name.removesuffix(".csv"): _frame(t) for t in [*tables, dictionary]}
+            archive.writestr("analysis.xlsx", _xlsx(frames))
+            for table in tables:
+                name = table.name.removesuffix(".csv")
+                archive.writestr(f"stata/{name}.dta", _stata(table, frames[name]))
         archive.writestr("README.txt", _readme(study, options, tables))
     return Export(data=buffer.getvalue(), rows={t.name: len(t.rows) for t in tables})
+
+
+NUMERIC_KINDS = {"integer", "number", "number (%)", "0/1"}
+
+
+def _frame(table: _Table):
+    """The table as a DataFrame: numeric columns as numbers (empty = missing), others text."""
+    import pandas as pd
+
+    frame = pd.DataFrame(table.rows, columns=[c[0] for c in table.columns], dtype=object)
+    for variable, _, kind, _ in table.columns:
+        if kind in NUMERIC_KINDS:
+            frame[variable] = pd.to_numeric(
+                frame[variable].replace("", None), errors="coerce"
+            ).astype("float64")
+        else:
+            frame[variable] = frame[variable].map(lambda v: "" if v is None else str(v))
+    return frame
+
+
+def _xlsx(frames: dict) -> bytes:
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def _stata(table: _Table, frame) -> bytes:
+    """Stata 118 (.dta): names at most 32 characters, variable labels at most 80."""
+    renamed, labels, used = {}, {}, set()
+    for variable, label, _, _ in table.columns:
+        name = variable[:32]
+        n = 1
+        while name in used:
+            n += 1
+            name = f"{variable[: 32 - len(str(n)) - 1]}_{n}"
+        used.add(name)
+        renamed[variable] = name
+        labels[name] = label[:80]
+    buffer = io.BytesIO()
+    frame.rename(columns=renamed).to_stata(
+        buffer,
+        write_index=False,
+        version=118,
+        variable_labels=labels,
+        convert_strl=[renamed[v] for v, _, kind, _ in table.columns if kind == "free text"],
+    )
+    return buffer.getvalue()
 
 
 def count_rows(study) -> int:
@@ -371,6 +429,13 @@ def _readme(study, options: ExportOptions, tables) -> str:
         if options.shift_dates
         else "Diary dates are the real dates."
     )
+    extra = (
+        "\nOther formats\n"
+        "  analysis.xlsx: every file as a sheet. stata/*.dta: Stata 118 files with\n"
+        "  variable labels; names longer than 32 characters are shortened.\n"
+        if options.spreadsheets
+        else ""
+    )
     return f"""PACT Feedback pseudonymised analysis export
 Study: {study.slug} (round {study.round})
 Exported: {utcnow().strftime("%Y-%m-%d %H:%M")} UTC
@@ -390,7 +455,7 @@ Free text
 
 Dates
   {dates}
-
+{extra}
 Handle under the study's data management plan. Participants who asked for erasure are not
 in this export; withdrawn participants' data collected before withdrawal is.
 """

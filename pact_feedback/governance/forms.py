@@ -27,6 +27,9 @@ class ExportForm(FlaskForm):
         description="Each participant's days move by the same number of days (up to 30), "
         "so their order and spacing are kept.",
     )
+    spreadsheets = BooleanField(
+        "Also include Excel (XLSX) and Stata (.dta) versions of the files",
+    )
 
 
 class PisVersionForm(FlaskForm):

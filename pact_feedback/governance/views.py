@@ -211,7 +211,9 @@ def export(slug):
     form = ExportForm()
     if form.validate_on_submit():
         options = ExportOptions(
-            include_notes=form.include_notes.data, shift_dates=form.shift_dates.data
+            include_notes=form.include_notes.data,
+            shift_dates=form.shift_dates.data,
+            spreadsheets=form.spreadsheets.data,
         )
         result = build_export(study, options)
         record(
@@ -220,6 +222,7 @@ def export(slug):
             obj=study,
             include_notes=options.include_notes,
             shift_dates=options.shift_dates,
+            spreadsheets=options.spreadsheets,
             rows=result.rows,
             via="web",
         )

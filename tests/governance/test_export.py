@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
 from pact_feedback.audit.models import AuditEvent
+from pact_feedback.diary.models import TaskEntry
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db
 from pact_feedback.governance.export import ExportOptions, build_export
@@ -204,3 +205,51 @@ def test_flask_export_command_writes_the_zip(app, ctx, tmp_path):
     assert event.details["via"] == "command line"
     missing = app.test_cli_runner().invoke(args=["export", "no-such-study", str(out)])
     assert missing.exit_code != 0 and "No study" in missing.output
+
+
+def test_spreadsheet_versions_hold_the_same_rows_without_identifiers(ctx):
+    import pandas as pd
+
+    study, practices, people = _study_with_data()
+    data = build_export(study, ExportOptions(spreadsheets=True)).data
+    files = _open_bytes(data)
+    assert "analysis.xlsx" in files and "stata/diary_days.dta" in files
+    sheets = pd.read_excel(io.BytesIO(files["analysis.xlsx"]), sheet_name=None)
+    assert set(sheets) == {
+        "diary_days",
+        "task_entries",
+        "survey_responses",
+        "practices",
+        "data_dictionary",
+    }
+    assert len(sheets["task_entries"]) == 12
+    days = pd.read_stata(io.BytesIO(files["stata/diary_days.dta"]))
+    assert len(days) == 6 and days["workload_rating"].tolist() == [6.0] * 6
+    with pd.io.stata.StataReader(io.BytesIO(files["stata/task_entries.dta"])) as reader:
+        assert reader.variable_labels()["minutes"].startswith("Duration")
+    text = " ".join(frame.astype(str).to_string() for frame in sheets.values()) + " ".join(
+        pd.read_stata(io.BytesIO(files[f"stata/{n}.dta"])).astype(str).to_string()
+        for n in ("diary_days", "task_entries", "survey_responses", "practices")
+    )
+    for person in people:
+        assert person.email not in text
+    for practice in practices:
+        assert practice.name not in text and practice.ods_code not in text
+    assert NOTE not in text
+
+
+def _open_bytes(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_long_notes_fit_the_stata_files(ctx):
+    import pandas as pd
+
+    study, _, people = _study_with_data()
+    entry = db.session.scalars(select(TaskEntry)).first()
+    entry.note = "n" * 3000
+    db.session.commit()
+    data = build_export(study, ExportOptions(include_notes=True, spreadsheets=True)).data
+    entries = pd.read_stata(io.BytesIO(_open_bytes(data)["stata/task_entries.dta"]))
+    assert "n" * 3000 in entries["note"].tolist()

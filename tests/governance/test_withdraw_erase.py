@@ -223,3 +223,45 @@ def test_withdrawn_participants_get_no_reminders_nudges_or_allocated_days(diary,
     diary.study.day_selection = "allocate"
     db.session.commit()
     assert set(allocate_days(diary.study)) == {diary.colleague.id}
+
+
+# Tables that may keep a row about an erased participant in the study, and why.
+KEPT_AFTER_ERASURE = {
+    "memberships": "their role in the study (no diary data)",
+    "consents": "evidence of what they agreed to",
+    "withdrawals": "the record that they withdrew",
+}
+
+
+def test_after_erasure_no_study_table_holds_a_row_of_theirs(client, diary):
+    """Every table with both a user and a study column is checked, so a table added later
+    that holds participant data fails here until erasure covers it (or it is listed above)."""
+    from sqlalchemy import text
+
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("A1", 30)])
+    db.session.add(DiaryAllocation(study_id=diary.study.id, user_id=diary.me.id, date=day.date))
+    db.session.add(DiaryPreference(study_id=diary.study.id, user_id=diary.me.id))
+    db.session.commit()
+    login(client, diary.me)
+    assert (
+        submit(client, f"/take-part/{diary.study.slug}/erase", {"confirm": "y"}).status_code == 302
+    )
+    checked = []
+    for table in db.metadata.sorted_tables:
+        columns = {c.name for c in table.columns}
+        if "study_id" not in columns or table.name in KEPT_AFTER_ERASURE:
+            continue
+        for column in table.columns:
+            if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+                count = db.session.scalar(
+                    text(
+                        f'SELECT COUNT(*) FROM "{table.name}" '
+                        f'WHERE "{column.name}" = :user AND study_id = :study'
+                    ),
+                    {"user": diary.me.id, "study": diary.study.id},
+                )
+                assert count == 0, f"{table.name}.{column.name} still holds {count} rows"
+                checked.append(table.name)
+    assert {"diary_days", "diary_allocations", "diary_preferences", "reports"} <= set(checked)
+    entries = db.session.scalar(select(func.count(TaskEntry.id)))
+    assert entries == 0

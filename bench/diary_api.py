@@ -218,6 +218,12 @@ def main() -> int:
     parser.add_argument("--conns", default="16,64")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument(
+        "--sync",
+        choices=["NORMAL", "FULL"],
+        help="Run the app with WAL, this synchronous level, busy timeout and BEGIN IMMEDIATE "
+        "(bench/diary_app_pragmas.py)",
+    )
+    parser.add_argument(
         "--wal",
         action="store_true",
         help="Put the app's SQLite file in WAL mode first (journal_mode persists in the file; "
@@ -273,6 +279,8 @@ def main() -> int:
         factory = (
             f"pact_feedback:create_app('testing', SQLALCHEMY_DATABASE_URI='sqlite:///{app_db}')"
         )
+        if args.sync:
+            factory = f"bench.diary_app_pragmas:app_with(db_path='{app_db}', sync='{args.sync}')"
         proc = start(
             [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", factory],
             {"PACT_ENV": "testing"},
@@ -309,7 +317,13 @@ def main() -> int:
         app_rows = (
             sqlite3.connect(app_db).execute("SELECT count(*) FROM diary_entries").fetchone()[0]
         )
-        app.update(target="app", conns=conns, rows=app_rows, killed_worker=args.kill_worker)
+        app.update(
+            target="app",
+            conns=conns,
+            rows=app_rows,
+            killed_worker=args.kill_worker,
+            sqlite=args.sync or ("WAL" if args.wal else "default"),
+        )
         app["throughput_ratio"] = round(app["rps"] / max(base["rps"], 1), 2)
         app["p99_ratio"] = round(app["p99_ms"] / max(base["p99_ms"], 0.1), 2)
         results.append(app)

@@ -6,6 +6,7 @@ blueprint is exempt from CSRF. Every error is `application/problem+json` (RFC 94
 """
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
@@ -111,8 +112,9 @@ def _invalid(errors: dict):
 # Lookups: anything not the caller's own is "not found" -------------------------------------
 
 
-def _study(slug: str):
-    study = study_by_slug(slug)
+def _study(slug: str, study=None):
+    """The study (by slug, or as already loaded) and the caller's consented participation."""
+    study = study or study_by_slug(slug)
     membership = participation_in(g.api_user, study) if study else None
     if membership is None:
         raise Problem(404, "No study with that name that you take part in", kind="not-found")
@@ -133,12 +135,16 @@ def _day(day_id: int) -> DiaryDay:
     day = db.session.scalar(select_day(day_id))
     if day is None:
         raise Problem(404, "No diary day of yours with that id", kind="not-found")
-    _study(day.study.slug)
+    _study(None, day.study)
     return day
 
 
 def select_day(day_id: int):
-    return db.select(DiaryDay).filter_by(id=day_id, user_id=g.api_user.id)
+    return (
+        db.select(DiaryDay)
+        .options(joinedload(DiaryDay.study))
+        .filter_by(id=day_id, user_id=g.api_user.id)
+    )
 
 
 def _entry(entry_id: int) -> TaskEntry:
@@ -149,7 +155,7 @@ def _entry(entry_id: int) -> TaskEntry:
     )
     if entry is None:
         raise Problem(404, "No task entry of yours with that id", kind="not-found")
-    _study(entry.day.study.slug)
+    _study(None, entry.day.study)
     return entry
 
 
@@ -332,6 +338,7 @@ def _entry_values(study, values: dict, errors: dict) -> dict:
         if category is None and code is not None:
             errors.setdefault("category", []).append("No task category with that code")
         values["category_id"] = category.id if category else None
+        g.active_category_ids = {category.id} if category and category.active else set()
     return values
 
 
@@ -366,13 +373,18 @@ def create_entry(day_id):
         _invalid(errors)
     checked = validation.check_entry(
         values,
-        allowed_category_ids={c.id for c in queries.categories_for(day.study)},
+        allowed_category_ids=g.get("active_category_ids", set()),
         others=queries.timed_entries(day),
     )
     if not checked.ok:
         _invalid(_rule_errors(checked.errors))
     entry, created = actions.add_entry(
-        day, checked.values, by=g.api_user, client_id=client_id, fingerprint=fingerprint
+        day,
+        checked.values,
+        by=g.api_user,
+        client_id=client_id,
+        fingerprint=fingerprint,
+        looked_up=True,
     )
     if not created:  # a concurrent retry won the race
         return _replay(entry, fingerprint)

@@ -94,12 +94,20 @@ def entry_by_client_id(day: DiaryDay, client_id: str) -> TaskEntry | None:
 
 
 def add_entry(
-    day: DiaryDay, values: dict, *, by, client_id: str | None = None, fingerprint=None
+    day: DiaryDay,
+    values: dict,
+    *,
+    by,
+    client_id: str | None = None,
+    fingerprint=None,
+    looked_up: bool = False,
 ) -> tuple[TaskEntry, bool]:
     """Add an entry; returns (entry, created). With a `client_id` already used on this day the
-    existing entry comes back with created=False (a retry), even when two requests race."""
+    existing entry comes back with created=False (a retry), even when two requests race.
+    `looked_up`: the caller has just checked the client_id (the unique constraint still
+    catches a race)."""
     client_id = client_id or str(uuid.uuid4())
-    existing = entry_by_client_id(day, client_id)
+    existing = None if looked_up else entry_by_client_id(day, client_id)
     if existing is not None:
         return existing, False
     entry = TaskEntry(

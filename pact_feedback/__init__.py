@@ -60,12 +60,14 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from pact_feedback.core.security import init_security
+
+    # Security first: its before_request makes the CSP nonce, which error pages raised by the
+    # CSRF and rate-limit checks (400, 429) need for their scripts.
+    init_security(app, talisman, login_manager)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
-    from pact_feedback.core.security import init_security
-
-    init_security(app, talisman, login_manager)
 
 
 def _register_blueprints(app: Flask) -> None:

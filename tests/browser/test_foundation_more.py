@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import GP, TEAM
+from tests.browser.conftest import GP, LEAD, TEAM
 
 LINK = re.compile(r"https?://\S+")
 
@@ -150,3 +150,22 @@ def test_consent_with_the_keyboard_alone(page, sign_in, live_server):
     tab_to("el.type === 'submit' && el.textContent.includes('Agree')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Your consent has been recorded")
+
+
+def test_closed_invitations_and_an_expired_form_get_kind_pages(signed_in_page, page, axe_check):
+    lead = signed_in_page(LEAD)
+    response = lead.goto("/practices/A81001/studies/why-test/invite")
+    assert response.status == 409
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Invitations to Why Test are closed")
+    axe_check(lead)
+
+    page.goto("/account/sign-in")
+    page.context.clear_cookies()  # the form's CSRF token no longer matches a session
+    page.get_by_label("Email address").fill(GP)
+    page.get_by_label("Password", exact=True).fill("demo-password-2026")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "There is a problem with your request"
+    )
+    expect(page.get_by_text("The form expired")).to_be_visible()
+    axe_check(page)

@@ -242,8 +242,11 @@ def entry_json(entry: TaskEntry, warnings=None) -> dict:
 
 @bp.get("/studies")
 def studies():
+    from pact_feedback.governance.actions import is_withdrawn
+
     memberships = [m for m in g.api_user.memberships if m.role == "participant" and m.study]
-    return {"items": [study_json(m.study) for m in memberships if current_consent(m)]}
+    open_to_me = [m for m in memberships if not is_withdrawn(m.user_id, m.study_id)]
+    return {"items": [study_json(m.study) for m in open_to_me if current_consent(m)]}
 
 
 @bp.get("/studies/<slug>/categories")

@@ -84,6 +84,7 @@ def test_withdrawn_participant_api_calls_are_refused(client, diary):
     assert refused.status_code == 403 and refused.get_json()["type"].endswith("withdrawn")
     listed = client.get(f"/api/v1/studies/{diary.study.slug}/days", headers=headers)
     assert listed.status_code == 403
+    assert client.get("/api/v1/studies", headers=headers).get_json()["items"] == []
     assert _count(TaskEntry) == 1
 
 

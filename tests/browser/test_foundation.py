@@ -194,7 +194,10 @@ def test_audit_log_page(signed_in_page, axe_check):
 
 def test_practice_lead_invites_a_colleague(signed_in_page, axe_check, live_server):
     page = signed_in_page(LEAD)
-    page.get_by_role("link", name=re.compile(r"\(A81001\)|Surgery|Centre|Practice")).first.click()
+    led = page.locator("h2:text-is('Practices you lead') + ul")
+    expect(led).to_contain_text("(A81001)")
+    led.get_by_role("link").first.click()
+    expect(page.get_by_text(re.compile(r"^A81001 · "))).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=WORKLOAD, exact=True)).to_be_visible()
     axe_check(page)
 

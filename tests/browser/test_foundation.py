@@ -263,6 +263,7 @@ def test_no_sideways_scrolling_at_360_pixels(signed_in_page, page):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/account/sign-in")
     assert _scroll_width(page) <= 360, page.url
+    titles = {}
     for email, paths in (
         (GP, ["/", "/take-part/hidden-workload", "/take-part/hidden-workload/consent"]),
         (LEAD, ["/", "/practices/A81001", "/practices/A81001/studies/hidden-workload/invite"]),
@@ -287,3 +288,9 @@ def test_no_sideways_scrolling_at_360_pixels(signed_in_page, page):
         for path in paths:
             user_page.goto(path)
             assert _scroll_width(user_page) <= 360, f"{email} on {path}"
+            titles[path] = user_page.title()
+    # Each page names itself in the title bar (WCAG 2.4.2), before the service name.
+    assert all(t.endswith(" – PACT Feedback") for t in titles.values()), titles
+    assert not [p for p, t in titles.items() if t.startswith("PACT Feedback –")], titles
+    # Only a study's participant page and its team page share a title (the study's name).
+    assert len(set(titles.values())) == len(titles) - 1, titles

@@ -3,7 +3,9 @@
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.tokens import token_digest
@@ -39,7 +41,9 @@ def user_for_token(secret: str):
         return None
     digest = token_digest(secret)
     token = db.session.scalar(
-        select(ApiToken).filter_by(prefix=secret[:12], token_hash=digest, revoked_at=None)
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).selectinload(User.memberships))
+        .filter_by(prefix=secret[:12], token_hash=digest, revoked_at=None)
     )
     if token is None or not token.user.active:
         return None

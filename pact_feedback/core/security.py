@@ -3,6 +3,7 @@
 from flask import Flask
 
 from pact_feedback.accounts.sessions import load_session_user
+from pact_feedback.core.urls import DatabaseIdConverter
 
 CSP = {
     "default-src": "'self'",
@@ -20,6 +21,7 @@ CSP = {
 
 
 def init_security(app: Flask, talisman, login_manager) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is registered
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -6,6 +6,7 @@ entry at once.
 """
 
 import random
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -175,7 +176,7 @@ def seed_diary(study, rng: random.Random) -> int:
                             rng.choice(_WHO[code]) if code in _WHO and rng.random() < 0.4 else None
                         ),
                         note=_NOTES.get(code) if rng.random() < 0.1 else None,
-                        client_id=f"demo-{day.id}-{n}",
+                        client_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-{day.id}-{n}")),
                     )
                 )
                 cursor = ends

@@ -6,13 +6,14 @@ regenerates unreleased draft reports without them, and leaves released practice 
 The audit log records that it happened and how many rows went, never the data.
 """
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.audit.log import record
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.governance.models import Withdrawal
+from pact_feedback.qi.models import QIProject
 from pact_feedback.reports.models import Report, ReportAccess
 
 
@@ -95,6 +96,11 @@ def erase(membership: Membership, *, by) -> dict[str, int]:
     db.session.execute(delete(DiaryAllocation).filter_by(user_id=user_id, study_id=study.id))
     db.session.execute(delete(DiaryPreference).filter_by(user_id=user_id, study_id=study.id))
     db.session.execute(delete(ReportAccess).where(ReportAccess.report_id.in_(report_ids)))
+    # Their own QI projects stay theirs; only the link to the deleted report goes (as ON DELETE
+    # SET NULL does on PostgreSQL; SQLite may not enforce foreign keys).
+    db.session.execute(
+        update(QIProject).where(QIProject.report_id.in_(report_ids)).values(report_id=None)
+    )
     db.session.execute(delete(Report).where(Report.id.in_(report_ids)))
     drafts = db.session.scalar(
         select(func.count(Report.id)).filter_by(study_id=study.id, status="draft")

@@ -3,12 +3,13 @@ study has been closed longer than its retention period (`Study.retention_months`
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
+from pact_feedback.qi.models import QIProject
 from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Study
 from pact_feedback.surveys.models import (
@@ -93,6 +94,9 @@ def purge_study(study: Study, *, by=None) -> dict[str, int]:
     )
     db.session.execute(delete(SurveyResponse).where(SurveyResponse.id.in_(response_ids)))
     db.session.execute(delete(ReportAccess).where(ReportAccess.report_id.in_(report_ids)))
+    db.session.execute(
+        update(QIProject).where(QIProject.report_id.in_(report_ids)).values(report_id=None)
+    )
     db.session.execute(delete(Report).where(Report.id.in_(report_ids)))
     record(
         "retention_purge",

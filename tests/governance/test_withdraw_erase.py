@@ -266,3 +266,25 @@ def test_after_erasure_no_study_table_holds_a_row_of_theirs(client, diary):
     assert {"diary_days", "diary_allocations", "diary_preferences", "reports"} <= set(checked)
     entries = db.session.scalar(select(func.count(TaskEntry.id)))
     assert entries == 0
+
+
+def test_erasure_unlinks_a_qi_project_started_from_the_private_report(client, ctx):
+    from pact_feedback.qi.models import QIProject
+
+    world = build_round(sizes=(5, 5, 5))
+    team = make_user(role=STUDY_TEAM)
+    generate(world.study, by=team)
+    release(world.study, by=team, notify=False)
+    person = world.participants[0][0]
+    private = db.session.scalar(select(Report).filter_by(kind="participant", user_id=person.id))
+    project = QIProject(owner_id=person.id, title="Letters", aim_what="Less", report_id=private.id)
+    db.session.add(project)
+    db.session.commit()
+    project_id = project.id
+    login(client, person)
+    assert (
+        submit(client, f"/take-part/{world.study.slug}/erase", {"confirm": "y"}).status_code == 302
+    )
+    db.session.expire_all()
+    kept = db.session.get(QIProject, project_id)
+    assert kept is not None and kept.report_id is None

@@ -108,8 +108,14 @@ def _download(slug, kind):
     wave, result, _ = uptake_for(study, survey, _wave_number())
     mimetype, write = DOWNLOADS[kind]
     name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
+    rows = export_rows(study.slug, result)
+    from pact_feedback.audit.log import record  # exports are audited: who, what, how many rows
+    from pact_feedback.extensions import db
+
+    record("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
+    db.session.commit()
     return Response(
-        write(export_rows(study.slug, result)),
+        write(rows),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

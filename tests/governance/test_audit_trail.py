@@ -101,3 +101,17 @@ def test_report_views_and_sharing_changes_are_recorded(client, ctx):
     assert submit(client, url, {"share": "yes"}).status_code == 302
     shared = db.session.scalar(select(AuditEvent).filter_by(action="report_sharing_changed"))
     assert shared.details == {"shared": True}
+
+
+def test_uptake_statistics_downloads_are_recorded(client, ctx):
+    from tests.surveys.helpers import surveyed_study
+
+    study, _, _ = surveyed_study(2)
+    team = make_user(role=STUDY_TEAM)
+    login(client, team)
+    response = client.get(f"/studies/{study.slug}/uptake.csv?wave=1")
+    assert response.status_code == 200
+    event = db.session.scalar(select(AuditEvent).filter_by(action="uptake_exported"))
+    assert event.actor_id == team.id and event.object_id == str(study.id)
+    assert event.details["format"] == "csv" and event.details["wave"] == 1
+    assert event.details["rows"] == len(response.get_data(as_text=True).strip().splitlines()) - 1

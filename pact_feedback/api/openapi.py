@@ -151,6 +151,34 @@ PROBLEM = {
 }
 
 
+_SHARE = {
+    "type": "object",
+    "required": ["n", "percent", "ci_low", "ci_high"],
+    "properties": {
+        "n": {"type": "integer"},
+        "percent": {"type": ["number", "null"]},
+        "ci_low": {"type": ["number", "null"]},
+        "ci_high": {"type": ["number", "null"]},
+    },
+}
+UPTAKE = {
+    "type": "object",
+    "required": ["study", "wave", "n_sent", "n_responded", "questions"],
+    "properties": {
+        "study": {"type": "string"},
+        "wave": {"type": "integer"},
+        "n_sent": {"type": "integer"},
+        "n_responded": {"type": "integer"},
+        "questions": {
+            "type": "object",
+            "description": "By question code (discussed, used_for_qi), then by answer code "
+            "(yes, planning, no, yes_or_planning); percentages to one decimal",
+            "additionalProperties": {"type": "object", "additionalProperties": _SHARE},
+        },
+    },
+}
+
+
 def _list_of(name: str) -> dict:
     return {
         "type": "object",
@@ -236,6 +264,7 @@ def document() -> dict:
                 "CategoryList": _list_of("Category"),
                 "DayList": _list_of("Day"),
                 "EntryList": _list_of("Entry"),
+                "Uptake": UPTAKE,
             },
         },
         "paths": {
@@ -288,6 +317,26 @@ def document() -> dict:
                     },
                     body=_ref("EntryCreate"),
                     writes=True,
+                ),
+            },
+            "/studies/{slug}/uptake": {
+                "parameters": [
+                    _param("slug", "string"),
+                    {
+                        "name": "wave",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "default": 1},
+                    },
+                ],
+                "get": _op(
+                    "Uptake survey figures for a wave (study-team tokens)",
+                    {
+                        "200": _json(
+                            _ref("Uptake"),
+                            "Denominators and each answer with its Wilson 95% interval",
+                        )
+                    },
                 ),
             },
             "/entries/{entry_id}": {

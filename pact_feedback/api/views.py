@@ -468,3 +468,6 @@ def docs():
     from pact_feedback.api.openapi import document
 
     return render_template("diary/api_docs.html", doc=document())
+
+
+from pact_feedback.api import uptake  # noqa: E402,F401  (its route joins this blueprint)

@@ -72,7 +72,7 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
             "minutes": raw["minutes"].astype(float),
         },
         columns=ENTRY_COLUMNS,
-    ).dropna(subset=["category"])  # inactive categories stay out of reports
+    )
     per_person = raw.drop(columns=["category_id", "minutes"]).groupby("participant_id").sum()
     side = pd.concat(
         [
@@ -116,7 +116,7 @@ def load_inputs(study) -> StudyInputs:
     """Everything one round's reports are built from, read in one go."""
     categories = db.session.scalars(
         select(Category)
-        .where(Category.study_id == study.id, Category.active.is_(True))
+        .where(Category.study_id == study.id)
         .order_by(Category.position, Category.code)
     ).all()
     practices = db.session.scalars(select(Practice).order_by(Practice.ods_code)).all()
@@ -140,6 +140,9 @@ def load_inputs(study) -> StudyInputs:
     in_round = [p for p in practices if p.id in set(enrolled)]
     days = load_days(study)
     entries, side = load_minutes(study, days, categories)
+    # A category retired during collection still counts for the time recorded in it.
+    used = set(entries["category"])
+    categories = [c for c in categories if c.active or c.code in used]
     data_dates = [p.data_date for p in in_round if p.data_date]
     return StudyInputs(
         study={"slug": study.slug, "title": study.title, "round": study.round},

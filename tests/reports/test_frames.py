@@ -50,3 +50,22 @@ def test_participant_figures_from_the_database_match_their_diary(ctx):
         "nobody": 0.0,
     }
     assert own["by_category"] == {"A1": 200.0, "B1": 40.0}
+
+
+def test_a_retired_category_still_counts_for_time_recorded_in_it(ctx):
+    from sqlalchemy import select
+
+    from pact_feedback.diary.models import Category
+    from pact_feedback.extensions import db
+
+    world = build_round(sizes=(3,))
+    b1 = db.session.scalar(select(Category).filter_by(study_id=world.study.id, code="B1"))
+    a2 = db.session.scalar(select(Category).filter_by(study_id=world.study.id, code="A2"))
+    b1.active = a2.active = False
+    db.session.commit()
+
+    inputs = load_inputs(world.study)
+
+    codes = [c["code"] for c in inputs.categories]
+    assert "B1" in codes and "A2" not in codes  # retired and used stays; retired and unused goes
+    assert inputs.entries.loc[inputs.entries["category"] == "B1", "group"].tolist() == ["B"] * 3

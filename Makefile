@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := pact_feedback:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed serve-prod bench bench-reports clean
+.PHONY: run test lint format migrate seed serve-prod bench bench-reports bench-diary bench-uptake clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,16 @@ serve-prod: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
 
 # Benchmarks (not part of `make test`): ratios against a floor measured in the same run.
-bench: bench-reports
+bench: bench-reports bench-uptake bench-diary
 
 bench-reports: $(STAMP)
 	PACT_ENV=testing $(BIN)/python bench/reports_scale.py
+
+bench-uptake: $(STAMP)
+	PACT_ENV=testing $(BIN)/python bench/uptake_scale.py
+
+bench-diary: $(STAMP)
+	$(BIN)/python bench/diary_api.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3

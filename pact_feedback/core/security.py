@@ -1,6 +1,6 @@
 """Security headers, CSP with nonces, and the login manager wiring."""
 
-from flask import Flask
+from flask import Flask, abort, request
 
 from pact_feedback.accounts.sessions import load_session_user
 from pact_feedback.core.urls import DatabaseIdConverter
@@ -42,7 +42,36 @@ def init_security(app: Flask, talisman, login_manager) -> None:
     login_manager.session_protection = None  # our own session rows do this, with revocation
     login_manager.user_loader(load_session_user)
 
+    @app.before_request
+    def _refuse_nul_bytes():
+        if _has_nul(request):
+            abort(400)  # PostgreSQL cannot store U+0000 in text: refuse it, not a 500
+
     @app.after_request
     def _no_store_for_signed_in_pages(response):
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _has_nul(req) -> bool:
+    """Whether the query string, a form field, a file name or a JSON string holds U+0000."""
+    query = [text for key, values in req.args.lists() for text in [key, *values]]
+    if "\x00" in req.path or any("\x00" in text for text in query):
+        return True
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields = [v for _, values in req.form.lists() for v in values]
+        names = [f.filename or "" for f in req.files.values()]
+        return any("\x00" in text for text in fields + names + list(req.form))
+    if req.is_json:
+        return _json_has_nul(req.get_json(silent=True))
+    return False
+
+
+def _json_has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(v) for v in value)
+    return False

@@ -18,6 +18,7 @@ READ_ACTIONS = {
     "report_download",
     "qi_project_exported",
     "audit_exported",
+    "uptake_exported",
 }
 
 

@@ -20,6 +20,15 @@ def latest_consent(user_id: int, study_id: int) -> Consent | None:
     )
 
 
+def withdrawn_consent(membership) -> Consent | None:
+    """A withdrawn participant's last consent: they are not asked to re-confirm a new version."""
+    from pact_feedback.governance.actions import is_withdrawn
+
+    if not is_withdrawn(membership.user_id, membership.study_id):
+        return None
+    return latest_consent(membership.user_id, membership.study_id)
+
+
 def change_pis_version(study, version: str, *, by) -> None:
     previous = study.pis_version
     study.pis_version = version

@@ -41,6 +41,10 @@ def study(slug):
     membership = _my_participation(slug)
     consent = current_consent(membership)
     if consent is None:
+        from pact_feedback.governance.consent import withdrawn_consent
+
+        consent = withdrawn_consent(membership)  # no re-consent asked of someone who left
+    if consent is None:
         return redirect(url_for("participation.consent", slug=slug))
     return render_template(
         "participation/study.html", membership=membership, study=membership.study, consent=consent

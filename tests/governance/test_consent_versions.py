@@ -65,3 +65,17 @@ def test_participants_page_shows_who_must_reconfirm(client, diary):
         " ", strip=True
     )
     assert "Version 1.0: asked to confirm version 2.0" in text
+
+
+def test_a_withdrawn_participant_is_not_asked_to_reconsent(client, diary):
+    from pact_feedback.governance.actions import withdraw
+
+    withdraw(diary.me.memberships[0], by=diary.me)
+    _new_version(client, diary)
+    login(client, diary.me)
+    response = client.get(f"/take-part/{diary.study.slug}")
+    assert response.status_code == 200
+    text = page(response).get_text(" ", strip=True)
+    assert "You withdrew on" in text and "information sheet version 1.0" in text
+    diary_page = client.get(f"/take-part/{diary.study.slug}/diary/")
+    assert diary_page.headers["Location"] == f"/take-part/{diary.study.slug}"

@@ -200,6 +200,7 @@ def _problem(description: str) -> dict:
 
 
 COMMON_ERRORS = {
+    "400": _problem("The request is malformed, e.g. it holds a NUL character"),
     "401": _problem("No valid bearer token"),
     "404": _problem("Not found, or not yours"),
     "429": _problem("Too many requests"),

@@ -116,6 +116,15 @@ class TaskEntry(db.Model):
             f"could_be_done_by IS NULL OR could_be_done_by IN ({_WHO_LIST})", name="who_known"
         ),
         CheckConstraint("item_count IS NULL OR item_count >= 0", name="item_count_positive"),
+        # Covering index for report aggregation (migration 0007): SQLite reads it alone.
+        Index(
+            "ix_diary_entries_report",
+            "day_id",
+            "category_id",
+            "minutes",
+            "outside_hours",
+            "could_be_done_by",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ from pact_feedback.reports.matching import (
     match_practice,
     method_statement,
     national_z_scores,
+    scaled_points,
 )
 
 GROUP_LABELS = {
@@ -93,6 +94,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
             for p in [*inputs.reference, *(info["profile"] for info in inputs.practices.values())]
         }.values()
     )
+    points = scaled_points(z_scores, inputs.weights)
     whole_practice = functools.cache(
         lambda practice_id: _profiles(frames, members.get(practice_id, []), *layered)
     )  # a practice is often the comparator of several others
@@ -113,6 +115,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
             weights=inputs.weights,
             k=inputs.peer_group_size,
             z_scores=z_scores,
+            points=points,
         )
         comparator = whole_practice(by_code[match.comparator]) if match.comparator else None
         peer_ids = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
@@ -150,7 +153,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         }
         for role in roles.unique()
     }
-    for participant_id, person in people.iterrows():
+    for participant_id, person in people[["practice_id", "staff_role"]].to_dict("index").items():
         reports.append(
             {
                 "kind": "participant",

@@ -5,6 +5,7 @@ Weighted Euclidean distance on national z-scores of IMD score, % aged 65+, log l
 and its inputs stored with every report.
 """
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -82,6 +83,23 @@ def national_z_scores(reference: Iterable[Profile]) -> dict[str, dict[str, float
     return scores
 
 
+class _ScaledPoints(dict):
+    """{ods_code: z-scores scaled by sqrt(weight)}, built on first use of each practice."""
+
+    def __init__(self, z_scores, weights):
+        super().__init__()
+        self.z_scores, self.scale = z_scores, {v: math.sqrt(weights[v]) for v in VARIABLES}
+
+    def __missing__(self, code):
+        point = self[code] = tuple(self.z_scores[code][v] * self.scale[v] for v in VARIABLES)
+        return point
+
+
+def scaled_points(z_scores, weights=None) -> dict:
+    """Points for `math.dist`; build once per round and pass to every `match_practice`."""
+    return _ScaledPoints(z_scores, dict(weights or DEFAULT_WEIGHTS))
+
+
 def distance(a: Mapping[str, float], b: Mapping[str, float], weights: Mapping[str, float]) -> float:
     return math.sqrt(sum(weights[v] * (a[v] - b[v]) ** 2 for v in VARIABLES))
 
@@ -94,6 +112,7 @@ def match_practice(
     weights: Mapping[str, float] | None = None,
     k: int = 5,
     z_scores: Mapping[str, Mapping[str, float]] | None = None,
+    points: Mapping[str, tuple] | None = None,
 ) -> Match:
     """Nearest eligible practice (comparator) and the k nearest (peer group).
 
@@ -101,7 +120,8 @@ def match_practice(
     `reference` is every practice whose demographics were imported (for national z-scores).
     Ties are broken by ODS code so the same data always gives the same match.
     `z_scores` (from `national_z_scores(reference)`) saves recomputing them for every practice
-    of a round; they must cover the target and the candidates.
+    of a round; they must cover the target and the candidates. `points` (from
+    `scaled_points(z_scores, weights)`, the same weights) likewise.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
     candidates = [c for c in candidates if c.ods_code != target.ods_code]
@@ -123,8 +143,14 @@ def match_practice(
         match.pool = "none"
         match.notes.append("No other practice was eligible, so only network figures are shown.")
         return match
-    ranked = sorted(
-        ((distance(z[target.ods_code], z[c.ods_code], weights), c) for c in pool),
+    # Scaling each z-score by the square root of its weight turns the weighted distance into a
+    # plain Euclidean one, which math.dist computes in C: a round matches every practice
+    # against every other, so this loop runs hundreds of thousands of times.
+    points = points or scaled_points(z, weights)
+    origin = points[target.ods_code]
+    ranked = heapq.nsmallest(
+        max(k, 1),
+        ((math.dist(origin, points[c.ods_code]), c) for c in pool),
         key=lambda pair: (round(pair[0], 12), pair[1].ods_code),
     )
     nearest_distance, nearest = ranked[0]

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from pact_feedback import disclosure
+from pact_feedback.diary.taxonomy import GROUP_LABELS  # one list of groups for diary and reports
 from pact_feedback.reports import compute
 from pact_feedback.reports.matching import (
     METHOD_VERSION,
@@ -20,14 +21,6 @@ from pact_feedback.reports.matching import (
     national_z_scores,
     scaled_points,
 )
-
-GROUP_LABELS = {
-    "A": "Care-related encounters",
-    "B": "Care-related activity without the patient",
-    "C": "Team and meetings",
-    "D": "Administration and professional activity",
-    "E": "Other",
-}
 
 
 @dataclass

@@ -54,17 +54,26 @@ def init_security(app: Flask, talisman, login_manager) -> None:
 
 
 def _has_nul(req) -> bool:
-    """Whether the query string, a form field, a file name or a JSON string holds U+0000."""
+    """Whether the path, query string, a form field, an uploaded file or a JSON string holds
+    U+0000."""
     query = [text for key, values in req.args.lists() for text in [key, *values]]
     if "\x00" in req.path or any("\x00" in text for text in query):
         return True
     if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields = [v for _, values in req.form.lists() for v in values]
         names = [f.filename or "" for f in req.files.values()]
+        if any(_file_has_nul(f) for f in req.files.values()):  # every upload is CSV or JSON text
+            return True
         return any("\x00" in text for text in fields + names + list(req.form))
     if req.is_json:
         return _json_has_nul(req.get_json(silent=True))
     return False
+
+
+def _file_has_nul(upload) -> bool:
+    found = b"\x00" in upload.stream.read()
+    upload.stream.seek(0)
+    return found
 
 
 def _json_has_nul(value) -> bool:

@@ -92,10 +92,27 @@ def test_nothing_to_purge_says_so(app, ctx):
     assert _count(DiaryDay) == 1
 
 
-def test_sqlite_backup_restores_every_row(app, ctx, tmp_path):
+@pytest.fixture
+def sqlite_app(app, another_app, tmp_path):
+    """The test app when it runs on SQLite; otherwise an app on its own migrated SQLite file,
+    so the SQLite backup is proved in every run, PostgreSQL runs included."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return app
+    extra = another_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'source.sqlite3'}")
+    with extra.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(revision="heads")
+    return extra
+
+
+def test_sqlite_backup_restores_every_row(sqlite_app, tmp_path):
+    with sqlite_app.app_context():
+        _check_sqlite_backup(sqlite_app, tmp_path)
+
+
+def _check_sqlite_backup(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite"):
-        pytest.skip("the SQLite online backup; PostgreSQL uses pg_dump")
     _closed_study_with_data(months_ago=1, retention=60)
     out = tmp_path / "backup.sqlite3"
     result = app.test_cli_runner().invoke(args=["backup", str(out)])

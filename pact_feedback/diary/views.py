@@ -83,6 +83,15 @@ def _day_rules(study, membership, editing=None) -> dict:
     }
 
 
+def _own_entry(slug: str, day_id: int, entry_id: int):
+    """(study, day, entry) when the entry is in one of the signed-in participant's days."""
+    study, _ = _participation(slug)
+    day = _day(study, day_id)
+    entry = queries.own_entry(day, entry_id)
+    require(entry is not None, hide=True)
+    return study, day, entry
+
+
 def _refuse_if_locked(study, day=None):
     reason = queries.day_locked(study)
     if reason:
@@ -286,10 +295,7 @@ def repeat_last(slug, day_id):
 @bp.route("/<int:day_id>/entries/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_entry(slug, day_id, entry_id):
-    study, _ = _participation(slug)
-    day = _day(study, day_id)
-    entry = queries.own_entry(day, entry_id)
-    require(entry is not None, hide=True)
+    study, day, entry = _own_entry(slug, day_id, entry_id)
     refused = _refuse_if_locked(study, day)
     if refused:
         return refused
@@ -321,10 +327,7 @@ def edit_entry(slug, day_id, entry_id):
 @bp.route("/<int:day_id>/entries/<int:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_entry(slug, day_id, entry_id):
-    study, _ = _participation(slug)
-    day = _day(study, day_id)
-    entry = queries.own_entry(day, entry_id)
-    require(entry is not None, hide=True)
+    study, day, entry = _own_entry(slug, day_id, entry_id)
     refused = _refuse_if_locked(study, day)
     if refused:
         return refused

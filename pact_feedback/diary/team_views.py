@@ -4,30 +4,21 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import is_study_team, require
 from pact_feedback.core.render import form_page
 from pact_feedback.diary import actions, queries
 from pact_feedback.diary.forms import CategoryForm, ConfirmForm, DiarySettingsForm
 from pact_feedback.diary.models import Category
 from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
 from pact_feedback.extensions import db
-from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("diary_team", __name__, url_prefix="/studies/<slug>/diary")
-
-
-def _study(slug):
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
-    return study
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def settings(slug):
-    study = _study(slug)
+    study = managed_study(slug)
     ensure_taxonomy(study)
     db.session.commit()
     form = DiarySettingsForm(obj=study if request.method == "GET" else None)
@@ -53,7 +44,7 @@ def settings(slug):
 @bp.route("/allocate", methods=["POST"])
 @login_required
 def allocate(slug):
-    study = _study(slug)
+    study = managed_study(slug)
     if ConfirmForm().validate_on_submit():
         if study.day_selection != "allocate":
             flash("This study lets participants choose their own days.", "info")
@@ -72,7 +63,7 @@ def allocate(slug):
 @bp.route("/categories/new", methods=["GET", "POST"])
 @login_required
 def new_category(slug):
-    study = _study(slug)
+    study = managed_study(slug)
     form = CategoryForm()
     if request.method == "GET":
         last = queries.categories_for(study, include_retired=True)
@@ -91,7 +82,7 @@ def new_category(slug):
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def edit_category(slug, category_id):
-    study = _study(slug)
+    study = managed_study(slug)
     category = db.session.get(Category, category_id)
     if category is None or category.study_id != study.id:
         abort(404)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.audit.log import record
-from pact_feedback.core.access import is_global_study_team, is_study_team, participation_in, require
+from pact_feedback.core.access import is_global_study_team, participation_in, require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
@@ -28,6 +28,7 @@ from pact_feedback.governance.forms import (
 )
 from pact_feedback.governance.guard import refuse_withdrawn_diary
 from pact_feedback.governance.retention import expires_at, set_retention
+from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("governance", __name__)
@@ -50,14 +51,6 @@ def _my_participation(slug: str):
     membership = participation_in(current_user, study)
     require(membership is not None, hide=True)
     return membership
-
-
-def _team_study(slug: str):
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
-    return study
 
 
 def _team_participant(study, membership_id: int) -> Membership:
@@ -115,7 +108,7 @@ def erase(slug):
 @bp.route("/governance/studies/<slug>/participants")
 @login_required
 def participants(slug):
-    study = _team_study(slug)
+    study = managed_study(slug)
     memberships = db.session.scalars(
         select(Membership)
         .filter_by(role=PARTICIPANT, study_id=study.id)
@@ -136,7 +129,7 @@ def participants(slug):
 )
 @login_required
 def team_withdraw(slug, membership_id):
-    study = _team_study(slug)
+    study = managed_study(slug)
     membership = _team_participant(study, membership_id)
     form = WithdrawForm()
     if form.validate_on_submit():
@@ -159,7 +152,7 @@ def team_withdraw(slug, membership_id):
 )
 @login_required
 def team_erase(slug, membership_id):
-    study = _team_study(slug)
+    study = managed_study(slug)
     membership = _team_participant(study, membership_id)
     form = EraseForm()
     if form.validate_on_submit():
@@ -179,7 +172,7 @@ def team_erase(slug, membership_id):
 @bp.route("/governance/studies/<slug>/information-sheet", methods=["GET", "POST"])
 @login_required
 def information_sheet(slug):
-    study = _team_study(slug)
+    study = managed_study(slug)
     form = PisVersionForm(current=study.pis_version)
     if form.validate_on_submit():
         change_pis_version(study, form.version.data.strip(), by=current_user)
@@ -195,7 +188,7 @@ def information_sheet(slug):
 @bp.route("/governance/studies/<slug>/retention", methods=["GET", "POST"])
 @login_required
 def retention(slug):
-    study = _team_study(slug)
+    study = managed_study(slug)
     form = RetentionForm(months=study.retention_months)
     if form.validate_on_submit():
         set_retention(study, form.months.data, by=current_user)
@@ -207,7 +200,7 @@ def retention(slug):
 @bp.route("/governance/studies/<slug>/export", methods=["GET", "POST"])
 @login_required
 def export(slug):
-    study = _team_study(slug)
+    study = managed_study(slug)
     form = ExportForm()
     if form.validate_on_submit():
         options = ExportOptions(

@@ -5,7 +5,7 @@ from time import perf_counter
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import is_study_team, participation_in, require
+from pact_feedback.core.access import participation_in, require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.reports import actions
@@ -20,6 +20,7 @@ from pact_feedback.reports.queries import (
     released_practice_report,
     reports_for_review,
 )
+from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("reports", __name__)
@@ -32,14 +33,6 @@ def _report_links():
         "released_practice_report": released_practice_report,
         "released_participant_report": released_for_participant,
     }
-
-
-def _managed_study(slug: str):
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
-    return study
 
 
 def _review_page(study, *, reissue_form=None):
@@ -60,13 +53,13 @@ def _review_page(study, *, reissue_form=None):
 @bp.route("/studies/<slug>/reports")
 @login_required
 def review(slug):
-    return _review_page(_managed_study(slug))
+    return _review_page(managed_study(slug))
 
 
 @bp.route("/studies/<slug>/reports/generate", methods=["POST"])
 @login_required
 def generate(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     started = perf_counter()
@@ -86,7 +79,7 @@ def generate(slug):
 @bp.route("/studies/<slug>/reports/release", methods=["POST"])
 @login_required
 def release(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -101,7 +94,7 @@ def release(slug):
 @bp.route("/studies/<slug>/reports/reissue", methods=["POST"])
 @login_required
 def reissue(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     form = ReissueForm()
     if form.validate_on_submit():
         try:

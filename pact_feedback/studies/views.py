@@ -9,19 +9,12 @@ from pact_feedback.core.access import is_global_study_team, is_study_team, requi
 from pact_feedback.core.render import form_page
 from pact_feedback.practices.importing import parse_enrolments, practices_by_code
 from pact_feedback.studies import actions
+from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.forms import AdvanceForm, EnrolForm, InviteForm, StudyForm
 from pact_feedback.studies.lifecycle import STAGES, next_stage
 from pact_feedback.studies.queries import enrolments_with_practices, participation_counts
 
 bp = Blueprint("studies", __name__, url_prefix="/studies")
-
-
-def _managed_study(slug: str):
-    study = actions.study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
-    return study
 
 
 @bp.route("/")
@@ -66,7 +59,7 @@ def new():
 @bp.route("/<slug>")
 @login_required
 def detail(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     return render_template(
         "studies/detail.html",
         study=study,
@@ -81,7 +74,7 @@ def detail(slug):
 @bp.route("/<slug>/advance", methods=["POST"])
 @login_required
 def advance(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     form = AdvanceForm()
     if form.validate_on_submit():
         try:
@@ -95,7 +88,7 @@ def advance(slug):
 @bp.route("/<slug>/enrol", methods=["GET", "POST"])
 @login_required
 def enrol(slug):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     form = EnrolForm()
     result = None
     if form.validate_on_submit():
@@ -126,7 +119,7 @@ def _enrolment_rows(form):
 @bp.route("/<slug>/practices/<ods_code>/invite-lead", methods=["GET", "POST"])
 @login_required
 def invite_lead(slug, ods_code):
-    study = _managed_study(slug)
+    study = managed_study(slug)
     practice = practices_by_code([ods_code.upper()]).get(ods_code.upper())
     if practice is None or practice.id not in {e.practice_id for e in study.enrolments}:
         abort(404)

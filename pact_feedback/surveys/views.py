@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 
 from pact_feedback.core.access import (
     is_global_study_team,
-    is_study_team,
     leads_practice,
     require,
 )
 from pact_feedback.core.time import today
 from pact_feedback.practices.importing import practices_by_code
+from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import actions, queries, renderer
 from pact_feedback.surveys.answers import (
@@ -51,10 +51,7 @@ def practice_index(ods_code):
 
 def team_study_survey(slug):
     """The study and its survey, for the study team only."""
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    require(is_study_team(current_user, study))
+    study = managed_study(slug)
     survey = queries.survey_for(study)
     if survey is None:
         abort(404)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := pact_feedback:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed serve-prod bench bench-reports bench-diary bench-uptake clean
+.PHONY: run test lint format migrate seed serve-prod bench bench-reports bench-diary bench-load bench-uptake clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ serve-prod: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
 
 # Benchmarks (not part of `make test`): ratios against a floor measured in the same run.
-bench: bench-reports bench-uptake bench-diary
+bench: bench-reports bench-uptake bench-load
 
 bench-reports: $(STAMP)
 	PACT_ENV=testing $(BIN)/python bench/reports_scale.py
@@ -47,8 +47,18 @@ bench-reports: $(STAMP)
 bench-uptake: $(STAMP)
 	PACT_ENV=testing $(BIN)/python bench/uptake_scale.py
 
+# The diary API under load, a worker kill and a 5-minute soak, on SQLite and PostgreSQL (both
+# running at 127.0.0.1), beside the bare baseline of ../shared/bench. LOAD_ARGS: e.g. --rounds 3.
+WRK_CHECK = @command -v wrk >/dev/null 2>&1 || { echo "$@ needs wrk (a load generator): apt-get install -y wrk"; exit 1; }
+
+bench-load: $(STAMP)
+	$(WRK_CHECK)
+	$(BIN)/python bench/load_diary.py $(LOAD_ARGS)
+
+# Only the POST throughput part of bench-load (about two minutes).
 bench-diary: $(STAMP)
-	$(BIN)/python bench/diary_api.py
+	$(WRK_CHECK)
+	$(BIN)/python bench/load_diary.py --scenarios post $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3

@@ -12,8 +12,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 30
 graceful_timeout = 20
-max_requests = 2000  # recycle workers now and then; bounded memory over weeks of uptime
-max_requests_jitter = 200
+# Recycle workers now and then: bounded memory over weeks of uptime. 0 turns it off (the soak in
+# bench/load_diary.py does, to watch one worker's memory for the whole run).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200 if max_requests else 0
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

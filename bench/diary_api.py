@@ -1,54 +1,65 @@
-#!/usr/bin/env python3
-"""POST diary entries through the real JSON API (bearer token, validation, audit row) beside
-the bare baseline of ../shared/bench in the same run, at 16 and 64 concurrent connections.
+"""The diary API's side of the load benchmarks (`bench/load_diary.py`): a database with a
+collecting study and participants holding tokens and open days, and a Python-thread client that
+can retry each entry with its own client_id until it gets an answer.
 
-    .venv/bin/python bench/diary_api.py [--duration 10] [--conns 16,64] [--kill-worker]
+    prepare_app(url, people_file)   migrate an empty database to every head, add the study,
+                                    PEOPLE participants with tokens and open days; write one
+                                    "token day_id" line each (what bench/diary_post.lua reads)
+    drive(port, people, conns, ...) POST entries from `conns` keep-alive connections for a while
 
-Each target runs under gunicorn (2 sync workers, as in production) on a fresh SQLite file.
-The app gets 200 consented participants, each with a token and an open diary day; every request
-picks one at random and sends a new client_id (UUID), 1-5 minutes, so no request is refused by
-the diary's own rules. The client is Python threads with keep-alive connections (no wrk needed);
-it is the same client for both targets, so only the ratio matters. Checks: zero 5xx, and rows
-added = 2xx answers (no lost or duplicated writes), also when a worker is SIGKILLed mid-run.
-Prints a table and one JSON line.
+The client is plain `http.client` in threads so that it can do what wrk cannot: resend the very
+same request (same client_id, same body) after a socket error or a 5xx, remember which
+client_ids the server acknowledged, and hold a steady rate.
 """
 
-import argparse
 import http.client
 import json
 import os
 import random
-import signal
-import socket
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import quantiles
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
 BIN = Path(sys.executable).parent
-PEOPLE = 200
-CATEGORIES = ["A2", "B1", "B2", "B3", "B4", "B5", "D4", "D5"]
+PEOPLE = 400  # 400 tokens keep each one far below the API's 600 requests a minute
+CATEGORIES = ["A2", "B1", "B2", "B3", "B4", "B5", "D4", "D5"]  # default taxonomy codes
+# The app runs as in production behind a TLS proxy (PROXY_FIX_HOPS=1): the proxy says https.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def empty_postgresql(url: str) -> None:
+    """Drop everything in the database's public schema (a scratch load_* database only)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[-1]
+    if not name.startswith("load_"):
+        raise RuntimeError(f"refusing to empty {name!r}: only scratch load_* databases")
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
-def prepare_app(db: Path) -> list[dict]:
-    """Migrate, then add a collecting study, participants with tokens and open days."""
+def prepare_app(url: str, people_file: Path, env: dict, people: int = PEOPLE) -> list[dict]:
+    """Migrate (`flask db upgrade heads`, as `make serve-prod` does) and add a collecting study,
+    `people` consented participants, each with a token and an open diary day."""
+    if url.startswith("postgresql"):
+        empty_postgresql(url)
+    subprocess.run(  # noqa: S603  (our own command line)
+        [str(BIN / "flask"), "db", "upgrade", "heads"],
+        cwd=ROOT,
+        env={**os.environ, **env, "FLASK_APP": "pact_feedback:create_app", "DATABASE_URL": url},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     sys.path.insert(0, str(ROOT))
-    from flask_migrate import upgrade
-
     from pact_feedback import create_app
     from pact_feedback.accounts.models import Consent, Membership, User
     from pact_feedback.api.tokens import create_token
@@ -58,10 +69,14 @@ def prepare_app(db: Path) -> list[dict]:
     from pact_feedback.practices.models import Practice
     from pact_feedback.studies.models import Study
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db}")
-    people = []
+    app = create_app(
+        "production",
+        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=env["SECRET_KEY"],
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    out = []
     with app.app_context():
-        upgrade(revision="heads")
         practice = Practice(
             ods_code="B00001",
             name="Bench Surgery",
@@ -84,7 +99,7 @@ def prepare_app(db: Path) -> list[dict]:
         sa.session.add_all([practice, study])
         sa.session.flush()
         ensure_taxonomy(study)
-        for n in range(PEOPLE):
+        for n in range(people):
             user = User(email=f"bench{n}@example.org", password_hash="x")  # noqa: S106  (never signs in)
             sa.session.add(user)
             sa.session.flush()
@@ -107,245 +122,132 @@ def prepare_app(db: Path) -> list[dict]:
             )
             sa.session.add(day)
             sa.session.flush()
-            _, secret = create_token(user, "bench", by=user)
-            people.append({"token": secret, "day": day.id})
-        sa.session.commit()
+            _, secret = create_token(user, "bench", by=user)  # commits
+            out.append({"token": secret, "day": day.id})
         sa.session.remove()
         sa.engine.dispose()
-    return people
+    people_file.write_text("".join(f"{p['token']} {p['day']}\n" for p in out))
+    return out
 
 
-def start(cmd: list[str], env: dict, cwd: Path, port: int, ready: str) -> subprocess.Popen:
-    """Start a server and wait until a worker answers `ready` (gunicorn binds before workers
-    have imported the app, so an open port is not enough)."""
-    proc = subprocess.Popen(  # noqa: S603  (our own command line)
-        cmd,
-        cwd=cwd,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def entry_request(person: dict) -> tuple[str, str, str, dict]:
+    """(client_id, path, body, headers) for one new entry of `person`."""
+    client_id = str(uuid.uuid4())
+    body = json.dumps(
+        {
+            "client_id": client_id,
+            "category": random.choice(CATEGORIES),
+            "minutes": random.randint(1, 5),
+        }
     )
-    for _ in range(600):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", ready)
-            if conn.getresponse().status < 500:
-                conn.close()
-                for _ in range(8):  # every worker imports the app before the clock starts
-                    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                    warm.request("GET", ready)
-                    warm.getresponse().read()
-                    warm.close()
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not start: {cmd}")
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {person['token']}",
+        **PROXY_HEADERS,
+    }
+    return client_id, f"/api/v1/days/{person['day']}/entries", body, headers
 
 
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=20)
-
-
-def workers_of(proc: subprocess.Popen) -> list[int]:
-    kids = []
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                stat = Path(f"/proc/{p}/stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == proc.pid:
-                    kids.append(int(p))
-            except (OSError, IndexError, ValueError):
-                pass
-    return kids
-
-
-def drive(port: int, make_request, conns: int, duration: float, kill=None) -> dict:
-    stop_at = time.monotonic() + duration
-    latencies, statuses, errors = [], {}, [0]
+def drive(
+    port: int,
+    people: list[dict],
+    conns: int,
+    duration: float,
+    *,
+    retry: bool = False,
+    rate: float | None = None,
+    events: list[tuple[float, Callable[[], None]]] = (),
+    give_up_after: float = 120,
+) -> dict:
+    """POST entries from `conns` threads for `duration` seconds; a request under way when the
+    time is up is still finished. `retry`: after a socket error or a 5xx, resend the same
+    request (same client_id and body) until it is answered (or `give_up_after` seconds).
+    `rate`: at most this many new entries a second in all. `events`: (seconds, callable) run
+    from the calling thread during the run (a worker kill, memory samples)."""
+    started = time.monotonic()
+    stop_at = started + duration
+    interval = conns / rate if rate else 0.0
     lock = threading.Lock()
+    totals = {"latencies": [], "status": {}, "socket_errors": 0, "retries": 0, "gave_up": 0}
+    acked: list[str] = []
 
-    def worker():
+    def worker(index: int):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, seen = [], {}
+        latencies, status, acks = [], {}, []
+        errors = retries = gave_up = 0
+        next_at = started + (interval * index / conns)
         while time.monotonic() < stop_at:
-            path, body, headers = make_request()
+            if interval:
+                pause = next_at - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                next_at += interval
+            client_id, path, body, headers = entry_request(random.choice(people))
             began = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                with lock:
-                    errors[0] += 1
-                continue
-            mine.append(time.perf_counter() - began)
-            seen[status] = seen.get(status, 0) + 1
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    conn.request("POST", path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    code = response.status
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    errors += 1
+                    code = None
+                if code is not None:
+                    status[code] = status.get(code, 0) + 1
+                if code is not None and (code < 500 or not retry):
+                    break
+                if not retry:
+                    break
+                if time.perf_counter() - began > give_up_after:
+                    gave_up += 1
+                    break
+                retries += 1
+                time.sleep(min(0.05 * attempt, 1.0))
+            if code is not None:
+                latencies.append(time.perf_counter() - began)
+                if code in (200, 201):
+                    acks.append(client_id)
+        conn.close()
         with lock:
-            latencies.extend(mine)
-            for k, v in seen.items():
-                statuses[k] = statuses.get(k, 0) + v
+            totals["latencies"].extend(latencies)
+            for k, v in status.items():
+                totals["status"][k] = totals["status"].get(k, 0) + v
+            totals["socket_errors"] += errors
+            totals["retries"] += retries
+            totals["gave_up"] += gave_up
+            acked.extend(acks)
 
-    threads = [threading.Thread(target=worker) for _ in range(conns)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(conns)]
     for t in threads:
         t.start()
-    if kill:
-        time.sleep(duration / 2)
-        kill()
+    for at, action in sorted(events, key=lambda e: e[0]):
+        pause = started + at - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        action()
     for t in threads:
         t.join()
-    ok = sum(v for k, v in statuses.items() if 200 <= k < 300)
-    p = quantiles(latencies, n=100) if len(latencies) > 2 else [0] * 99
+    elapsed = time.monotonic() - started
+    lat = totals["latencies"]
+    p = quantiles(lat, n=100) if len(lat) > 2 else [0.0] * 99
+    status = totals["status"]
     return {
-        "requests": len(latencies),
-        "ok2xx": ok,
-        "rps": round(len(latencies) / duration),
+        "requests": len(lat),
+        "rps": round(len(lat) / elapsed, 1),
+        "ok2xx": sum(v for k, v in status.items() if 200 <= k < 300),
+        "non2xx": sum(v for k, v in status.items() if not 200 <= k < 300),
+        "s5xx": sum(v for k, v in status.items() if k >= 500),
+        "status": {str(k): v for k, v in sorted(status.items())},
         "p50_ms": round(p[49] * 1000, 1),
         "p99_ms": round(p[98] * 1000, 1),
-        "status": statuses,
-        "socket_errors": errors[0],
-        "5xx": sum(v for k, v in statuses.items() if k >= 500),
+        "socket_errors": totals["socket_errors"],
+        "retries": totals["retries"],
+        "gave_up": totals["gave_up"],
+        "acked": acked,
+        "seconds": round(elapsed, 1),
     }
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=float, default=10)
-    parser.add_argument("--conns", default="16,64")
-    parser.add_argument("--kill-worker", action="store_true")
-    parser.add_argument(
-        "--sync",
-        choices=["NORMAL", "FULL"],
-        help="Run the app with WAL, this synchronous level, busy timeout and BEGIN IMMEDIATE "
-        "(bench/diary_app_pragmas.py)",
-    )
-    parser.add_argument(
-        "--wal",
-        action="store_true",
-        help="Put the app's SQLite file in WAL mode first (journal_mode persists in the file; "
-        "synchronous stays the app's default, FULL)",
-    )
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="diary-bench-"))
-    results, failed = [], False
-
-    for conns in [int(c) for c in args.conns.split(",")]:
-        # Baseline: the bare Flask + SQLite app of ../shared/bench.
-        base_db = tmp / f"baseline-{conns}.sqlite3"
-        env = {"BENCH_DB": str(base_db), "BENCH_SYNC": "NORMAL"}
-        subprocess.run(
-            [sys.executable, "baseline_app.py", "init"],
-            cwd=SHARED,
-            env={**os.environ, **env},
-            check=True,
-        )
-        port = free_port()
-        proc = start(
-            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "baseline_app:app"],
-            env,
-            SHARED,
-            port,
-            "/ping",
-        )
-
-        def baseline_request():
-            body = json.dumps(
-                {
-                    "participant_id": f"p{random.randint(1, 5000)}",
-                    "date": "2026-03-02",
-                    "category": "c1",
-                    "minutes": random.randint(1, 120),
-                }
-            )
-            return "/entries", body, {"Content-Type": "application/json"}
-
-        base = drive(port, baseline_request, conns, args.duration)
-        stop(proc)
-        base_rows = sqlite3.connect(base_db).execute("SELECT count(*) FROM entries").fetchone()[0]
-        base.update(target="baseline", conns=conns, rows=base_rows)
-        results.append(base)
-
-        # The app: real API, real auth, validation and audit.
-        app_db = tmp / f"app-{conns}.sqlite3"
-        people = prepare_app(app_db)
-        if args.wal:
-            with sqlite3.connect(app_db) as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
-        port = free_port()
-        factory = (
-            f"pact_feedback:create_app('testing', SQLALCHEMY_DATABASE_URI='sqlite:///{app_db}')"
-        )
-        if args.sync:
-            factory = f"bench.diary_app_pragmas:app_with(db_path='{app_db}', sync='{args.sync}')"
-        proc = start(
-            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", factory],
-            {"PACT_ENV": "testing"},
-            ROOT,
-            port,
-            "/healthz",
-        )
-
-        def app_request(people=people):
-            person = random.choice(people)
-            body = json.dumps(
-                {
-                    "client_id": str(uuid.uuid4()),
-                    "category": random.choice(CATEGORIES),
-                    "minutes": random.randint(1, 5),
-                }
-            )
-            return (
-                f"/api/v1/days/{person['day']}/entries",
-                body,
-                {"Content-Type": "application/json", "Authorization": f"Bearer {person['token']}"},
-            )
-
-        kill = None
-        if args.kill_worker:
-
-            def kill(proc=proc):
-                victims = workers_of(proc)
-                if victims:
-                    os.kill(victims[0], signal.SIGKILL)
-
-        app = drive(port, app_request, conns, args.duration, kill)
-        stop(proc)
-        app_rows = (
-            sqlite3.connect(app_db).execute("SELECT count(*) FROM diary_entries").fetchone()[0]
-        )
-        app.update(
-            target="app",
-            conns=conns,
-            rows=app_rows,
-            killed_worker=args.kill_worker,
-            sqlite=args.sync or ("WAL" if args.wal else "default"),
-        )
-        app["throughput_ratio"] = round(app["rps"] / max(base["rps"], 1), 2)
-        app["p99_ratio"] = round(app["p99_ms"] / max(base["p99_ms"], 0.1), 2)
-        results.append(app)
-        failed |= app["5xx"] > 0 or app_rows != app["ok2xx"] or base_rows != base["ok2xx"]
-
-    print(
-        f"{'target':10} {'conns':>5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'2xx':>7} "
-        f"{'rows':>7} {'5xx':>5} ratio"
-    )
-    for r in results:
-        ratio = (
-            f"{r.get('throughput_ratio', '')} / p99 {r.get('p99_ratio', '')}"
-            if r["target"] == "app"
-            else ""
-        )
-        print(
-            f"{r['target']:10} {r['conns']:>5} {r['rps']:>7} {r['p50_ms']:>7} {r['p99_ms']:>7} "
-            f"{r['ok2xx']:>7} {r['rows']:>7} {r['5xx']:>5} {ratio}"
-        )
-    print(json.dumps(results))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,6 +13,8 @@ CSP = {
     # The NHS.UK CSS loads Frutiger from the NHS asset host; pages fall back to Arial without it.
     "font-src": ["'self'", "https://assets.nhs.uk"],
     "connect-src": "'self'",
+    # The diary's service worker (/take-part/<slug>/diary/sw.js); no other worker, no blob:.
+    "worker-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

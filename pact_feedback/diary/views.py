@@ -431,3 +431,6 @@ def plan(slug):
     form = WeekdaysForm(formdata=None)
     form.fill(preference.non_working_days if preference else [])
     return form_page("diary/settings.html", plan, study=study, plan=plan, weekdays=form)
+
+
+from pact_feedback.diary import offline  # noqa: E402, F401  (adds the service worker route to bp)

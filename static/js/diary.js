@@ -1,11 +1,16 @@
 // The diary day page, enhanced: add and repeat tasks without reloading the day, show errors
 // beside the fields, and a timer that survives a reload. Without this file every form still
-// works as a plain post and redirect.
+// works as a plain post and redirect. Entries made without a connection wait on the device
+// (diary-queue.js) and a service worker (diary-sw.js) opens the page offline.
+
+import * as queue from "./diary-queue.js";
 
 const form = document.querySelector("[data-diary-entry]");
 const tbody = document.getElementById("diary-entries-body");
 const figures = document.getElementById("diary-figures");
 const notices = document.getElementById("diary-warnings");
+const table = document.getElementById("diary-entries");
+const owner = table?.dataset.owner;
 
 function fromHtml(html) {
   const template = document.createElement("template");
@@ -43,7 +48,7 @@ function clearErrors() {
   });
 }
 
-function showErrors(errors) {
+function showErrors(errors, extra = []) {
   clearErrors();
   let first = null;
   for (const [name, messages] of Object.entries(errors)) {
@@ -72,7 +77,7 @@ function showErrors(errors) {
       first = first || input;
     }
   }
-  say(["There is a problem: check the messages beside the fields."], "error");
+  say(["There is a problem: check the messages beside the fields.", ...extra], "error");
   if (first) first.focus();
 }
 
@@ -98,7 +103,9 @@ async function post(target, body) {
     body,
     headers: { Accept: "application/json" },
     credentials: "same-origin",
+    redirect: "manual", // a redirect here means the session has ended (to the sign-in page)
   });
+  if (response.type === "opaqueredirect") return { status: 0, data: {}, signedOut: true };
   const data = await response.json().catch(() => ({}));
   return { status: response.status, data };
 }
@@ -118,22 +125,15 @@ function enhanceRepeat(repeatForm) {
   });
 }
 
-// Entries made without a connection wait in localStorage (it survives a browser restart) and
-// are sent when the page is next open with a connection. Each keeps its client_id, so sending
-// twice cannot make two entries; an entry leaves the queue only when the server confirms it.
-const QUEUE = "pact-diary-queue";
-
-function queued() {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE)) || [];
-  } catch {
-    return [];
-  }
-}
-
-function saveQueue(items) {
-  localStorage.setItem(QUEUE, JSON.stringify(items));
-}
+// Entries made without a connection wait in IndexedDB (diary-queue.js: it survives closing the
+// browser) and are sent when this page is open with a connection: on load and on the `online`
+// event. Each keeps its client_id, so sending one twice cannot make two entries; an entry
+// leaves the queue only when the server has saved it, or has refused it and the page has said
+// why (and, for this day, put it back in the form).
+const PAGES = "pact-diary-pages"; // this person's own day pages (diary-sw.js reads them)
+const ASSETS = "pact-diary-assets";
+const PAGES_OWNER = "pact-diary-pages-owner";
+const addAction = form?.action;
 
 function pendingRow(item) {
   const row = document.createElement("tr");
@@ -147,6 +147,12 @@ function pendingRow(item) {
   return row;
 }
 
+function showPending(item) {
+  tbody.querySelector(`[data-client-id="${item.client_id}"]`)?.remove();
+  tbody.append(pendingRow(item));
+  document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
+}
+
 function fieldsOf(target) {
   const fields = [];
   for (const [name, value] of new FormData(target)) {
@@ -155,59 +161,224 @@ function fieldsOf(target) {
   return fields;
 }
 
-function withToken(fields) {
+function withToken(fields, token) {
   const body = new FormData();
-  body.append("csrf_token", form.querySelector('[name="csrf_token"]').value);
+  body.append("csrf_token", token);
   for (const [name, value] of fields) body.append(name, value);
   return body;
 }
 
-let flushing = false;
+const currentToken = () => document.querySelector('[name="csrf_token"]')?.value || "";
 
-async function flush() {
-  if (!form || !navigator.onLine || flushing) return;
-  flushing = true;
+function useToken(token) {
+  document.querySelectorAll('[name="csrf_token"]').forEach((input) => {
+    input.value = token;
+  });
+}
+
+// Fetches this page again: keeps the copy for offline use and answers its fresh CSRF token
+// (a page opened from that copy may hold the token of an earlier session).
+async function refreshPage() {
+  let response;
   try {
-    await sendQueued();
-  } finally {
-    flushing = false;
+    response = await fetch(location.pathname, {
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { Accept: "text/html" },
+    });
+  } catch {
+    return { offline: true };
+  }
+  if (response.type === "opaqueredirect") return { signedOut: true };
+  if (!response.ok) return {};
+  const html = await response.clone().text();
+  if ("caches" in window) {
+    await caches.open(PAGES).then((cache) => cache.put(location.pathname, response));
+  }
+  const page = new DOMParser().parseFromString(html, "text/html");
+  return { token: page.querySelector('[name="csrf_token"]')?.value };
+}
+
+// One outcome per waiting entry: saved, refused (with the server's reasons), expired (the
+// form token: try once more with a fresh one), signedOut, offline, or later (keep it).
+async function send(item, token) {
+  let result;
+  try {
+    result = await post({ action: item.action }, withToken(item.fields, token));
+  } catch {
+    return { outcome: "offline" };
+  }
+  const { status, data } = result;
+  if (result.signedOut) return { outcome: "signedOut" };
+  if ((status === 200 || status === 201) && data.id) return { outcome: "saved", data };
+  if ((status === 422 && data.errors) || (status === 409 && data.locked) || status === 404) {
+    return { outcome: "refused", status, data };
+  }
+  if (status === 400) return { outcome: "expired" };
+  return { outcome: "later" };
+}
+
+function typed(item) {
+  const value = (name) => item.fields.find(([field]) => field === name)?.[1];
+  const minutes = value("minutes") || value("duration");
+  const note = value("note");
+  return [minutes ? `${minutes} minutes` : "", note ? `note: "${note}"` : ""].filter(Boolean).join(", ");
+}
+
+function refusal(item, status, data) {
+  const what = typed(item);
+  const task = `Not saved: ${item.label}${what ? ` (${what})` : ""}.`;
+  if (status === 422) return `${task} ${Object.values(data.errors).flat().join(". ")}.`;
+  if (status === 409) return `${task} ${data.locked}`;
+  if (status === 404) return `${task} Its diary day no longer exists.`;
+  return `${task} The service could not read it: add it again.`;
+}
+
+function refill(item) {
+  for (const [name, value] of item.fields) {
+    const input = form.querySelector(`[name="${name}"]`);
+    if (!input) continue;
+    if (input.type === "radio" || input.type === "checkbox") {
+      const option = form.querySelector(`[name="${name}"][value="${CSS.escape(value)}"]`);
+      if (option) option.checked = true;
+    } else {
+      input.value = value;
+    }
   }
 }
 
-async function sendQueued() {
-  for (const item of queued()) {
-    const mine = item.action === form.action;
-    let result;
-    try {
-      result = await post({ action: item.action }, withToken(item.fields));
-    } catch {
-      return; // still offline: try again later
-    }
-    const { status, data } = result;
-    if (status === 200 || status === 201 || status === 422 || status === 409) {
-      saveQueue(queued().filter((other) => other.client_id !== item.client_id));
-    }
-    if (!mine) continue;
-    tbody.querySelector(`[data-client-id="${item.client_id}"]`)?.remove();
-    if (status === 200 || status === 201) {
-      saved(data);
-    } else if (status === 422 && data.errors) {
-      // Refused: put what was typed back in the form, with the reasons beside the fields.
-      for (const [name, value] of item.fields) {
-        const input = form.querySelector(`[name="${name}"]`);
-        if (!input) continue;
-        if (input.type === "radio" || input.type === "checkbox") {
-          const option = form.querySelector(`[name="${name}"][value="${CSS.escape(value)}"]`);
-          if (option) option.checked = true;
-        } else {
-          input.value = value;
-        }
+async function sendWaiting() {
+  if (!owner || !navigator.onLine) return;
+  let token = currentToken();
+  let sent = 0;
+  const refused = [];
+  for (const item of await queue.waiting(owner)) {
+    let result = await send(item, token);
+    if (result.outcome === "expired") {
+      const fresh = await refreshPage();
+      if (fresh.token) {
+        token = fresh.token;
+        useToken(token);
+        result = await send(item, token);
+        if (result.outcome === "expired") result = { outcome: "refused", status: 400, data: {} };
+      } else {
+        result = { outcome: fresh.signedOut ? "signedOut" : "later" };
       }
-      showErrors(data.errors);
-    } else if (status === 409 && data.locked) {
-      say([data.locked]);
+    }
+    if (result.outcome === "signedOut") {
+      const count = (await queue.waiting(owner)).length;
+      say([
+        `Your session has ended. Reload this page and sign in again to send the ${count === 1 ? "task" : `${count} tasks`} kept on this device.`,
+      ]);
+      return;
+    }
+    if (result.outcome === "offline" || result.outcome === "later") break; // keep: try later
+    await queue.remove(item.client_id);
+    const mine = item.action === addAction;
+    if (mine) tbody.querySelector(`[data-client-id="${item.client_id}"]`)?.remove();
+    if (result.outcome === "saved") {
+      sent += 1;
+      if (mine) saved(result.data);
+    } else {
+      refused.push({ item, status: result.status, data: result.data });
     }
   }
+  if (refused.length) {
+    const messages = refused.map(({ item, status, data }) => refusal(item, status, data));
+    // The first entry refused for this day goes back in the form, reasons beside the fields.
+    const back = refused.find(({ item, status }) => item.action === addAction && status === 422);
+    if (back) {
+      refill(back.item);
+      showErrors(back.data.errors, messages);
+    } else {
+      say(messages, "error");
+    }
+  } else if (sent > 1) {
+    say([`${sent} tasks kept on this device have been sent and saved.`], "success");
+  }
+  if (sent) saveCopySoon();
+}
+
+let flushing = null;
+
+/** Send the waiting entries, one sender at a time across this person's open tabs. */
+function flush() {
+  if (!flushing) {
+    const work = () => sendWaiting().catch(() => {});
+    flushing = (navigator.locks ? navigator.locks.request("pact-diary-queue", work) : work())
+      .finally(() => {
+        flushing = null;
+      });
+  }
+  return flushing;
+}
+
+// The offline copy: the service worker, this page as it is now, and what it loaded.
+let copyTimer = null;
+
+function saveCopySoon() {
+  clearTimeout(copyTimer);
+  copyTimer = setTimeout(() => refreshPage().catch(() => {}), 1500);
+}
+
+async function saveAssets() {
+  const cache = await caches.open(ASSETS);
+  const urls = performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/assets/"))
+    .map((url) => url.href);
+  for (const url of new Set(urls)) {
+    if (!(await cache.match(url))) await cache.add(url).catch(() => {});
+  }
+}
+
+async function prepareOffline() {
+  const script = table?.dataset.serviceWorker;
+  if (!script || !owner || !("serviceWorker" in navigator) || !("caches" in window)) return;
+  // Copies of someone else's pages (signed in here before, and never signed out) go.
+  if (localStorage.getItem(PAGES_OWNER) !== owner) {
+    await caches.delete(PAGES);
+    localStorage.setItem(PAGES_OWNER, owner);
+  }
+  await navigator.serviceWorker.register(script);
+  if (navigator.onLine) {
+    const fresh = await refreshPage();
+    if (fresh.token) useToken(fresh.token);
+    await saveAssets();
+  }
+  await navigator.serviceWorker.ready;
+  table.dataset.offlineReady = "true";
+}
+
+async function startQueue() {
+  await queue.migrateFromLocalStorage(owner);
+  for (const item of await queue.waiting(owner)) {
+    if (item.action === addAction) showPending(item);
+  }
+  window.addEventListener("online", () => {
+    flush();
+    saveCopySoon();
+  });
+  await flush();
+}
+
+// Signing out deletes what waits on this device: say so, and ask, while entries are unsent.
+const signOut = document.querySelector("form.pact-signout");
+if (signOut && owner) {
+  signOut.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    let count = 0;
+    try {
+      await flush();
+      count = (await queue.waiting(owner)).length;
+    } catch {
+      count = 0;
+    }
+    const them = count === 1 ? "1 task has" : `${count} tasks have`;
+    const question = `${them} not been sent yet. Signing out deletes ${count === 1 ? "it" : "them"} from this device. Sign out anyway?`;
+    if (!count || window.confirm(question)) signOut.submit();
+  });
 }
 
 if (form && tbody) {
@@ -218,6 +389,27 @@ if (form && tbody) {
     form.querySelector('[name="csrf_token"]').value = keep;
     clientId.value = "";
   };
+  const keepOnDevice = async (why) => {
+    const chosen = form.querySelector('[name="category_id"]:checked');
+    const item = {
+      client_id: clientId.value,
+      owner,
+      action: form.action,
+      fields: fieldsOf(form),
+      label: chosen ? chosen.dataset.label : "a task",
+      queued_at: Date.now(),
+    };
+    try {
+      await queue.put(item);
+    } catch {
+      say(["This task could not be kept on this device. Note it down and add it when you are back online."], "error");
+      return;
+    }
+    showPending(item);
+    clearErrors();
+    resetForm();
+    say([why]);
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     // One id per entry: a retry after a lost answer cannot make a duplicate.
@@ -225,35 +417,29 @@ if (form && tbody) {
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      const { status, data } = await post(form, new FormData(form));
+      const { status, data, signedOut } = await post(form, new FormData(form));
       if (status === 200 || status === 201) {
         clearErrors();
         saved(data);
         resetForm();
         form.querySelector('[name="category_id"]')?.focus();
+        saveCopySoon();
       } else if (status === 422 && data.errors) {
         showErrors(data.errors);
       } else if (status === 409 && data.locked) {
         say([data.locked]);
+      } else if (signedOut) {
+        await keepOnDevice(
+          "Your session has ended. This task is kept on this device: reload this page and sign in again to send it.",
+        );
       } else {
         form.submit();
       }
     } catch {
       // No connection: keep the entry and send it later.
-      const chosen = form.querySelector('[name="category_id"]:checked');
-      const item = {
-        client_id: clientId.value,
-        action: form.action,
-        fields: fieldsOf(form),
-        label: chosen ? chosen.dataset.label : "a task",
-        queued_at: Date.now(),
-      };
-      saveQueue([...queued().filter((other) => other.client_id !== item.client_id), item]);
-      tbody.append(pendingRow(item));
-      document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
-      clearErrors();
-      resetForm();
-      say(["You are offline. This task is kept on this device and will be sent when you are back online."]);
+      await keepOnDevice(
+        "You are offline. This task is kept on this device and will be sent when you are back online.",
+      );
     } finally {
       button.disabled = false;
     }
@@ -274,12 +460,11 @@ if (form && tbody) {
       });
     }
   });
-  for (const item of queued()) {
-    if (item.action === form.action) tbody.append(pendingRow(item));
-  }
-  if (queued().length) document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
-  window.addEventListener("online", flush);
-  flush();
+}
+
+if (tbody && owner) {
+  startQueue().catch(() => say(["Tasks kept on this device cannot be read in this browser."], "error"));
+  prepareOffline().catch(() => {}); // a bonus: the page works online without it
 }
 
 // The timer: its start time is kept in localStorage, so a reload (or a closed tab) keeps it.

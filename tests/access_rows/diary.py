@@ -10,7 +10,14 @@ cookies, so every signed-in browser gets 401 from it.
 from pact_feedback.api.tokens import create_token
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db
-from tests.access_rows import OWN_PARTICIPATION_PAGE, SIGNED_IN_ONLY, TEAM_FORM, TEAM_PAGE, row
+from tests.access_rows import (
+    EVERYONE,
+    OWN_PARTICIPATION_PAGE,
+    SIGNED_IN_ONLY,
+    TEAM_FORM,
+    TEAM_PAGE,
+    row,
+)
 
 OWN_LOCKED_WRITE = row(302, 302, 404, 404, 404)
 EVERYONE_401 = row(401, 401, 401, 401, 401)
@@ -27,6 +34,8 @@ ROWS = {
     "diary.delete_entry": {"GET": OWN_LOCKED_WRITE, "POST": OWN_LOCKED_WRITE},
     "diary.complete_day": {"POST": OWN_LOCKED_WRITE},
     "diary.summary": {"GET": OWN_PARTICIPATION_PAGE},
+    # The service worker's script: a static file, no personal data (pact_feedback/diary/offline.py).
+    "diary.service_worker": {"GET": EVERYONE},
     "diary.settings": {"GET": OWN_PARTICIPATION_PAGE, "POST": OWN_LOCKED_WRITE},
     "api_tokens.index": {"GET": SIGNED_IN_ONLY, "POST": row(302, 422, 422, 422, 422)},
     "api_tokens.revoke": {"POST": row(302, 302, 404, 404, 404)},

@@ -147,6 +147,8 @@ def test_entries_made_offline_are_sent_when_back_online(live_server, sign_in, op
     page.get_by_role("button", name="Open this day").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Diary day: "))
     day_url = page.url
+    # The page's script has run: the service worker and the offline copy are ready.
+    expect(page.locator("#diary-entries[data-offline-ready]")).to_have_count(1)
 
     context.set_offline(True)
     page.get_by_text("B4 Referrals and advice requests", exact=True).click()
@@ -163,7 +165,9 @@ def test_entries_made_offline_are_sent_when_back_online(live_server, sign_in, op
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("B4 Referrals and advice requests")
     expect(page.locator("tr.diary-pending")).to_have_count(0)
-    assert page.evaluate("localStorage.getItem('pact-diary-queue')") == "[]"
+    waiting = """async () => (await import("/assets/js/diary-queue.js"))
+        .waiting(document.getElementById("diary-entries").dataset.owner)"""
+    assert page.evaluate(waiting) == []  # IndexedDB (tests/browser/test_diary_offline.py)
     page.reload()  # sent once: the server has exactly one entry
     expect(page.locator("#diary-entries-body tr")).to_have_count(1)
 

@@ -170,6 +170,11 @@ class AppServer:
 
     def __exit__(self, *exc):
         self.server.__exit__(*exc)
+        if exc[0] is not None:  # keep the server's log for the post-mortem
+            kept = HERE / "results" / f"{self.app.name}-{datetime.now(UTC):%H%M%S}-server.log"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(self.tmp / "server.log", kept)
+            print(f"server log kept: {kept}", file=sys.stderr)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -220,7 +225,7 @@ def run_diary_wrk(port: int, people_file: Path, conns: int, duration: int) -> di
     """load.run_wrk for the app: the same wrk settings, bench/diary_post.lua as the script."""
     cmd = [
         "wrk",
-        "-t2",
+        f"-t{min(2, conns)}",
         f"-c{conns}",
         f"-d{duration}s",
         "--timeout",
@@ -398,6 +403,8 @@ def kill_failures(rows: list[dict]) -> list[str]:
             bad.append(f"{where}: {r['lost']} acknowledged entries not stored")
         if r["dups"]:
             bad.append(f"{where}: {r['dups']} duplicated client_ids")
+        if len(r["workers_after"]) != len(r["workers_before"]):
+            bad.append(f"{where}: the killed worker was not replaced")
         if r["gave_up"]:
             bad.append(f"{where}: {r['gave_up']} requests never answered")
         if r["s5xx"]:
@@ -564,7 +571,7 @@ def main() -> int:
     ap.add_argument("--kill-conns", type=int, default=16)
     ap.add_argument("--soak-seconds", type=float, default=300)
     ap.add_argument("--soak-conns", type=int, default=8)
-    ap.add_argument("--soak-rate", type=float, default=100, help="entries a second in all")
+    ap.add_argument("--soak-rate", type=float, default=30, help="entries a second in all")
     ap.add_argument("--soak-growth", type=float, default=0.20, help="largest RSS growth allowed")
     ap.add_argument("--json-out", help="default: bench/results/load_diary-<UTC time>.json")
     args = ap.parse_args()

@@ -32,6 +32,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pact_feedback.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # The embedded SQLite database only (pact_feedback/core/sqlite.py; docs/performance.md).
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     # Mail: flask-mailman. "console" prints messages, "smtp" sends them, "locmem" keeps an outbox.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

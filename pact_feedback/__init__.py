@@ -59,6 +59,9 @@ def _init_extensions(app: Flask) -> None:
     import pact_feedback.models  # noqa: F401  (the whole schema, for Alembic)
 
     db.init_app(app)
+    from pact_feedback.core.sqlite import init_sqlite
+
+    init_sqlite(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     from pact_feedback.core.security import init_security
 

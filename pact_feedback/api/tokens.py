@@ -2,8 +2,7 @@
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
@@ -36,21 +35,37 @@ def revoke_token(token: ApiToken, *, by) -> None:
 
 
 def user_for_token(secret: str):
-    """The active user a token belongs to, or None. Looks the row up by its prefix and digest."""
+    """The active user a token belongs to, or None. Looks the row up by its prefix and digest
+    (a prebuilt statement: every API request asks)."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    digest = token_digest(secret)
-    token = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user).selectinload(User.memberships))
-        .filter_by(prefix=secret[:12], token_hash=digest, revoked_at=None)
-    )
-    if token is None or not token.user.active:
+    found = db.session.execute(
+        _TOKEN_LOOKUP, {"prefix": secret[:12], "token_hash": token_digest(secret)}
+    ).first()
+    if found is None or not found.User.active:
         return None
     now = utcnow()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now  # written at most once a minute, with the request's own commit
-    return token.user
+    last_used = found.last_used_at
+    if last_used is None or (now - last_used).total_seconds() > 60:
+        # At most once a minute, committed with the request.
+        db.session.connection().execute(_TOKEN_USED, {"token_id": found.id, "now": now})
+    return found.User
+
+
+_TOKEN_LOOKUP = (
+    select(ApiToken.id, ApiToken.last_used_at, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.prefix == bindparam("prefix"),
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+    )
+)
+_TOKEN_USED = (
+    ApiToken.__table__.update()
+    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
 
 
 def tokens_for(user) -> list[ApiToken]:

@@ -5,22 +5,32 @@ blueprint is exempt from CSRF. Every error is `application/problem+json` (RFC 94
 `errors` by field for validation problems. The rules are `diary.validation`'s, as on the web.
 """
 
+import datetime as dt
+from functools import cache
+from typing import NamedTuple
+
 from flask import Blueprint, g, jsonify, render_template, request, url_for
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 
+from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.api import schema
 from pact_feedback.api.tokens import user_for_token
-from pact_feedback.core.access import participation_in
 from pact_feedback.core.errors import MESSAGES
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import csrf, db, limiter
-from pact_feedback.participation.actions import current_consent
+from pact_feedback.participation.actions import (
+    current_consent,
+    participant_standing,
+    standing_columns,
+    standing_from,
+)
 from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.studies.models import Study
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -91,7 +101,8 @@ def _authenticate():
 
 @bp.after_request
 def _commit_token_use(response):
-    db.session.commit()  # last_used_at, at most once a minute
+    if db.session().in_transaction():
+        db.session.commit()  # last_used_at, at most once a minute
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -113,38 +124,64 @@ def _invalid(errors: dict):
 
 
 def _study(slug: str, study=None):
-    """The study (by slug, or as already loaded) and the caller's consented participation."""
+    """The study (by slug, or as already loaded) and the caller's standing in it, which must
+    be a consented, not withdrawn participant's."""
     study = study or study_by_slug(slug)
-    membership = participation_in(g.api_user, study) if study else None
-    if membership is None:
-        raise Problem(404, "No study with that name that you take part in", kind="not-found")
-    if current_consent(membership) is None:
+    standing = participant_standing(g.api_user.id, study) if study else None
+    _require_standing(standing, "No study with that name that you take part in")
+    return study, standing
+
+
+def _require_standing(standing, not_found: str) -> None:
+    if standing is None:
+        raise Problem(404, not_found, kind="not-found")
+    if not standing.consented:
         raise Problem(
             403,
             "Give your consent on the website before keeping a diary for this study",
             kind="consent-needed",
         )
-    from pact_feedback.governance.guard import WITHDRAWN_MESSAGE, is_withdrawn
+    if standing.withdrawn:
+        from pact_feedback.governance.guard import WITHDRAWN_MESSAGE
 
-    if is_withdrawn(membership.user_id, study.id):
         raise Problem(403, WITHDRAWN_MESSAGE, kind="withdrawn")
-    return study, membership
+
+
+class DayRef(NamedTuple):
+    """What writing an entry needs to know of a day: enough for the rules, without loading it."""
+
+    id: int
+    study_id: int
+    status: str  # the study's, for the lock after collection
+    collection_end: dt.date | None
+
+
+@cache
+def _day_ref_query():
+    standing = standing_columns(DiaryDay.user_id, DiaryDay.study_id, Study.pis_version)
+    return (
+        select(DiaryDay.id, DiaryDay.study_id, Study.status, Study.collection_end, *standing)
+        .join(Study, Study.id == DiaryDay.study_id)
+        .where(DiaryDay.id == bindparam("day_id"), DiaryDay.user_id == bindparam("user_id"))
+    )
+
+
+def _day_ref(day_id: int) -> DayRef:
+    """The caller's own day, checked with their standing in its study, in one query."""
+    row = (
+        db.session.connection()
+        .execute(_day_ref_query(), {"day_id": day_id, "user_id": g.api_user.id})
+        .first()
+    )
+    not_found = "No diary day of yours with that id"
+    if row is None:
+        raise Problem(404, not_found, kind="not-found")
+    _require_standing(standing_from(*row[4:]), not_found)
+    return DayRef(*row[:4])
 
 
 def _day(day_id: int) -> DiaryDay:
-    day = db.session.scalar(select_day(day_id))
-    if day is None:
-        raise Problem(404, "No diary day of yours with that id", kind="not-found")
-    _study(None, day.study)
-    return day
-
-
-def select_day(day_id: int):
-    return (
-        db.select(DiaryDay)
-        .options(joinedload(DiaryDay.study))
-        .filter_by(id=day_id, user_id=g.api_user.id)
-    )
+    return db.session.get(DiaryDay, _day_ref(day_id).id)
 
 
 def _entry(entry_id: int) -> TaskEntry:
@@ -160,6 +197,7 @@ def _entry(entry_id: int) -> TaskEntry:
 
 
 def _unlocked(study) -> None:
+    """`study`: a study, or anything with its `status` and `collection_end` (a DayRef)."""
     reason = queries.day_locked(study)
     if reason:
         raise Problem(409, reason, kind="diary-locked")
@@ -281,7 +319,8 @@ def days(slug):
 
 @bp.post("/studies/<slug>/days")
 def create_day(slug):
-    study, membership = _study(slug)
+    study, standing = _study(slug)
+    membership = db.session.get(Membership, standing.membership_id)
     values, errors = schema.parse(_body(), schema.DAY_INPUT, required=schema.DAY_REQUIRED_ON_CREATE)
     if errors:
         _invalid(errors)
@@ -333,16 +372,22 @@ def delete_day(day_id):
 # Entries -------------------------------------------------------------------------------------
 
 
-def _entry_values(study, values: dict, errors: dict) -> dict:
+def _entry_values(study_id: int, values: dict, errors: dict) -> dict:
     """Turn the category code into its id (unknown codes are field errors)."""
     if "category" in values:
         code = values.pop("category")
-        category = db.session.scalar(db.select(Category).filter_by(study_id=study.id, code=code))
+        category = db.session.scalar(_CATEGORY_BY_CODE, {"study_id": study_id, "code": code})
         if category is None and code is not None:
             errors.setdefault("category", []).append("No task category with that code")
         values["category_id"] = category.id if category else None
         g.active_category_ids = {category.id} if category and category.active else set()
+        g.category = category  # held, so the new entry finds it in the session's identity map
     return values
+
+
+_CATEGORY_BY_CODE = select(Category).where(
+    Category.study_id == bindparam("study_id"), Category.code == bindparam("code")
+)
 
 
 def _rule_errors(errors: dict) -> dict:
@@ -358,7 +403,7 @@ def entries(day_id):
 
 @bp.post("/days/<int:day_id>/entries")
 def create_entry(day_id):
-    day = _day(day_id)
+    day = _day_ref(day_id)
     body = _body()
     values, errors = schema.parse(
         body, schema.ENTRY_INPUT, required=schema.ENTRY_REQUIRED_ON_CREATE
@@ -370,10 +415,11 @@ def create_entry(day_id):
     existing = actions.entry_by_client_id(day, client_id)
     if existing is not None:
         return _replay(existing, fingerprint)
-    _unlocked(day.study)
-    values = _entry_values(day.study, values, errors)
+    _unlocked(day)
+    values = _entry_values(day.study_id, values, errors)
     if errors:
         _invalid(errors)
+    actions.claim_day(day)
     checked = validation.check_entry(
         values,
         allowed_category_ids=g.get("active_category_ids", set()),
@@ -387,13 +433,15 @@ def create_entry(day_id):
         by=g.api_user,
         client_id=client_id,
         fingerprint=fingerprint,
-        looked_up=True,
+        prepared=True,
+        commit=False,
     )
     if not created:  # a concurrent retry won the race
         return _replay(entry, fingerprint)
     response = jsonify(entry_json(entry, checked.warnings))
     response.status_code = 201
     response.headers["Location"] = url_for("api_v1.entry", entry_id=entry.id)
+    db.session.commit()  # the answer is built from the flushed row: no reload after commit
     return response
 
 
@@ -423,7 +471,7 @@ def update_entry(entry_id):
     values, errors = schema.parse(body, schema.ENTRY_INPUT)
     if "client_id" in values:
         errors.setdefault("client_id", []).append("The client_id of an entry cannot change")
-    values = _entry_values(entry.day.study, values, errors)
+    values = _entry_values(entry.day.study_id, values, errors)
     if errors:
         _invalid(errors)
     _unlocked(entry.day.study)

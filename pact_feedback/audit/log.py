@@ -4,23 +4,37 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from pact_feedback.audit.models import AuditEvent
+from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 
 
 def record(action: str, *, by=None, obj=None, subject: str | None = None, **details) -> AuditEvent:
     """Add an audit event to the current session (the caller commits with its own change)."""
-    actor = by if by is not None else _current_actor()
-    event = AuditEvent(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        object_type=type(obj).__name__ if obj is not None else None,
-        object_id=str(obj.id) if obj is not None and obj.id is not None else None,
-        subject=subject,
-        ip_address=request.remote_addr if has_request_context() else None,
-        details=details,
-    )
+    event = AuditEvent(**_event_values(action, by, obj, subject, details))
     db.session.add(event)
     return event
+
+
+def record_now(action: str, *, by=None, obj=None, subject: str | None = None, **details) -> None:
+    """`record`, written at once in the session's transaction without an ORM object: for the
+    diary's hot write path, where the unit of work costs more than the insert."""
+    db.session.connection().execute(
+        AuditEvent.__table__.insert(),
+        _event_values(action, by, obj, subject, details) | {"at": utcnow()},
+    )
+
+
+def _event_values(action: str, by, obj, subject: str | None, details: dict) -> dict:
+    actor = by if by is not None else _current_actor()
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "action": action,
+        "object_type": type(obj).__name__ if obj is not None else None,
+        "object_id": str(obj.id) if obj is not None and obj.id is not None else None,
+        "subject": subject,
+        "ip_address": request.remote_addr if has_request_context() else None,
+        "details": details,
+    }
 
 
 def _current_actor():

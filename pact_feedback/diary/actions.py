@@ -5,12 +5,12 @@ import hashlib
 import json
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record, record_now
 from pact_feedback.core.time import utcnow
-from pact_feedback.diary.models import DiaryDay, TaskEntry
+from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 
 DAY_FIELDS = (
@@ -89,45 +89,87 @@ def request_fingerprint(body: dict) -> str:
     ).hexdigest()
 
 
-def entry_by_client_id(day: DiaryDay, client_id: str) -> TaskEntry | None:
-    return db.session.scalar(select(TaskEntry).filter_by(day_id=day.id, client_id=client_id))
+def entry_by_client_id(day, client_id: str) -> TaskEntry | None:
+    found = client_id_in_use(day.id, client_id)
+    return db.session.get(TaskEntry, found[0]) if found else None
+
+
+def client_id_in_use(day_id: int, client_id: str):
+    """(entry id, request hash) of the day's entry with this client_id, or None. A Core query
+    on the session's connection: every API create asks, and it is usually no."""
+    return (
+        db.session.connection()
+        .execute(_CLIENT_ID_LOOKUP, {"day_id": day_id, "client_id": client_id})
+        .first()
+    )
+
+
+def claim_day(day) -> None:
+    """Write to the day before reading what a new entry is checked against (its total, a
+    client_id): on SQLite this first write takes the write lock (BEGIN IMMEDIATE), on
+    PostgreSQL it locks the day's row, so two requests for one day cannot both pass the
+    24-hour check. The write is the `updated_at` the entry sets anyway. (A Core statement: a
+    DiaryDay already loaded in the session keeps its old `updated_at` until the commit.)"""
+    db.session.connection().execute(_CLAIM_DAY, {"day_id": day.id, "now": utcnow()})
+
+
+_ENTRIES = TaskEntry.__table__
+_CLIENT_ID_LOOKUP = select(_ENTRIES.c.id, _ENTRIES.c.request_hash).where(
+    _ENTRIES.c.day_id == bindparam("day_id"), _ENTRIES.c.client_id == bindparam("client_id")
+)
+_CLAIM_DAY = (
+    DiaryDay.__table__.update()
+    .where(DiaryDay.__table__.c.id == bindparam("day_id"))
+    .values(updated_at=bindparam("now"))
+)
+_INSERT_ENTRY = _ENTRIES.insert().returning(_ENTRIES.c.id)
 
 
 def add_entry(
-    day: DiaryDay,
+    day,
     values: dict,
     *,
     by,
     client_id: str | None = None,
     fingerprint=None,
-    looked_up: bool = False,
+    prepared: bool = False,
+    commit: bool = True,
 ) -> tuple[TaskEntry, bool]:
-    """Add an entry; returns (entry, created). With a `client_id` already used on this day the
-    existing entry comes back with created=False (a retry), even when two requests race.
-    `looked_up`: the caller has just checked the client_id (the unique constraint still
-    catches a race)."""
+    """Add an entry to `day` (a DiaryDay, or anything with its `id`); returns (entry, created).
+    With a `client_id` already used on this day the existing entry comes back with
+    created=False (a retry), even when two requests race. `prepared`: the caller has claimed
+    the day (`claim_day`) and looked the client_id up (the unique constraint still catches a
+    race). With `commit=False` the caller commits, and the entry returned is a detached copy
+    of the new row to answer from (the API's hot path: one Core insert, no unit of work)."""
     client_id = client_id or str(uuid.uuid4())
-    existing = None if looked_up else entry_by_client_id(day, client_id)
-    if existing is not None:
-        return existing, False
-    entry = TaskEntry(
-        day_id=day.id,
-        client_id=client_id,
-        request_hash=fingerprint,
-        **{name: values.get(name) for name in ENTRY_FIELDS},
-    )
-    db.session.add(entry)
+    if not prepared:
+        claim_day(day)
+        existing = entry_by_client_id(day, client_id)
+        if existing is not None:
+            return existing, False
+    now = utcnow()
+    row = {name: values.get(name) for name in ENTRY_FIELDS} | {
+        "day_id": day.id,
+        "client_id": client_id,
+        "request_hash": fingerprint,
+        "created_at": now,
+        "updated_at": now,
+    }
     try:
-        db.session.flush()
+        entry_id = db.session.connection().execute(_INSERT_ENTRY, row).scalar_one()
     except IntegrityError:
         db.session.rollback()
         existing = entry_by_client_id(day, client_id)
         if existing is None:
             raise
         return existing, False
-    record("diary_entry_added", by=by, obj=entry, day_id=day.id, minutes=entry.minutes)
-    day.updated_at = utcnow()
-    db.session.commit()
+    # Not added to the session: only read, to answer. Its category is the session's own
+    # (from the identity map when the caller has loaded it).
+    entry = TaskEntry(id=entry_id, category=db.session.get(Category, row["category_id"]), **row)
+    record_now("diary_entry_added", by=by, obj=entry, day_id=day.id, minutes=entry.minutes)
+    if commit:
+        db.session.commit()
+        return db.session.get(TaskEntry, entry_id), True
     return entry, True
 
 

@@ -2,16 +2,35 @@
 
 A colleague who knows their own entries must not be able to work out another's. Every report,
 chart and export below network level passes its numbers through these functions.
+
+The rules run on numpy arrays, many published rows at once (`protect_grid`,
+`protect_layers`): a round's reports protect over a thousand profiles, and a Python loop per
+cell cost most of the time. `protect_row` and `protect_hierarchy` are the same rules for one
+row, on plain mappings.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 MIN_CELL_CONTRIBUTORS = 3
 MAX_DOMINANCE = 0.70  # no single contributor may hold more than 70% of a cell's minutes
 PRACTICE_FLOOR = 3  # a study may raise k_practice above this, never below
 SMALL_COUNT = 8  # counts 1..7 are shown as "<8"
 ROUND_TO = 5
+
+SECONDARY_REASON = "withheld so another cell cannot be worked out from the total"
+DERIVED_REASON = "withheld so another figure cannot be worked out from the ones shown"
+# Why a cell is withheld, by code; code 0 (SHOWN) means it is published.
+REASONS = (
+    "",
+    f"fewer than {MIN_CELL_CONTRIBUTORS} contributors",
+    "one contributor accounts for most of the time",
+    SECONDARY_REASON,
+    DERIVED_REASON,
+)
+SHOWN, FEW, DOMINATED, SECONDARY, DERIVED = range(len(REASONS))
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,28 @@ class Cell:
         return self.value is None
 
 
+@dataclass
+class CellGrid:
+    """Many published rows at once: one row per group of contributors, one column per cell.
+
+    `sums`: minutes in each cell (float), kept even where withheld; `contributors`: how many
+    people recorded time there (int); `reasons`: an index into `REASONS`, SHOWN when published.
+    """
+
+    sums: np.ndarray
+    contributors: np.ndarray
+    reasons: np.ndarray
+
+    @property
+    def suppressed(self) -> np.ndarray:
+        return self.reasons != SHOWN
+
+    def cell(self, row: int, column: int) -> Cell:
+        reason = int(self.reasons[row, column])
+        value = None if reason else float(self.sums[row, column])
+        return Cell(value, int(self.contributors[row, column]), REASONS[reason])
+
+
 def effective_k_practice(k_practice: int) -> int:
     """The study's minimum contributors for a practice aggregate, never below the floor."""
     return max(int(k_practice), PRACTICE_FLOOR)
@@ -36,15 +77,100 @@ def practice_aggregate_allowed(contributors: int, k_practice: int = 5) -> bool:
     return contributors >= effective_k_practice(k_practice)
 
 
+def _primary(count: np.ndarray, total: np.ndarray, largest: np.ndarray) -> np.ndarray:
+    """Reason codes for cells on their own, from each cell's contributors, minutes and largest
+    single contribution (empty cells show zero: nobody did this, which reveals nothing)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dominated = (total > 0) & (largest / total > MAX_DOMINANCE)
+    codes = np.where(dominated, DOMINATED, SHOWN)
+    codes = np.where(count < MIN_CELL_CONTRIBUTORS, FEW, codes)
+    return np.where(count == 0, SHOWN, codes).astype(np.int8)
+
+
 def primary_reason(minutes_by_contributor: Iterable[float]) -> str:
     """Why a cell must be withheld on its own, or "" when it may be shown."""
     values = [m for m in minutes_by_contributor if m > 0]
     if len(values) < MIN_CELL_CONTRIBUTORS:
-        return f"fewer than {MIN_CELL_CONTRIBUTORS} contributors"
-    total = sum(values)
-    if total and max(values) / total > MAX_DOMINANCE:
-        return "one contributor accounts for most of the time"
-    return ""
+        return REASONS[FEW]
+    codes = _primary(np.array([len(values)]), np.array([sum(values)]), np.array([max(values)]))
+    return REASONS[codes[0]]
+
+
+def tie_order(keys: Sequence[Hashable]) -> np.ndarray:
+    """Each key's rank by its text: among equal values, the cell withheld first."""
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[sorted(range(len(keys)), key=lambda i: str(keys[i]))] = np.arange(len(keys))
+    return ranks
+
+
+def _smallest(sums: np.ndarray, candidates: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per row, the column of the smallest candidate cell, ties broken by `order`."""
+    values = np.where(candidates, sums, np.inf)
+    tied = candidates & (values == values.min(axis=1, keepdims=True))
+    return np.where(tied, order, np.iinfo(np.int64).max).argmin(axis=1)
+
+
+def protect_grid(
+    minutes: np.ndarray, members: np.ndarray, order: np.ndarray, *, total_shown: bool = True
+) -> CellGrid:
+    """Primary then secondary suppression for many rows at once.
+
+    `minutes`: one row per contributor, one column per cell. `members`: one row per published
+    row, the positions in `minutes` of its contributors, padded with -1. `order`: `tie_order`
+    of the columns. With a row total shown, a row that withholds exactly one cell withholds its
+    smallest other shown cell too, so the first cannot be worked out by subtraction.
+    """
+    padded = np.vstack([minutes, np.zeros((1, minutes.shape[1]))])  # -1 reads this zero row
+    shape = (members.shape[0], minutes.shape[1])
+    total, largest = np.zeros(shape), np.zeros(shape)
+    count = np.zeros(shape, dtype=np.int64)
+    for column in members.T:  # one contributor of every row at a time: sums add up in order
+        values = padded[column]
+        positive = values > 0
+        total += np.where(positive, values, 0.0)
+        np.fmax(largest, values, out=largest)  # fmax: a missing value is nobody's
+        count += positive
+    grid = CellGrid(total, count, _primary(count, total, largest))
+    if total_shown:
+        suppressed = grid.suppressed
+        candidates = ~suppressed & (count > 0)
+        rows = np.flatnonzero((suppressed.sum(axis=1) == 1) & candidates.any(axis=1))
+        if len(rows):
+            grid.reasons[rows, _smallest(total[rows], candidates[rows], order)] = SECONDARY
+    return grid
+
+
+def protect_layers(
+    detail: CellGrid, totals: CellGrid, children: Sequence[np.ndarray], order: np.ndarray
+) -> None:
+    """Make two published grids agree where one adds up to the other (categories and groups).
+
+    `children[j]`: the columns of `detail` that add up to column j of `totals`; `order`:
+    `tie_order` of the detail columns. A withheld category beside its shown group and shown
+    siblings could be worked out by subtraction, and so could a withheld group whose
+    categories are all shown. Withholds more (the smallest non-empty sibling, or the group)
+    in place until every withheld figure has company; the grids only ever lose values.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for parent, columns in enumerate(children):
+            if not len(columns):
+                continue
+            hidden = detail.suppressed[:, columns]
+            shown = ~hidden & (detail.contributors[:, columns] > 0)
+            n_hidden, any_shown = hidden.sum(axis=1), shown.any(axis=1)
+            total_hidden = totals.suppressed[:, parent]
+            take_child = any_shown & np.where(total_hidden, n_hidden == 0, n_hidden == 1)
+            take_total = ~total_hidden & (n_hidden == 1) & ~any_shown
+            if take_child.any():
+                rows = np.flatnonzero(take_child)
+                picked = _smallest(detail.sums[rows][:, columns], shown[rows], order[columns])
+                detail.reasons[rows, columns[picked]] = DERIVED
+                changed = True
+            if take_total.any():
+                totals.reasons[take_total, parent] = DERIVED
+                changed = True
 
 
 def protect_row(
@@ -56,30 +182,23 @@ def protect_row(
     When exactly one cell is withheld and the row total is shown, the withheld value could be
     worked out by subtraction, so the smallest other shown cell is withheld too.
     """
-    result: dict[Hashable, Cell] = {}
-    for key, minutes in cells.items():
-        minutes = [m for m in minutes if m > 0]
-        if not minutes:  # nobody did this: a zero reveals nothing about anyone
-            result[key] = Cell(0.0, 0)
-            continue
-        reason = primary_reason(minutes)
-        result[key] = Cell(None if reason else float(sum(minutes)), len(minutes), reason)
-    suppressed = [k for k, c in result.items() if c.suppressed]
-    shown = sorted(
-        (k for k, c in result.items() if not c.suppressed and c.contributors > 0),
-        key=lambda k: (result[k].value, str(k)),
+    keys, columns = list(cells), [list(minutes) for minutes in cells.values()]
+    if not keys:
+        return {}
+    minutes = np.zeros((max(1, *map(len, columns)), len(keys)))
+    for j, column in enumerate(columns):
+        minutes[: len(column), j] = column
+    members = np.arange(len(minutes))[np.newaxis, :]
+    grid = protect_grid(minutes, members, tie_order(keys), total_shown=total_shown)
+    return {key: grid.cell(0, j) for j, key in enumerate(keys)}
+
+
+def _grid(cells: Sequence[Cell]) -> CellGrid:
+    return CellGrid(
+        np.array([[c.value or 0.0 for c in cells]], dtype=float),
+        np.array([[c.contributors for c in cells]], dtype=np.int64),
+        np.array([[FEW if c.suppressed else SHOWN for c in cells]], dtype=np.int8),
     )
-    if total_shown and len(suppressed) == 1 and shown:
-        key = shown[0]
-        result[key] = Cell(
-            None,
-            result[key].contributors,
-            "withheld so another cell cannot be worked out from the total",
-        )
-    return result
-
-
-DERIVED_REASON = "withheld so another figure cannot be worked out from the ones shown"
 
 
 def protect_hierarchy(
@@ -87,34 +206,23 @@ def protect_hierarchy(
     totals: Mapping[Hashable, Cell],
     parent_of: Mapping[Hashable, Hashable],
 ) -> tuple[dict[Hashable, Cell], dict[Hashable, Cell]]:
-    """Make two published rows agree when one adds up to the other (categories and groups).
+    """`protect_layers` for one row of each: a group's value is the sum of its categories."""
+    detail_keys, total_keys = list(detail), list(totals)
+    detail_grid, totals_grid = _grid(list(detail.values())), _grid(list(totals.values()))
+    children = [
+        np.array([j for j, k in enumerate(detail_keys) if k in parent_of and parent_of[k] == p])
+        for p in total_keys
+    ]
+    protect_layers(detail_grid, totals_grid, children, tie_order(detail_keys))
 
-    A group's value is the sum of its categories, so a withheld category beside its shown group
-    and shown siblings could be worked out by subtraction, and so could a withheld group whose
-    categories are all shown. Withhold more (the smallest non-empty sibling, or the group)
-    until every withheld figure has company; the rows only ever lose values.
-    """
-    detail, totals = dict(detail), dict(totals)
-    changed = True
-    while changed:
-        changed = False
-        for parent, total in totals.items():
-            children = [k for k, p in parent_of.items() if p == parent and k in detail]
-            hidden = [k for k in children if detail[k].suppressed]
-            shown = sorted(
-                (k for k in children if not detail[k].suppressed and detail[k].contributors > 0),
-                key=lambda k: (detail[k].value, str(k)),
-            )
-            if total.suppressed and not hidden and shown:
-                detail[shown[0]] = Cell(None, detail[shown[0]].contributors, DERIVED_REASON)
-                changed = True
-            elif not total.suppressed and len(hidden) == 1:
-                if shown:
-                    detail[shown[0]] = Cell(None, detail[shown[0]].contributors, DERIVED_REASON)
-                else:
-                    totals[parent] = Cell(None, total.contributors, DERIVED_REASON)
-                changed = True
-    return detail, totals
+    def updated(cells, keys, grid):
+        derived = grid.reasons[0] == DERIVED
+        return {
+            k: Cell(None, cells[k].contributors, DERIVED_REASON) if derived[j] else cells[k]
+            for j, k in enumerate(keys)
+        }
+
+    return updated(detail, detail_keys, detail_grid), updated(totals, total_keys, totals_grid)
 
 
 def role_split_allowed(

@@ -4,7 +4,6 @@ Pure functions over the frames described in `reports.compute`; `reports.actions`
 frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,11 +14,10 @@ from pact_feedback.diary.taxonomy import GROUP_LABELS  # one list of groups for 
 from pact_feedback.reports import compute
 from pact_feedback.reports.matching import (
     METHOD_VERSION,
+    Pool,
     Profile,
-    match_practice,
     method_statement,
     national_z_scores,
-    scaled_points,
 )
 
 
@@ -54,11 +52,32 @@ def _frames(inputs: StudyInputs):
     return by_category, by_group, people
 
 
-def _profiles(frames, participant_ids, k_practice, group_of) -> dict:
+def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> dict:
+    """Every profile the practice reports show, protected in one pass.
+
+    Keys: ("own", practice id) for the figures of the practice's sharing participants,
+    ("whole", practice id) for a practice shown as somebody's comparator, ("peers", practice
+    id) for a practice's peer group.
+    """
     by_category, by_group, _ = frames
-    return compute.layered_profile(
-        by_category, by_group, group_of, participant_ids, k_practice=k_practice
+    groups = {}
+    for pid, match in matches:
+        groups["own", pid] = sharing[pid]
+        if match.comparator:
+            comparator = by_code[match.comparator]
+            groups["whole", comparator] = list(members.get(comparator, []))
+        if match.peer_group:
+            groups["peers", pid] = [
+                p for code, _ in match.peer_group for p in members.get(by_code[code], [])
+            ]
+    profiles = compute.layered_profiles(
+        by_category,
+        by_group,
+        {c["code"]: c["group"] for c in inputs.categories},
+        list(groups.values()),
+        k_practice=inputs.k_practice,
     )
+    return dict(zip(groups, profiles, strict=True))
 
 
 def build_reports(inputs: StudyInputs) -> list[dict]:
@@ -80,17 +99,21 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         and disclosure.practice_aggregate_allowed(len(members[pid]), inputs.k_practice)
     ]
     by_code = {info["profile"].ods_code: pid for pid, info in inputs.practices.items()}
-    layered = (inputs.k_practice, {c["code"]: c["group"] for c in inputs.categories})
     z_scores = national_z_scores(
         {
             p.ods_code: p
             for p in [*inputs.reference, *(info["profile"] for info in inputs.practices.values())]
         }.values()
     )
-    points = scaled_points(z_scores, inputs.weights)
-    whole_practice = functools.cache(
-        lambda practice_id: _profiles(frames, members.get(practice_id, []), *layered)
-    )  # a practice is often the comparator of several others
+    pool = Pool(eligible, z_scores, inputs.weights)
+    matches = [
+        (pid, pool.match(inputs.practices[pid]["profile"], k=inputs.peer_group_size))
+        for pid in inputs.enrolled
+    ]
+    sharing = {
+        pid: [p for p in members.get(pid, []) if p in inputs.sharers] for pid in inputs.enrolled
+    }
+    profiles = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -99,20 +122,8 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         "method_version": METHOD_VERSION,
     }
     reports = []
-    for pid in inputs.enrolled:
+    for pid, match in matches:
         practice = inputs.practices[pid]
-        match = match_practice(
-            practice["profile"],
-            eligible,
-            inputs.reference,
-            weights=inputs.weights,
-            k=inputs.peer_group_size,
-            z_scores=z_scores,
-            points=points,
-        )
-        comparator = whole_practice(by_code[match.comparator]) if match.comparator else None
-        peer_ids = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
-        sharing = [p for p in members.get(pid, []) if p in inputs.sharers]
         reports.append(
             {
                 "kind": "practice",
@@ -122,12 +133,12 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
                     **common,
                     "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
                     "participants": len(members.get(pid, [])),
-                    "sharing": len(sharing),
-                    "own": _profiles(frames, sharing, *layered),
-                    "comparator": comparator,
-                    "peer_group": (
-                        _profiles(frames, peer_ids, *layered) if match.peer_group else None
+                    "sharing": len(sharing[pid]),
+                    "own": profiles["own", pid],
+                    "comparator": (
+                        profiles["whole", by_code[match.comparator]] if match.comparator else None
                     ),
+                    "peer_group": profiles["peers", pid] if match.peer_group else None,
                     "method": {
                         "statement": method_statement(match, inputs.data_date or date.today()),
                         "match": match.to_dict(),  # stored for audit; never displayed

@@ -16,6 +16,7 @@ Figures are minutes per diary day, so a clinician who kept two days weighs the s
 who kept one. Anything below network level goes through `pact_feedback.disclosure`.
 """
 
+import numpy as np
 import pandas as pd
 
 from pact_feedback import disclosure
@@ -195,14 +196,41 @@ def _members(per_day_frame: pd.DataFrame, participant_ids) -> pd.DataFrame:
     return per_day_frame.loc[per_day_frame.index.intersection(list(participant_ids))]
 
 
-def _member_columns(per_day_frame: pd.DataFrame, participant_ids) -> tuple[int, dict]:
-    """How many of `participant_ids` kept a diary, and each column's minutes for them.
+def _member_grid(per_day_frame: pd.DataFrame, groups) -> tuple[list[int], np.ndarray]:
+    """How many of each group's participants kept a diary, and their rows in the frame.
 
-    Positional numpy slicing: a round's reports take a thousand of these selections.
+    Returns the counts and a (groups, largest group) array of row positions padded with -1,
+    the shape `disclosure.protect_grid` reads.
     """
-    positions = per_day_frame.index.get_indexer(list(participant_ids))
-    rows = per_day_frame.to_numpy()[positions[positions >= 0]]
-    return len(rows), dict(zip(per_day_frame.columns, rows.T.tolist(), strict=True))
+    position = dict(zip(per_day_frame.index.tolist(), range(len(per_day_frame)), strict=True))
+    rows = [[position[p] for p in ids if p in position] for ids in groups]
+    members = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int64)
+    for i, found in enumerate(rows):
+        members[i, : len(found)] = found
+    return [len(found) for found in rows], members
+
+
+def _protect(per_day_frame: pd.DataFrame, members: np.ndarray) -> disclosure.CellGrid:
+    columns = per_day_frame.columns.tolist()
+    return disclosure.protect_grid(
+        per_day_frame.to_numpy(dtype=float), members, disclosure.tie_order(columns)
+    )
+
+
+def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) -> dict:
+    means, reasons = (grid.sums[row] / n).tolist(), grid.reasons[row].tolist()
+    return {
+        "n": disclosure.display_count(n),
+        "values": {
+            col: (None if reason else round(mean, 1))
+            for col, mean, reason in zip(columns, means, reasons, strict=True)
+        },
+        "withheld": {
+            col: disclosure.REASONS[reason]
+            for col, reason in zip(columns, reasons, strict=True)
+            if reason
+        },
+    }
 
 
 def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:
@@ -220,6 +248,49 @@ def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: i
     return _published(cells, n)
 
 
+def layered_profiles(
+    by_category: pd.DataFrame,
+    by_group: pd.DataFrame,
+    group_of: dict[str, str],
+    groups,
+    *,
+    k_practice: int = 5,
+) -> list[dict]:
+    """Many groups' profiles by category and by group, each published as one pair.
+
+    `groups`: a list of participant-id lists (practices, peer groups). Each group's figure is
+    the sum of its categories' figures, so the two rows are protected together: nothing
+    withheld in one can be worked out from the other. Every group is protected in one pass of
+    array operations, whatever their number.
+    """
+    counts, members = _member_grid(by_category, groups)
+    allowed = [disclosure.practice_aggregate_allowed(n, k_practice) for n in counts]
+    profiles = []
+    for n in counts:
+        whole = _withheld_whole(n, k_practice)
+        profiles.append({"by_category": whole, "by_group": dict(whole)})
+    chosen = [i for i, ok in enumerate(allowed) if ok]
+    if not chosen:
+        return profiles
+    _, group_members = _member_grid(by_group, [groups[i] for i in chosen])
+    categories, group_columns = by_category.columns.tolist(), by_group.columns.tolist()
+    category_cells = _protect(by_category, members[chosen])
+    group_cells = _protect(by_group, group_members)
+    children = [
+        np.array([j for j, code in enumerate(categories) if group_of.get(code) == g])
+        for g in group_columns
+    ]
+    disclosure.protect_layers(
+        category_cells, group_cells, children, disclosure.tie_order(categories)
+    )
+    for row, i in enumerate(chosen):
+        profiles[i] = {
+            "by_category": _published_grid(category_cells, row, categories, counts[i]),
+            "by_group": _published_grid(group_cells, row, group_columns, counts[i]),
+        }
+    return profiles
+
+
 def layered_profile(
     by_category: pd.DataFrame,
     by_group: pd.DataFrame,
@@ -228,22 +299,8 @@ def layered_profile(
     *,
     k_practice: int = 5,
 ) -> dict:
-    """A group's profile by category and by group, published together.
-
-    Each group's figure is the sum of its categories' figures, so the two rows are protected
-    together: nothing withheld in one can be worked out from the other.
-    """
-    n, categories = _member_columns(by_category, participant_ids)
-    if not disclosure.practice_aggregate_allowed(n, k_practice):
-        whole = _withheld_whole(n, k_practice)
-        return {"by_category": whole, "by_group": dict(whole)}
-    _, groups = _member_columns(by_group, participant_ids)
-    category_cells = disclosure.protect_row(categories)
-    group_cells = disclosure.protect_row(groups)
-    category_cells, group_cells = disclosure.protect_hierarchy(
-        category_cells, group_cells, group_of
+    """One group's profile by category and by group (see `layered_profiles`)."""
+    (profile,) = layered_profiles(
+        by_category, by_group, group_of, [list(participant_ids)], k_practice=k_practice
     )
-    return {
-        "by_category": _published(category_cells, n),
-        "by_group": _published(group_cells, n),
-    }
+    return profile

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from statistics import fmean, pstdev
 
+import numpy as np
+
 METHOD_VERSION = "matching-1"
 VARIABLES = ("imd_score", "pct_65_plus", "log_list_size", "pct_rural")
 VARIABLE_LABELS = {
@@ -83,25 +85,82 @@ def national_z_scores(reference: Iterable[Profile]) -> dict[str, dict[str, float
     return scores
 
 
-class _ScaledPoints(dict):
-    """{ods_code: z-scores scaled by sqrt(weight)}, built on first use of each practice."""
-
-    def __init__(self, z_scores, weights):
-        super().__init__()
-        self.z_scores, self.scale = z_scores, {v: math.sqrt(weights[v]) for v in VARIABLES}
-
-    def __missing__(self, code):
-        point = self[code] = tuple(self.z_scores[code][v] * self.scale[v] for v in VARIABLES)
-        return point
-
-
-def scaled_points(z_scores, weights=None) -> dict:
-    """Points for `math.dist`; build once per round and pass to every `match_practice`."""
-    return _ScaledPoints(z_scores, dict(weights or DEFAULT_WEIGHTS))
-
-
 def distance(a: Mapping[str, float], b: Mapping[str, float], weights: Mapping[str, float]) -> float:
     return math.sqrt(sum(weights[v] * (a[v] - b[v]) ** 2 for v in VARIABLES))
+
+
+class Pool:
+    """A round's eligible practices as arrays, to match every practice of the round against.
+
+    Scaling each z-score by the square root of its weight turns the weighted distance into a
+    plain Euclidean one. numpy measures every candidate at once and keeps the few nearest;
+    `math.dist` then measures those few again exactly, so the distances stored and the order
+    of near ties are the same whatever the arithmetic of the first pass.
+    """
+
+    SLACK = 1e-9  # far wider than any difference between the two ways of measuring
+
+    def __init__(self, candidates: Iterable[Profile], z_scores, weights=None):
+        self.candidates = list(candidates)
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.z_scores, self.scale = z_scores, [math.sqrt(self.weights[v]) for v in VARIABLES]
+        self.codes = np.array([c.ods_code for c in self.candidates], dtype=object)
+        self.nations = np.array([c.nation for c in self.candidates], dtype=object)
+        self.points = [self._point(c.ods_code) for c in self.candidates]
+        self.array = np.array(self.points, dtype=float).reshape(
+            len(self.candidates), len(VARIABLES)
+        )
+
+    def _point(self, code: str) -> tuple[float, ...]:
+        return tuple(self.z_scores[code][v] * s for v, s in zip(VARIABLES, self.scale, strict=True))
+
+    def match(self, target: Profile, *, k: int = 5) -> Match:
+        """Nearest eligible practice (comparator) and the k nearest (peer group) to `target`."""
+        match = Match(
+            target.ods_code,
+            None,
+            None,
+            weights=dict(self.weights),
+            inputs={target.ods_code: target.values()},
+        )
+        others = self.codes != target.ods_code
+        pool = others & (self.nations == target.nation)
+        if not pool.any() and others.any():
+            pool = others
+            match.pool = "all nations"
+            match.notes.append(
+                f"No similar practice in {target.nation} took part, so practices across the UK "
+                "were compared, each scored within its own nation."
+            )
+        if not pool.any():
+            match.pool = "none"
+            match.notes.append("No other practice was eligible, so only network figures are shown.")
+            return match
+        ranked = self._nearest(self._point(target.ods_code), np.flatnonzero(pool), max(k, 1))
+        nearest_distance, nearest = ranked[0]
+        match.comparator, match.comparator_distance = nearest.ods_code, round(nearest_distance, 6)
+        match.inputs[nearest.ods_code] = nearest.values()
+        if len(ranked) >= MIN_PEER_GROUP:
+            match.peer_group = [(c.ods_code, round(dist, 6)) for dist, c in ranked]
+        else:
+            match.notes.append(
+                f"Fewer than {MIN_PEER_GROUP} similar practices were eligible, so no peer group "
+                "is shown."
+            )
+        return match
+
+    def _nearest(self, origin: tuple, index: np.ndarray, n: int) -> list[tuple[float, Profile]]:
+        """The n nearest of the candidates at `index`: (distance, profile), nearest first, ties
+        broken by ODS code."""
+        if len(index) > n:
+            rough = np.sqrt(((self.array[index] - origin) ** 2).sum(axis=1))
+            cut = np.partition(rough, n - 1)[n - 1]
+            index = index[rough <= cut + self.SLACK * (1 + cut)]
+        return heapq.nsmallest(
+            n,
+            ((math.dist(origin, self.points[i]), self.candidates[i]) for i in index),
+            key=lambda pair: (round(pair[0], 12), pair[1].ods_code),
+        )
 
 
 def match_practice(
@@ -112,59 +171,20 @@ def match_practice(
     weights: Mapping[str, float] | None = None,
     k: int = 5,
     z_scores: Mapping[str, Mapping[str, float]] | None = None,
-    points: Mapping[str, tuple] | None = None,
 ) -> Match:
     """Nearest eligible practice (comparator) and the k nearest (peer group).
 
     `candidates` are practices in the same study round that pass disclosure control;
     `reference` is every practice whose demographics were imported (for national z-scores).
     Ties are broken by ODS code so the same data always gives the same match.
-    `z_scores` (from `national_z_scores(reference)`) saves recomputing them for every practice
-    of a round; they must cover the target and the candidates. `points` (from
-    `scaled_points(z_scores, weights)`, the same weights) likewise.
+    `z_scores` (from `national_z_scores(reference)`) must cover the target and the candidates
+    when given. To match every practice of a round, build one `Pool` and call its `match`.
     """
-    weights = dict(weights or DEFAULT_WEIGHTS)
     candidates = [c for c in candidates if c.ods_code != target.ods_code]
     z = z_scores or national_z_scores(
         {p.ods_code: p for p in [*reference, target, *candidates]}.values()
     )
-    match = Match(
-        target.ods_code, None, None, weights=weights, inputs={target.ods_code: target.values()}
-    )
-    pool = [c for c in candidates if c.nation == target.nation]
-    if not pool and candidates:
-        pool = candidates
-        match.pool = "all nations"
-        match.notes.append(
-            f"No similar practice in {target.nation} took part, so practices across the UK "
-            "were compared, each scored within its own nation."
-        )
-    if not pool:
-        match.pool = "none"
-        match.notes.append("No other practice was eligible, so only network figures are shown.")
-        return match
-    # Scaling each z-score by the square root of its weight turns the weighted distance into a
-    # plain Euclidean one, which math.dist computes in C: a round matches every practice
-    # against every other, so this loop runs hundreds of thousands of times.
-    points = points or scaled_points(z, weights)
-    origin = points[target.ods_code]
-    ranked = heapq.nsmallest(
-        max(k, 1),
-        ((math.dist(origin, points[c.ods_code]), c) for c in pool),
-        key=lambda pair: (round(pair[0], 12), pair[1].ods_code),
-    )
-    nearest_distance, nearest = ranked[0]
-    match.comparator, match.comparator_distance = nearest.ods_code, round(nearest_distance, 6)
-    match.inputs[nearest.ods_code] = nearest.values()
-    peers = ranked[: max(k, 1)]
-    if len(peers) >= MIN_PEER_GROUP:
-        match.peer_group = [(c.ods_code, round(dist, 6)) for dist, c in peers]
-    else:
-        match.notes.append(
-            f"Fewer than {MIN_PEER_GROUP} similar practices were eligible, so no peer group "
-            "is shown."
-        )
-    return match
+    return Pool(candidates, z, weights).match(target, k=k)
 
 
 def method_statement(match: Match, data_date) -> str:

@@ -34,36 +34,37 @@ def revoke_token(token: ApiToken, *, by) -> None:
         db.session.commit()
 
 
-def user_for_token(secret: str):
-    """The active user a token belongs to, or None. Looks the row up by its prefix and digest
-    (a prebuilt statement: every API request asks)."""
+def user_id_for_token(secret: str) -> int | None:
+    """The id of the active user a token belongs to, or None. Looks the row up by its prefix
+    and digest: a prebuilt Core statement, as every API request asks."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    found = db.session.execute(
+    connection = db.session.connection()
+    found = connection.execute(
         _TOKEN_LOOKUP, {"prefix": secret[:12], "token_hash": token_digest(secret)}
     ).first()
-    if found is None or not found.User.active:
+    if found is None or not found.active:
         return None
     now = utcnow()
-    last_used = found.last_used_at
-    if last_used is None or (now - last_used).total_seconds() > 60:
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         # At most once a minute, committed with the request.
-        db.session.connection().execute(_TOKEN_USED, {"token_id": found.id, "now": now})
-    return found.User
+        connection.execute(_TOKEN_USED, {"token_id": found.id, "now": now})
+    return found.user_id
 
 
+_TOKENS, _USERS = ApiToken.__table__, User.__table__
 _TOKEN_LOOKUP = (
-    select(ApiToken.id, ApiToken.last_used_at, User)
-    .join(User, User.id == ApiToken.user_id)
+    select(_TOKENS.c.id, _TOKENS.c.last_used_at, _TOKENS.c.user_id, _USERS.c.active)
+    .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
     .where(
-        ApiToken.prefix == bindparam("prefix"),
-        ApiToken.token_hash == bindparam("token_hash"),
-        ApiToken.revoked_at.is_(None),
+        _TOKENS.c.prefix == bindparam("prefix"),
+        _TOKENS.c.token_hash == bindparam("token_hash"),
+        _TOKENS.c.revoked_at.is_(None),
     )
 )
 _TOKEN_USED = (
-    ApiToken.__table__.update()
-    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    _TOKENS.update()
+    .where(_TOKENS.c.id == bindparam("token_id"))
     .values(last_used_at=bindparam("now"))
 )
 

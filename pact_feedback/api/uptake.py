@@ -3,9 +3,9 @@
 The same figures as the statistics page and `flask surveys stats --format json`.
 """
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
-from pact_feedback.api.views import Problem, bp
+from pact_feedback.api.views import Problem, api_user, bp
 from pact_feedback.core.access import is_study_team
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import queries
@@ -17,7 +17,7 @@ from pact_feedback.surveys.figures import compute_uptake
 def uptake(slug):
     study = study_by_slug(slug)
     # Not "forbidden": whether a study exists is itself for the study team only.
-    if study is None or not is_study_team(g.api_user, study):
+    if study is None or not is_study_team(api_user(), study):
         raise Problem(404, "No study with that name that you run", kind="not-found")
     number = request.args.get("wave", default=1, type=int)
     survey = queries.survey_for(study)

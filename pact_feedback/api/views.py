@@ -13,10 +13,10 @@ from flask import Blueprint, g, jsonify, render_template, request, url_for
 from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 
-from pact_feedback.accounts.models import Membership
+from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.api import schema
-from pact_feedback.api.tokens import user_for_token
+from pact_feedback.api.tokens import user_id_for_token
 from pact_feedback.core.errors import MESSAGES
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
@@ -86,8 +86,8 @@ def _authenticate():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    user_id = user_id_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+    if user_id is None:
         db.session.commit()
         return problem_response(
             401,
@@ -95,8 +95,19 @@ def _authenticate():
             "Create one on the API access page of your account.",
             kind="unauthorised",
         )
-    g.api_user = user
+    g.api_user_id = user_id
     return None
+
+
+class Caller(NamedTuple):
+    """Who is writing, for the audit row, when nothing else about them is needed."""
+
+    id: int
+
+
+def api_user() -> User:
+    """The caller (loaded when first asked: writing an entry needs only their id)."""
+    return db.session.get(User, g.api_user_id)
 
 
 @bp.after_request
@@ -127,7 +138,7 @@ def _study(slug: str, study=None):
     """The study (by slug, or as already loaded) and the caller's standing in it, which must
     be a consented, not withdrawn participant's."""
     study = study or study_by_slug(slug)
-    standing = participant_standing(g.api_user.id, study) if study else None
+    standing = participant_standing(g.api_user_id, study) if study else None
     _require_standing(standing, "No study with that name that you take part in")
     return study, standing
 
@@ -170,7 +181,7 @@ def _day_ref(day_id: int) -> DayRef:
     """The caller's own day, checked with their standing in its study, in one query."""
     row = (
         db.session.connection()
-        .execute(_day_ref_query(), {"day_id": day_id, "user_id": g.api_user.id})
+        .execute(_day_ref_query(), {"day_id": day_id, "user_id": g.api_user_id})
         .first()
     )
     not_found = "No diary day of yours with that id"
@@ -188,7 +199,7 @@ def _entry(entry_id: int) -> TaskEntry:
     entry = db.session.scalar(
         db.select(TaskEntry)
         .join(DiaryDay)
-        .where(TaskEntry.id == entry_id, DiaryDay.user_id == g.api_user.id)
+        .where(TaskEntry.id == entry_id, DiaryDay.user_id == g.api_user_id)
     )
     if entry is None:
         raise Problem(404, "No task entry of yours with that id", kind="not-found")
@@ -282,7 +293,7 @@ def entry_json(entry: TaskEntry, warnings=None) -> dict:
 def studies():
     from pact_feedback.governance.actions import is_withdrawn
 
-    memberships = [m for m in g.api_user.memberships if m.role == "participant" and m.study]
+    memberships = [m for m in api_user().memberships if m.role == "participant" and m.study]
     open_to_me = [m for m in memberships if not is_withdrawn(m.user_id, m.study_id)]
     return {"items": [study_json(m.study) for m in open_to_me if current_consent(m)]}
 
@@ -299,7 +310,7 @@ def categories(slug):
 
 
 def _day_rules(study, editing=None) -> dict:
-    taken = {d.date for d in queries.days_for(study, g.api_user)}
+    taken = {d.date for d in queries.days_for(study, api_user())}
     if editing is not None:
         taken.discard(editing.date)
     return {
@@ -314,7 +325,7 @@ def _day_rules(study, editing=None) -> dict:
 @bp.get("/studies/<slug>/days")
 def days(slug):
     study, _ = _study(slug)
-    return {"items": [day_json(d) for d in queries.days_for(study, g.api_user)]}
+    return {"items": [day_json(d) for d in queries.days_for(study, api_user())]}
 
 
 @bp.post("/studies/<slug>/days")
@@ -329,9 +340,9 @@ def create_day(slug):
     checked = validation.check_day(values, **_day_rules(study))
     if not checked.ok:
         _invalid(checked.errors)
-    day = actions.open_day(membership, checked.values, by=g.api_user)
+    day = actions.open_day(membership, checked.values, by=api_user())
     if complete:
-        actions.set_complete(day, True, by=g.api_user)
+        actions.set_complete(day, True, by=api_user())
     response = jsonify(day_json(day))
     response.status_code = 201
     response.headers["Location"] = url_for("api_v1.day", day_id=day.id)
@@ -355,9 +366,9 @@ def update_day(day_id):
     checked = validation.check_day(current | values, **_day_rules(day.study, editing=day))
     if not checked.ok:
         _invalid(checked.errors)
-    actions.update_day(day, checked.values, by=g.api_user)
+    actions.update_day(day, checked.values, by=api_user())
     if complete is not None:
-        actions.set_complete(day, complete, by=g.api_user)
+        actions.set_complete(day, complete, by=api_user())
     return day_json(day)
 
 
@@ -365,7 +376,7 @@ def update_day(day_id):
 def delete_day(day_id):
     day = _day(day_id)
     _unlocked(day.study)
-    actions.delete_day(day, by=g.api_user)
+    actions.delete_day(day, by=api_user())
     return "", 204
 
 
@@ -430,7 +441,7 @@ def create_entry(day_id):
     entry, created = actions.add_entry(
         day,
         checked.values,
-        by=g.api_user,
+        by=Caller(g.api_user_id),
         client_id=client_id,
         fingerprint=fingerprint,
         prepared=True,
@@ -489,7 +500,7 @@ def update_entry(entry_id):
     )
     if not checked.ok:
         _invalid(_rule_errors(checked.errors))
-    actions.update_entry(entry, checked.values, by=g.api_user)
+    actions.update_entry(entry, checked.values, by=api_user())
     return entry_json(entry, checked.warnings)
 
 
@@ -497,7 +508,7 @@ def update_entry(entry_id):
 def delete_entry(entry_id):
     entry = _entry(entry_id)
     _unlocked(entry.day.study)
-    actions.delete_entry(entry, by=g.api_user)
+    actions.delete_entry(entry, by=api_user())
     return "", 204
 
 

@@ -49,10 +49,11 @@ def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> p
 
 
 def _rows(frame: pd.DataFrame) -> dict[int, dict]:
-    """{participant: {column: value}} leaving out what they never recorded."""
+    """{participant: {column: value}} leaving out what they never recorded (NaN)."""
+    columns = frame.columns.tolist()
     return {
-        pid: {k: v for k, v in row.items() if not pd.isna(v)}
-        for pid, row in frame.round(1).to_dict("index").items()
+        pid: {column: value for column, value in zip(columns, row, strict=True) if value == value}
+        for pid, row in zip(frame.index.tolist(), frame.round(1).to_numpy().tolist(), strict=True)
     }
 
 
@@ -82,28 +83,32 @@ def participant_summaries(
     )
     who = _per_participant(side.dropna(subset=["could_be_done_by"]), "could_be_done_by", n_days)
     who = who.reindex(columns=list(WHO_COULD)).fillna(0.0)
-    scalars = pd.DataFrame(
-        {
-            "days": n_days,
-            "total": total.fillna(0),
-            "visible": by_group.reindex(columns=list(VISIBLE_GROUPS)).fillna(0).sum(axis=1),
-            "hidden": by_group.reindex(columns=list(HIDDEN_GROUPS)).fillna(0).sum(axis=1),
-            "outside_hours": outside,
-        }
-    ).to_dict("index")
-    categories, groups, whos = _rows(by_category), _rows(by_group), who.to_dict("index")
+    visible = by_group.reindex(columns=list(VISIBLE_GROUPS)).fillna(0).sum(axis=1)
+    hidden = by_group.reindex(columns=list(HIDDEN_GROUPS)).fillna(0).sum(axis=1)
+    categories, groups = _rows(by_category), _rows(by_group)
+    # Plain lists, not a pandas row per participant: thousands of rows.
+    columns = zip(
+        n_days.index.tolist(),
+        n_days.tolist(),
+        total.fillna(0).tolist(),
+        visible.reindex(n_days.index).tolist(),
+        hidden.reindex(n_days.index).tolist(),
+        outside.tolist(),
+        who.to_numpy().tolist(),
+        strict=True,
+    )
     return {
         int(pid): {
-            "days": int(values["days"]),
-            "total": float(values["total"]),
+            "days": int(n),
+            "total": float(total_minutes),
             "by_category": categories[pid],
             "by_group": groups[pid],
-            "visible": float(values["visible"]),
-            "hidden": float(values["hidden"]),
-            "outside_hours": float(values["outside_hours"]),
-            "could_be_done_by": {w: float(whos[pid][w]) for w in WHO_COULD},
+            "visible": float(visible_minutes),
+            "hidden": float(hidden_minutes),
+            "outside_hours": float(outside_minutes),
+            "could_be_done_by": dict(zip(WHO_COULD, map(float, whos), strict=True)),
         }
-        for pid, values in scalars.items()
+        for pid, n, total_minutes, visible_minutes, hidden_minutes, outside_minutes, whos in columns
     }
 
 

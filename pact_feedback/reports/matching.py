@@ -9,7 +9,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from statistics import fmean, pstdev
 
 import numpy as np
@@ -61,7 +61,19 @@ class Match:
     method_version: str = METHOD_VERSION
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """`dataclasses.asdict(self)`, written out: its generic deep copy cost more than the
+        matching itself across a round (tests check the two agree)."""
+        return {
+            "ods_code": self.ods_code,
+            "comparator": self.comparator,
+            "comparator_distance": self.comparator_distance,
+            "peer_group": [tuple(pair) for pair in self.peer_group],
+            "pool": self.pool,
+            "notes": list(self.notes),
+            "weights": dict(self.weights),
+            "inputs": {code: dict(values) for code, values in self.inputs.items()},
+            "method_version": self.method_version,
+        }
 
 
 def national_z_scores(reference: Iterable[Profile]) -> dict[str, dict[str, float]]:

@@ -7,6 +7,7 @@ random rounds, including ties, small groups and practices alone in their nation.
 day are multiples of a quarter, so every sum is exact whatever order it is added in.
 """
 
+import dataclasses
 import heapq
 import math
 
@@ -228,7 +229,9 @@ def test_pool_matches_every_practice_as_the_reference_did(rows, weights, k):
     pool = Pool(list(reversed(candidates)), z, weights)
     for target in profiles:
         expected = reference_match(target, list(reversed(candidates)), z, weights, k)
-        assert pool.match(target, k=k) == expected
+        match = pool.match(target, k=k)
+        assert match == expected
+        assert match.to_dict() == dataclasses.asdict(match)
         assert expected.method_version == METHOD_VERSION
         alone = match_practice(target, candidates, profiles, weights=weights, k=k, z_scores=z)
         assert alone.comparator == expected.comparator

@@ -444,7 +444,8 @@ def create_entry(day_id):
         by=Caller(g.api_user_id),
         client_id=client_id,
         fingerprint=fingerprint,
-        prepared=True,
+        claimed=True,
+        looked_up=True,
         commit=False,
     )
     if not created:  # a concurrent retry won the race

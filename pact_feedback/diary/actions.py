@@ -132,18 +132,21 @@ def add_entry(
     by,
     client_id: str | None = None,
     fingerprint=None,
-    prepared: bool = False,
+    claimed: bool = False,
+    looked_up: bool = False,
     commit: bool = True,
 ) -> tuple[TaskEntry, bool]:
     """Add an entry to `day` (a DiaryDay, or anything with its `id`); returns (entry, created).
     With a `client_id` already used on this day the existing entry comes back with
-    created=False (a retry), even when two requests race. `prepared`: the caller has claimed
-    the day (`claim_day`) and looked the client_id up (the unique constraint still catches a
-    race). With `commit=False` the caller commits, and the entry returned is a detached copy
-    of the new row to answer from (the API's hot path: one Core insert, no unit of work)."""
+    created=False (a retry), even when two requests race. `claimed`: the caller has claimed the
+    day (`claim_day`) before checking the entry against it; `looked_up`: the caller has looked
+    the client_id up (the unique constraint still catches a race). With `commit=False` the
+    caller commits, and the entry returned is a detached copy of the new row to answer from
+    (the API's hot path: one Core insert, no unit of work)."""
     client_id = client_id or str(uuid.uuid4())
-    if not prepared:
+    if not claimed:
         claim_day(day)
+    if not looked_up:
         existing = entry_by_client_id(day, client_id)
         if existing is not None:
             return existing, False

@@ -220,8 +220,10 @@ def add_entry(slug, day_id):
         return refused
     form = EntryForm()
     form.set_categories(queries.categories_for(study))
+    actions.claim_day(day)  # hold the day before reading the total the entry is checked against
     checked = form.check(**_entry_rules(day))
     if not checked:
+        db.session.rollback()  # nothing is written for a refused entry
         if _wants_json():
             return jsonify({"errors": form.errors}), 422
         context = _day_context(study, day, form=form)
@@ -229,7 +231,11 @@ def add_entry(slug, day_id):
             "diary/day.html", form, **{k: v for k, v in context.items() if k != "form"}
         )
     entry, created = actions.add_entry(
-        day, checked.values, by=current_user, client_id=_uuid_or_none(form.client_id.data)
+        day,
+        checked.values,
+        by=current_user,
+        client_id=_uuid_or_none(form.client_id.data),
+        claimed=True,
     )
     return _entry_saved(study, day, entry, checked.warnings, created=created)
 

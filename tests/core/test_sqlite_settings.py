@@ -1,0 +1,72 @@
+"""The embedded SQLite database's settings: WAL, synchronous from config, a busy timeout, and
+write transactions that take the write lock when they begin (BEGIN IMMEDIATE). Built on its
+own SQLite file, so this runs whatever database the rest of the suite uses."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from pact_feedback import create_app
+from pact_feedback.extensions import db
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pact.sqlite3'}")
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE counter (n INTEGER)"))
+            conn.execute(text("INSERT INTO counter VALUES (0)"))
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_wal_normal_sync_and_busy_timeout(sqlite_app):
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        # pysqlite opens a transaction before the first INSERT/UPDATE/DELETE: BEGIN IMMEDIATE.
+        assert conn.connection.driver_connection.isolation_level == "IMMEDIATE"
+
+
+def test_synchronous_follows_config(tmp_path):
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'full.sqlite3'}",
+        SQLITE_SYNCHRONOUS="full",
+    )
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        db.engine.dispose()
+
+
+def test_an_unknown_synchronous_level_is_refused(tmp_path):
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
+        create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            SQLITE_SYNCHRONOUS="sometimes",
+        )
+
+
+def test_reads_hold_no_lock_and_the_first_write_takes_the_write_lock(sqlite_app, tmp_path):
+    other = sqlite3.connect(tmp_path / "pact.sqlite3", timeout=0, isolation_level=None)
+    try:
+        db.session.execute(text("SELECT n FROM counter")).scalar()
+        # A read outside a write transaction: another writer is not blocked.
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+
+        db.session.execute(text("UPDATE counter SET n = n + 1"))
+        # The write began the transaction IMMEDIATE: the lock is ours until commit.
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        db.session.commit()
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert db.session.execute(text("SELECT n FROM counter")).scalar() == 1

@@ -120,7 +120,8 @@ function enhanceRepeat(repeatForm) {
       else if (data.locked) say([data.locked]);
       else repeatForm.submit();
     } catch {
-      repeatForm.submit();
+      if (navigator.onLine) repeatForm.submit();
+      else say(["You are offline. Repeat last needs a connection: choose the task below instead."]);
     }
   });
 }

@@ -23,6 +23,21 @@ WAITING = """async () => {
 }"""
 
 
+def _disconnected(route):
+    route.abort("internetdisconnected")
+
+
+def _network(context, *, up: bool) -> None:
+    """Offline both ways: the browser's emulation (navigator.onLine, the `online` event) and
+    every request aborted, the service worker's own included, so no timing of when Playwright
+    reaches a (re)started worker can let a request through."""
+    context.set_offline(not up)
+    if up:
+        context.unroute("**/*", _disconnected)
+    else:
+        context.route("**/*", _disconnected)
+
+
 def _participant(live_server, email):
     live_server.create_user(
         email,
@@ -85,11 +100,7 @@ def persistent_browser(playwright, browser_type_launch_args, live_server, browse
 
     def _launch(offline: bool = False):
         context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            **browser_type_launch_args,
-            base_url=live_server.url,
-            locale="en-GB",
-            offline=offline,
+            str(profile), **browser_type_launch_args, base_url=live_server.url, locale="en-GB"
         )
         context.route("**/*", _only_the_live_server(live_server))
         context.on("weberror", lambda e: browser_errors.append(f"{e.page.url}: {e.error}"))
@@ -102,6 +113,8 @@ def persistent_browser(playwright, browser_type_launch_args, live_server, browse
             ),
         )
         opened.append(context)
+        if offline:
+            _network(context, up=False)
         return context
 
     yield _launch
@@ -120,7 +133,7 @@ def test_offline_entries_survive_a_browser_restart_and_are_sent_once(
     day_url = page.url
 
     # Offline: two entries wait on the device.
-    browser.set_offline(True)
+    _network(browser, up=False)
     _add(page, "B4 Referrals and advice requests", duration="10 min")
     expect(page.locator("#diary-warnings")).to_contain_text("You are offline")
     _add(page, "C2 Clinical meetings", minutes="12")
@@ -150,6 +163,8 @@ def test_offline_entries_survive_a_browser_restart_and_are_sent_once(
     assert response is not None and response.from_service_worker
     pending = page.locator("tr.diary-pending")
     expect(pending).to_have_count(2)
+    rating = page.locator(".nhsuk-summary-list__row", has_text="Workload rating")
+    expect(rating).to_contain_text("Not given")  # the saved copy, not the server's page
     assert sorted(page.evaluate(WAITING)) == queued
     assert _client_ids(live_server, day_id) == []
     elsewhere = browser.new_page()  # a diary page never saved here: the worker says so
@@ -160,7 +175,7 @@ def test_offline_entries_survive_a_browser_restart_and_are_sent_once(
     elsewhere.close()
 
     # Back online: sent, shown as saved, gone from the queue, one row each in the database.
-    browser.set_offline(False)
+    _network(browser, up=True)
     saved_rows = page.locator("#diary-entries-body tr:not(.diary-pending)")
     expect(saved_rows).to_have_count(2)
     expect(pending).to_have_count(0)
@@ -272,6 +287,10 @@ def test_signing_out_asks_while_entries_wait_and_then_clears_the_device(
     expect(page.locator("tr.diary-pending")).to_have_count(0)
     _wait_until_queue_empty(page)
     assert len(_client_ids(live_server, day_id)) == 1
+    context.set_offline(True)  # repeat last needs the server: it says so, and stays put
+    page.get_by_role("button", name=re.compile("^Repeat last task")).click()
+    expect(page.locator("#diary-warnings")).to_contain_text("Repeat last needs a connection")
+    context.set_offline(False)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to PACT Feedback")
     left = page.evaluate(

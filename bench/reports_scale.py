@@ -2,6 +2,8 @@
 """Report generation at network scale, against the bare SQL GROUP BY floor in the same run.
 
     .venv/bin/python bench/reports_scale.py [--entries 1000000] [--practices 500] [--clinicians 10]
+    .venv/bin/python bench/reports_scale.py --build /tmp/scale.sqlite3   # build once, then
+    .venv/bin/python bench/reports_scale.py --db /tmp/scale.sqlite3      # measure it again
 
 Builds a SQLite database with the real migrations (500 practices x 10 clinicians, two diary
 days each, `--entries` task entries over the default taxonomy), then, each in its own child
@@ -9,6 +11,7 @@ process so peak RSS (ru_maxrss) is its own:
 
   floor       the bare SQL: practice x category GROUP BY over the same tables (sqlite3 only)
   aggregate   `reports.frames.load_inputs` + `reports.build.build_reports`: every payload
+              (floor and aggregate alternate, `--repeat` times each; medians reported)
   generate    `reports.actions.generate`: the above plus storing every draft snapshot
 
 and the per-report render time of one practice report as HTML and as PDF. Prints a table and
@@ -175,12 +178,17 @@ def child(way, db_path):
     else:
         app = _app(db_path)
         with app.app_context():
+            from sqlalchemy.orm import configure_mappers
+
             from pact_feedback.reports.actions import generate
             from pact_feedback.reports.build import build_reports
             from pact_feedback.reports.frames import load_inputs
             from pact_feedback.studies.actions import study_by_slug
 
-            # Imports (pandas) and the app's start-up are not the work, as in data_scale.py.
+            # Imports (pandas) and the app's start-up are not the work, as in data_scale.py;
+            # nor is SQLAlchemy setting up its mappers on the first ORM query of a process
+            # (about 0.1-0.3 s here), which a running app has done before anyone generates.
+            configure_mappers()
             started = time.perf_counter()
             study = study_by_slug("scale")
             if way == "aggregate":
@@ -237,6 +245,9 @@ def main():
     parser.add_argument("--practices", type=int, default=500)
     parser.add_argument("--clinicians", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--db", help="measure an existing database built by --build (kept), instead of a new one"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--build", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -244,6 +255,8 @@ def main():
         return child(*args.child)
     if args.build:
         return build(args.build, args.entries, args.practices, args.clinicians)
+    if args.db:
+        return report(args, args.db)
     folder = tempfile.mkdtemp(prefix="pact-reports-bench-")
     db_path = os.path.join(folder, "scale.sqlite3")
     t = time.perf_counter()
@@ -269,12 +282,21 @@ def main():
         f"built {args.entries:,} entries for {args.practices * args.clinicians:,} clinicians "
         f"in {time.perf_counter() - t:.0f} s"
     )
-    results = {}
-    for way in ("floor", "aggregate"):
-        runs = [measure(way, db_path) for _ in range(args.repeat)]
+    report(args, db_path)
+    for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
+    os.rmdir(folder)
+
+
+def report(args, db_path):
+    results, runs = {}, {"floor": [], "aggregate": []}
+    for _ in range(args.repeat):  # alternating, so a busy spell on the machine hits both
+        for way in runs:
+            runs[way].append(measure(way, db_path))
+    for way, measured in runs.items():
         results[way] = {
-            "secs": median(r["secs"] for r in runs),
-            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+            "secs": median(r["secs"] for r in measured),
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in measured),
         }
     results["generate"] = measure("generate", db_path)
     results["render"] = measure("render", db_path)
@@ -291,9 +313,6 @@ def main():
         f"PDF {results['render']['pdf_ms']:.0f} ms"
     )
     print(json.dumps({"ratio": ratio, **results}))
-    for name in os.listdir(folder):
-        os.remove(os.path.join(folder, name))
-    os.rmdir(folder)
 
 
 if __name__ == "__main__":

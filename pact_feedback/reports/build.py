@@ -4,6 +4,8 @@ Pure functions over the frames described in `reports.compute`; `reports.actions`
 frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,16 +42,18 @@ class StudyInputs:
     data_date: date | None = None
 
 
-def _frames(inputs: StudyInputs):
+def _frames(inputs: StudyInputs, recorded: dict[str, pd.DataFrame]):
+    """Minutes per diary day by category and by group (`compute.per_day`, the study's columns)
+    and one row per participant (practice_id, staff_role)."""
     codes = [c["code"] for c in inputs.categories]
-    by_category = compute.per_day(inputs.entries, inputs.days, "category").reindex(
-        columns=codes, fill_value=0.0
-    )
-    by_group = compute.per_day(inputs.entries, inputs.days, "group").reindex(
-        columns=list(GROUP_LABELS), fill_value=0.0
-    )
+    by_category = recorded["category"].fillna(0.0).astype(float)
+    by_group = recorded["group"].fillna(0.0).astype(float)
     people = inputs.days.drop_duplicates("participant_id").set_index("participant_id")
-    return by_category, by_group, people
+    return (
+        by_category.reindex(columns=codes, fill_value=0.0),
+        by_group.reindex(columns=list(GROUP_LABELS), fill_value=0.0),
+        people,
+    )
 
 
 def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> dict:
@@ -80,12 +84,37 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
     return dict(zip(groups, profiles, strict=True))
 
 
+@contextmanager
+def cycle_collection_paused():
+    """Pause Python's cyclic garbage collector while a round is loaded or its payloads built.
+
+    A round is a hundred thousand rows from the database and tens of thousands of small
+    dicts, all alive until the step ends and none in a cycle, so each collection walked them
+    for nothing: about a quarter of the time of `build_reports`, and a full collection of
+    everything the app had imported during loading (bench/reports_scale.py). Reference
+    counting still frees everything as usual; the collector resumes after the step.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_reports(inputs: StudyInputs) -> list[dict]:
     """Payloads for every practice in the round and every participant who kept a diary day.
 
     Each item: {"kind", "practice_id", "user_id", "payload"}.
     """
-    frames = _frames(inputs)
+    with cycle_collection_paused():
+        return _build_reports(inputs)
+
+
+def _build_reports(inputs: StudyInputs) -> list[dict]:
+    recorded = compute.recorded_per_day(inputs.entries, inputs.days)
+    frames = _frames(inputs, recorded)
     by_category, by_group, people = frames
     members = people.groupby("practice_id").groups  # practice id -> participant ids
     network = {
@@ -146,7 +175,7 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
                 },
             }
         )
-    summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side)
+    summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
     headline = compute.summary_frame(summaries)
     benchmarks = {
@@ -157,17 +186,22 @@ def build_reports(inputs: StudyInputs) -> list[dict]:
         }
         for role in roles.unique()
     }
-    for participant_id, person in people[["practice_id", "staff_role"]].to_dict("index").items():
+    for participant_id, practice_id, role in zip(
+        people.index.tolist(),
+        people["practice_id"].tolist(),
+        people["staff_role"].tolist(),
+        strict=True,
+    ):
         reports.append(
             {
                 "kind": "participant",
-                "practice_id": int(person["practice_id"]),
+                "practice_id": int(practice_id),
                 "user_id": int(participant_id),
                 "payload": {
                     **common,
-                    "staff_role": person["staff_role"],
+                    "staff_role": role,
                     "own": summaries[int(participant_id)],
-                    "benchmark": benchmarks[person["staff_role"]],
+                    "benchmark": benchmarks[role],
                 },
             }
         )

@@ -32,12 +32,20 @@ def per_day(entries: pd.DataFrame, days: pd.DataFrame, by: str = "category") -> 
     Index: participant_id. Columns: one per value of `by` (category or group), 0 when the
     participant recorded nothing there. Participants with days but no entries are kept.
     """
-    n_days = days.groupby("participant_id")["day_id"].nunique()
-    totals = entries.pivot_table(
-        index="participant_id", columns=by, values="minutes", aggfunc="sum", fill_value=0
-    )
-    totals = totals.reindex(n_days.index, fill_value=0)
-    return totals.div(n_days, axis=0).astype(float)
+    return _per_participant(entries, by, days_kept(days)).fillna(0.0).astype(float)
+
+
+def days_kept(days: pd.DataFrame) -> pd.Series:
+    """Diary days that count per participant (index participant_id, sorted)."""
+    return days.groupby("participant_id")["day_id"].nunique()
+
+
+def recorded_per_day(entries: pd.DataFrame, days: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Minutes per diary day by "category" and by "group" (the two keys), one row per
+    participant who kept a day, NaN where they recorded nothing: the pivots that both the
+    participant reports and, with NaN as 0 (`per_day`), the practice reports read."""
+    n_days = days_kept(days)
+    return {by: _per_participant(entries, by, n_days) for by in ("category", "group")}
 
 
 def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> pd.DataFrame:
@@ -58,21 +66,25 @@ def _rows(frame: pd.DataFrame) -> dict[int, dict]:
 
 
 def participant_summaries(
-    entries: pd.DataFrame, days: pd.DataFrame, side: pd.DataFrame | None = None
+    entries: pd.DataFrame,
+    days: pd.DataFrame,
+    side: pd.DataFrame | None = None,
+    recorded: dict[str, pd.DataFrame] | None = None,
 ) -> dict[int, dict]:
     """Every participant's own figures in one pass, minutes per diary day.
 
     Pivots once for the whole round: thousands of participants cost a few group-bys, not
     thousands of small pandas operations. `side` (participant_id, outside_hours,
     could_be_done_by, minutes) carries the hours and "who could" split when `entries` arrive
-    summed by category only; by default both come from `entries`.
+    summed by category only; by default both come from `entries`. `recorded` is
+    `recorded_per_day(entries, days)` when the caller has it already.
     """
     side = entries if side is None else side
-    n_days = days.groupby("participant_id")["day_id"].nunique()
+    n_days = days_kept(days)
     if n_days.empty:
         return {}
-    by_category = _per_participant(entries, "category", n_days)
-    by_group = _per_participant(entries, "group", n_days)
+    recorded = recorded or recorded_per_day(entries, days)
+    by_category, by_group = recorded["category"], recorded["group"]
     total = (entries.groupby("participant_id")["minutes"].sum() / n_days).reindex(n_days.index)
     outside = (
         side.loc[side["outside_hours"].astype(bool)]
@@ -118,16 +130,14 @@ SUMMARY_FIGURES = ("total", "visible", "hidden", "outside_hours")
 def summary_frame(summaries: dict[int, dict]) -> pd.DataFrame:
     """One row per participant: the headline figures and "who could have done it" minutes,
     so the same role benchmark can sit beside each of them."""
-    return pd.DataFrame.from_dict(
-        {
-            pid: {
-                **{name: s[name] for name in SUMMARY_FIGURES},
-                **{f"could_{who}": s["could_be_done_by"][who] for who in WHO_COULD},
-            }
-            for pid, s in summaries.items()
-        },
-        orient="index",
+    return pd.DataFrame(
+        [
+            [*(s[name] for name in SUMMARY_FIGURES), *(s["could_be_done_by"][w] for w in WHO_COULD)]
+            for s in summaries.values()
+        ],
+        index=list(summaries),
         columns=[*SUMMARY_FIGURES, *(f"could_{who}" for who in WHO_COULD)],
+        dtype=float,
     )
 
 

@@ -4,6 +4,8 @@ One SQL query per frame, so generating reports for a large network stays a handf
 trips; everything after this module is pure pandas.
 """
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -13,7 +15,7 @@ from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
-from pact_feedback.reports.build import StudyInputs
+from pact_feedback.reports.build import StudyInputs, cycle_collection_paused
 from pact_feedback.reports.compute import WHO_COULD
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
@@ -72,7 +74,8 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
     )
     names = ["participant_id", "category_id", "minutes", "outside", *WHO_COULD]
     # Every column is an integer (ids and sums of whole minutes): one numpy block.
-    raw = pd.DataFrame(np.array(rows, dtype=np.int64).reshape(-1, len(names)), columns=names)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * len(names))
+    raw = pd.DataFrame(flat.reshape(-1, len(names)), columns=names)
     people = days.drop_duplicates("participant_id").set_index("participant_id")
     code = {c.id: c.code for c in categories}
     group = {c.id: c.group for c in categories}
@@ -128,6 +131,11 @@ def _profile(practice: Practice) -> Profile:
 
 def load_inputs(study) -> StudyInputs:
     """Everything one round's reports are built from, read in one go."""
+    with cycle_collection_paused():
+        return _load_inputs(study)
+
+
+def _load_inputs(study) -> StudyInputs:
     categories = db.session.scalars(
         select(Category)
         .where(Category.study_id == study.id)
@@ -155,7 +163,7 @@ def load_inputs(study) -> StudyInputs:
     days = load_days(study)
     entries, side = load_minutes(study, days, categories)
     # A category retired during collection still counts for the time recorded in it.
-    used = set(entries["category"])
+    used = set(entries["category"].unique())
     categories = [c for c in categories if c.active or c.code in used]
     data_dates = [p.data_date for p in in_round if p.data_date]
     return StudyInputs(

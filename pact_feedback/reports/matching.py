@@ -87,10 +87,10 @@ def national_z_scores(reference: Iterable[Profile]) -> dict[str, dict[str, float
         by_nation[profile.nation].append(profile)
     scores: dict[str, dict[str, float]] = {}
     for profiles in by_nation.values():
-        columns = {v: [p.values()[v] for p in profiles] for v in VARIABLES}
+        rows = [p.values() for p in profiles]
+        columns = {v: [values[v] for values in rows] for v in VARIABLES}
         stats = {v: (fmean(xs), pstdev(xs)) for v, xs in columns.items()}
-        for p in profiles:
-            values = p.values()
+        for p, values in zip(profiles, rows, strict=True):
             scores[p.ods_code] = {
                 v: (values[v] - mean) / sd if sd > 0 else 0.0 for v, (mean, sd) in stats.items()
             }

@@ -215,10 +215,14 @@ def edit_day(slug, day_id):
 def add_entry(slug, day_id):
     study, _ = _participation(slug)
     day = _day(study, day_id)
+    form = EntryForm()
+    client_id = _uuid_or_none(form.client_id.data)
+    existing = actions.entry_by_client_id(day, client_id) if client_id else None
+    if existing is not None:  # a resend of a saved entry (the offline queue): the same answer
+        return _entry_saved(study, day, existing, [], created=False)
     refused = _refuse_if_locked(study, day)
     if refused:
         return refused
-    form = EntryForm()
     form.set_categories(queries.categories_for(study))
     actions.claim_day(day)  # hold the day before reading the total the entry is checked against
     checked = form.check(**_entry_rules(day))
@@ -234,7 +238,7 @@ def add_entry(slug, day_id):
         day,
         checked.values,
         by=current_user,
-        client_id=_uuid_or_none(form.client_id.data),
+        client_id=client_id,
         claimed=True,
     )
     return _entry_saved(study, day, entry, checked.warnings, created=created)

@@ -294,3 +294,27 @@ def test_summary_shows_a_chart_and_a_table(client, diary):
     }
     assert rows["Total"] == ["240"]
     assert rows["B Care-related activity without the patient"] == ["40"]
+
+
+def test_a_resent_entry_is_answered_as_saved_even_when_the_day_is_full_or_locked(client, diary):
+    """The offline queue may resend an entry whose first answer it never saw: the answer is the
+    saved entry, not a 24-hour refusal (its own minutes already count) or a locked-diary one."""
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 700)])
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    fields = {
+        "category_id": diary.categories["B2"].id,
+        "duration": "720",
+        "client_id": "0b6a3f5e-2c4d-4e8f-9a1b-3c5d7e9f1a2b",
+    }
+    json_headers = {"Accept": "application/json"}
+    first = submit(client, f"{url}/entries", fields, form_url=url, headers=json_headers)
+    assert first.status_code == 201  # 700 + 720 = 1,420 minutes: under 24 hours
+    again = submit(client, f"{url}/entries", fields, form_url=url, headers=json_headers)
+    assert again.status_code == 200 and again.json["created"] is False
+    assert again.json["id"] == first.json["id"]
+    diary.study.status = "analysing"  # collection over: new entries are refused
+    db.session.commit()
+    late = submit(client, f"{url}/entries", fields, form_url=url, headers=json_headers)
+    assert late.status_code == 200 and late.json["id"] == first.json["id"]
+    assert _count(TaskEntry) == 2

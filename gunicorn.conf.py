@@ -1,26 +1,24 @@
 """Production-like gunicorn settings (used by `make serve-prod`).
 
-Two worker processes, four threads each (gthread), on the 2-core reference machine: chosen by
-`bench/load_diary.py --scenarios post --app-configs 2x1,3x1,2x4` (figures in
-docs/performance.md, "Load, faults and soak"). Diary POSTs through the real API, the same run:
-2x4 answered about 1.4-1.6x the requests of 2 sync workers on SQLite and PostgreSQL alike, also
-with `Connection: close` (so not thanks to keep-alive), at about the same p99; a third sync
-worker added nothing (one process per core is all the CPU there is). A request spends much of
-its time waiting, on about a dozen database round trips, Redis's rate-limit counter and SQLite's
-write lock, and a second thread in the process runs Python meanwhile. Two processes, not more,
-because Python runs one thread at a time per process and each process holds its own copy of the
-app and of pandas (~160 MiB). SQLite: each thread is another writer, but writes begin IMMEDIATE
-with a busy timeout, so they queue rather than fail (the kill and soak runs check it). Each
-worker keeps its own SQLAlchemy pool (up to `threads` connections are used), so a host opens
-about workers x threads PostgreSQL connections. Sessions and throttling live in the database
-(and Redis for rate limits), so workers and hosts are interchangeable.
+Two sync workers (one process per core) on the 2-core reference machine, chosen by measurement:
+`bench/load_diary.py --scenarios post --app-configs 2x1,3x1,2x4` POSTs diary entries through the
+real API on SQLite and PostgreSQL beside a bare baseline (figures in docs/performance.md, "Load,
+faults and soak"). With today's write path (9 prebuilt statements an entry) 2 workers x 4
+threads answered no more requests than 2 sync workers (0.6-1.3x, within the noise) and its p99
+was 1.1-3.4x worse; a third sync worker added nothing. Python runs one thread at a time per
+process, so threads only pay where requests wait, and a diary write mostly computes; on SQLite
+each thread is also one more writer queueing for the lock. (Before the write path was trimmed,
+at 13 ORM queries an entry, 2x4 had been 1.4-1.6x ahead: the measurement is worth repeating when
+the request mix changes.) Each worker holds its own copy of the app (~155 MiB) and its own
+SQLAlchemy pool; sessions and throttling live in the database (and Redis for rate limits), so
+workers and hosts are interchangeable. GUNICORN_THREADS > 1 switches to gthread workers.
 """
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # >1: gunicorn uses gthread workers
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # >1: gunicorn uses gthread workers
 timeout = 30
 graceful_timeout = 20
 # Recycle workers now and then: bounded memory over weeks of uptime. 0 turns it off (the soak in

@@ -3,7 +3,7 @@
 Two sync workers (one process per core) on the 2-core reference machine, chosen by measurement:
 `bench/load_diary.py --scenarios post --app-configs 2x1,3x1,2x4` POSTs diary entries through the
 real API on SQLite and PostgreSQL beside a bare baseline (figures in docs/performance.md, "Load,
-faults and soak"). With today's write path (9 prebuilt statements an entry) 2 workers x 4
+faults and soak"). With today's write path (prebuilt SQL statements) 2 workers x 4
 threads answered no more requests than 2 sync workers (0.6-1.3x, within the noise) and its p99
 was 1.1-3.4x worse; a third sync worker added nothing. Python runs one thread at a time per
 process, so threads only pay where requests wait, and a diary write mostly computes; on SQLite

@@ -3,15 +3,16 @@
 Two sync workers (one process per core) on the 2-core reference machine, chosen by measurement:
 `bench/load_diary.py --scenarios post --app-configs 2x1,3x1,2x4` POSTs diary entries through the
 real API on SQLite and PostgreSQL beside a bare baseline (figures in docs/performance.md, "Load,
-faults and soak"). With today's write path (prebuilt SQL statements) 2 workers x 4
-threads answered no more requests than 2 sync workers (0.6-1.3x, within the noise) and its p99
-was 1.1-3.4x worse; a third sync worker added nothing. Python runs one thread at a time per
-process, so threads only pay where requests wait, and a diary write mostly computes; on SQLite
-each thread is also one more writer queueing for the lock. (Before the write path was trimmed,
-at 13 ORM queries an entry, 2x4 had been 1.4-1.6x ahead: the measurement is worth repeating when
-the request mix changes.) Each worker holds its own copy of the app (~155 MiB) and its own
-SQLAlchemy pool; sessions and throttling live in the database (and Redis for rate limits), so
-workers and hosts are interchangeable. GUNICORN_THREADS > 1 switches to gthread workers.
+faults and soak"). With today's write path (prebuilt SQL statements) 2 workers x 4 threads
+answered no more requests than 2 sync workers (0.6-1.3x, within the noise) and its p99 was
+1.1-3.4x worse; a third sync worker was no better beyond the noise. Python runs one thread at a
+time per process, so threads only pay where requests wait, and a diary write mostly computes; on
+SQLite each thread is also one more writer queueing for the lock. (Before the write path was
+trimmed, at 13 ORM queries an entry, 2x4 had been 1.4-1.6x ahead: the measurement is worth
+repeating when the request mix changes.) Each worker holds its own copy of the app (~155 MiB)
+and its own SQLAlchemy pool; sessions and throttling live in the database (and Redis for rate
+limits), so workers and hosts are interchangeable. GUNICORN_THREADS > 1 switches to gthread
+workers.
 """
 
 import os

@@ -33,7 +33,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # The embedded SQLite database only (pact_feedback/core/sqlite.py; docs/performance.md).
-    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL")
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     # Mail: flask-mailman. "console" prints messages, "smtp" sends them, "locmem" keeps an outbox.

@@ -1,6 +1,6 @@
-"""The embedded SQLite database's settings: WAL, synchronous from config, a busy timeout, and
-write transactions that take the write lock when they begin (BEGIN IMMEDIATE). Built on its
-own SQLite file, so this runs whatever database the rest of the suite uses."""
+"""The embedded SQLite database's settings: WAL, synchronous FULL unless configured, a busy
+timeout, and write transactions that take the write lock when they begin (BEGIN IMMEDIATE).
+Built on its own SQLite file, so this runs whatever database the rest of the suite uses."""
 
 import sqlite3
 
@@ -23,10 +23,10 @@ def sqlite_app(tmp_path):
         db.engine.dispose()
 
 
-def test_wal_normal_sync_and_busy_timeout(sqlite_app):
+def test_wal_full_sync_and_busy_timeout(sqlite_app):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
         # pysqlite opens a transaction before the first INSERT/UPDATE/DELETE: BEGIN IMMEDIATE.
         assert conn.connection.driver_connection.isolation_level == "IMMEDIATE"
@@ -35,11 +35,11 @@ def test_wal_normal_sync_and_busy_timeout(sqlite_app):
 def test_synchronous_follows_config(tmp_path):
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'full.sqlite3'}",
-        SQLITE_SYNCHRONOUS="full",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'normal.sqlite3'}",
+        SQLITE_SYNCHRONOUS="normal",
     )
     with app.app_context(), db.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         db.engine.dispose()
 
 

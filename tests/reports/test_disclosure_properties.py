@@ -5,12 +5,12 @@ must come from enough people, no one may dominate it, and nothing withheld may b
 from the figures shown beside it (a group is the sum of its categories).
 """
 
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pact_feedback import disclosure
 from pact_feedback.reports.compute import layered_profile
+from tests.reports.diary_frames import diary_frames
 
 GROUP_OF = {"A1": "A", "A2": "A", "B1": "B", "B2": "B", "B3": "B", "C1": "C"}
 GROUPS = sorted(set(GROUP_OF.values()))
@@ -22,10 +22,7 @@ diaries = st.lists(
 
 
 def _frames(rows):
-    by_category = pd.DataFrame(rows, columns=list(GROUP_OF), dtype=float)
-    by_category.index = range(1, len(rows) + 1)
-    by_group = by_category.T.groupby(GROUP_OF).sum().T.reindex(columns=GROUPS, fill_value=0.0)
-    return by_category, by_group
+    return diary_frames(rows, GROUP_OF, GROUPS)
 
 
 @settings(max_examples=300, deadline=None)

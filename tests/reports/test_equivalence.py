@@ -11,7 +11,6 @@ import dataclasses
 import heapq
 import math
 
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +26,7 @@ from pact_feedback.reports.matching import (
     match_practice,
     national_z_scores,
 )
+from tests.reports.diary_frames import diary_frames
 
 # Out of alphabetical order, so ties are broken by code rather than by position.
 GROUP_OF = {"B2": "B", "A1": "A", "X9": "Z", "B1": "B", "C1": "C", "A2": "A", "B3": "B"}
@@ -121,10 +121,7 @@ participants = st.one_of(
 
 
 def _frames(rows):
-    by_category = pd.DataFrame(rows, columns=list(GROUP_OF), dtype=float)
-    by_category.index = range(1, len(rows) + 1)
-    by_group = by_category.T.groupby(GROUP_OF).sum().T.reindex(columns=GROUPS, fill_value=0.0)
-    return by_category, by_group
+    return diary_frames(rows, GROUP_OF, GROUPS)
 
 
 @settings(max_examples=300, deadline=None)

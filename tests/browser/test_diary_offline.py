@@ -278,6 +278,11 @@ def test_signing_out_asks_while_entries_wait_and_then_clears_the_device(
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="Sign out").click()
+    # The question comes after an IndexedDB read, so after click() returns: wait for it.
+    for _ in range(200):
+        if questions:
+            break
+        page.wait_for_timeout(25)
     expect(page.locator("tr.diary-pending")).to_have_count(1)  # still signed in, still kept
     assert questions == [
         "1 task has not been sent yet. Signing out deletes it from this device. Sign out anyway?"

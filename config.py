@@ -50,7 +50,9 @@ class Config:
 
     # Rate limits: counts must be shared by every worker process, so production uses Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every response: they cost two more Redis round trips a request
+    # (docs/performance.md); a 429 still says when to retry (core.errors.seconds_until_retry).
+    RATELIMIT_HEADERS_ENABLED = False
     # Sign-in throttling, counted from the audit log so it holds across processes and hosts.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)

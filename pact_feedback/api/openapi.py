@@ -203,7 +203,15 @@ COMMON_ERRORS = {
     "400": _problem("The request is malformed, e.g. it holds a NUL character"),
     "401": _problem("No valid bearer token"),
     "404": _problem("Not found, or not yours"),
-    "429": _problem("Too many requests"),
+    "429": {
+        **_problem("Too many requests: more than 600 a minute with one token"),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until the limit's window resets",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    },
 }
 WRITE_ERRORS = {
     "400": _problem("The body is not a JSON object"),

@@ -1,6 +1,10 @@
 """NHS-styled error pages; JSON problems for clients that ask for JSON."""
 
-from flask import Flask, render_template, request
+import math
+import time
+
+from flask import Flask, current_app, make_response, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -40,9 +44,31 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         return render_error(error.code or 500)
 
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        response = make_response(render_error(429))
+        response.headers["Retry-After"] = str(seconds_until_retry(error))
+        return response
+
     @app.errorhandler(InternalServerError)
     def _internal(error):
         from pact_feedback.extensions import db
 
         db.session.rollback()
         return render_error(500)
+
+
+def seconds_until_retry(error: RateLimitExceeded) -> int:
+    """Seconds until the breached limit's window resets, for Retry-After. Rate-limit headers are
+    off on ordinary responses (two more Redis round trips on every request, measured in
+    docs/performance.md); a refused client still learns when to come back. If the counter
+    store cannot say, the whole window is the safe answer."""
+    from pact_feedback.extensions import limiter
+
+    try:
+        breached = limiter.current_limit
+        if breached is not None:
+            return max(1, math.ceil(breached.window.reset_time - time.time()))
+    except Exception:  # noqa: BLE001  (a Redis outage must not turn a 429 into a 500)
+        current_app.logger.warning("rate-limit window unknown; Retry-After is the whole window")
+    return int(error.limit.limit.get_expiry())

@@ -55,3 +55,17 @@ def test_json_clients_get_a_problem_document(client):
 
 def test_health_check_touches_the_database(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_a_429_says_when_to_retry_and_ordinary_answers_carry_no_rate_limit_headers(client):
+    token = csrf_token(client, "/account/sign-in")
+    answers = [
+        client.post("/account/sign-in", data={"csrf_token": token, "email": "a@b.org"})
+        for _ in range(31)
+    ]
+    assert [a.status_code for a in answers[:30]] == [422] * 30
+    assert not any(k.startswith("X-RateLimit") for a in answers for k, _ in a.headers)
+    assert "Retry-After" not in answers[0].headers
+    refused = answers[30]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60  # "30 per minute": within the window

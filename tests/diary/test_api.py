@@ -290,3 +290,15 @@ def test_schema_checker_catches_mistakes():
     assert problems({"a": 1}, schema, doc) == []
     assert problems({"a": 0}, schema, doc) and problems({"b": 1}, schema, doc)
     assert problems({"a": "1"}, schema, doc) and problems({}, schema, doc)
+
+
+def test_more_than_600_a_minute_with_one_token_is_a_429_problem_with_retry_after(diary, api):
+    answers = [api.call("GET", "/studies", "/studies") for _ in range(601)]
+    assert {a.status_code for a in answers[:600]} == {200}
+    assert not any(k.startswith("X-RateLimit") for k, _ in answers[0].headers)
+    refused = answers[600]
+    assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    _, other = create_token(diary.me, "tablet", by=diary.me)  # the limit is per token
+    again = api.call("GET", "/studies", "/studies", headers={"Authorization": f"Bearer {other}"})
+    assert again.status_code == 200

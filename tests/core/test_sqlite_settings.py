@@ -3,9 +3,11 @@ timeout, and write transactions that take the write lock when they begin (BEGIN 
 Built on its own SQLite file, so this runs whatever database the rest of the suite uses."""
 
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from pact_feedback import create_app
 from pact_feedback.extensions import db
@@ -70,3 +72,75 @@ def test_reads_hold_no_lock_and_the_first_write_takes_the_write_lock(sqlite_app,
     finally:
         other.close()
     assert db.session.execute(text("SELECT n FROM counter")).scalar() == 1
+
+
+def _write_in_thread(app, value: int, done: list):
+    def run():
+        with app.app_context():
+            db.session.execute(text("INSERT INTO counter VALUES (:n)"), {"n": value})
+            db.session.commit()
+            done.append(value)
+            db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_writers_take_turns_through_the_queue_and_go_the_moment_it_is_free(sqlite_app, tmp_path):
+    assert (tmp_path / "pact.sqlite3-writers.lock").exists()
+    db.session.execute(text("UPDATE counter SET n = 1"))  # our write transaction, still open
+    done = []
+    waiting = _write_in_thread(sqlite_app, 2, done)
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and done == []  # queued behind us, not failed
+    db.session.commit()
+    waiting.join(timeout=10)
+    assert done == [2]
+    assert sorted(db.session.execute(text("SELECT n FROM counter")).scalars()) == [1, 2]
+
+
+def test_a_failed_write_gives_up_its_turn(sqlite_app):
+    with pytest.raises(OperationalError):
+        db.session.execute(text("INSERT INTO no_such_table VALUES (1)"))
+    db.session.rollback()
+    with pytest.raises(OperationalError):  # fails before any transaction began
+        db.session.execute(text("INSERT INTO no_such_table VALUES (1)"))
+    done = []
+    _write_in_thread(sqlite_app, 3, done).join(timeout=10)
+    assert done == [3]
+
+
+def test_a_second_connection_in_the_same_thread_does_not_wait_for_itself(tmp_path):
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'nested.sqlite3'}",
+        SQLITE_BUSY_TIMEOUT_MS=100,
+    )
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE counter (n INTEGER)"))
+        db.session.execute(text("INSERT INTO counter VALUES (1)"))
+        # Same thread, another connection: SQLite's busy timeout answers, not a hang.
+        with pytest.raises(OperationalError, match="locked"), db.engine.begin() as other:
+            other.execute(text("INSERT INTO counter VALUES (2)"))
+        db.session.commit()
+        with db.engine.begin() as other:
+            other.execute(text("INSERT INTO counter VALUES (2)"))
+        assert db.session.execute(text("SELECT count(*) FROM counter")).scalar() == 2
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_queue_can_be_turned_off(tmp_path):
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'plain.sqlite3'}",
+        SQLITE_WRITER_QUEUE=False,
+    )
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE counter (n INTEGER)"))
+        assert not (tmp_path / "plain.sqlite3-writers.lock").exists()
+        assert type(db.engine.raw_connection().driver_connection) is sqlite3.Connection
+        db.engine.dispose()

@@ -177,6 +177,25 @@ def _day_ref_query():
     )
 
 
+@cache
+def _new_entry_query():
+    """_day_ref_query's day and standing and, in the same round trip, what a new entry needs:
+    the id of an entry already sent with this client_id (a retry, answered at once) and the
+    category with this code (loaded into the session, for the rules and the answer)."""
+    return (
+        _day_ref_query()
+        .add_columns(TaskEntry.id, Category)
+        .outerjoin(
+            TaskEntry,
+            (TaskEntry.day_id == DiaryDay.id) & (TaskEntry.client_id == bindparam("client_id")),
+        )
+        .outerjoin(
+            Category,
+            (Category.study_id == DiaryDay.study_id) & (Category.code == bindparam("code")),
+        )
+    )
+
+
 def _day_ref(day_id: int) -> DayRef:
     """The caller's own day, checked with their standing in its study, in one query."""
     row = (
@@ -184,10 +203,15 @@ def _day_ref(day_id: int) -> DayRef:
         .execute(_day_ref_query(), {"day_id": day_id, "user_id": g.api_user_id})
         .first()
     )
+    return _own_day(row)
+
+
+def _own_day(row) -> DayRef:
+    """A row of _day_ref_query (or one that starts like it) as the caller's own day."""
     not_found = "No diary day of yours with that id"
     if row is None:
         raise Problem(404, not_found, kind="not-found")
-    _require_standing(standing_from(*row[4:]), not_found)
+    _require_standing(standing_from(*row[4:7]), not_found)
     return DayRef(*row[:4])
 
 
@@ -386,14 +410,21 @@ def delete_day(day_id):
 def _entry_values(study_id: int, values: dict, errors: dict) -> dict:
     """Turn the category code into its id (unknown codes are field errors)."""
     if "category" in values:
-        code = values.pop("category")
+        code = values["category"]
         category = db.session.scalar(_CATEGORY_BY_CODE, {"study_id": study_id, "code": code})
-        if category is None and code is not None:
-            errors.setdefault("category", []).append("No task category with that code")
-        values["category_id"] = category.id if category else None
-        g.active_category_ids = {category.id} if category and category.active else set()
-        g.category = category  # held, so the new entry finds it in the session's identity map
+        _set_category(values, category, errors)
     return values
+
+
+def _set_category(values: dict, category: Category | None, errors: dict) -> None:
+    """Replace the category code in `values` by the id of `category`, the study's category
+    with that code (None: there is none)."""
+    code = values.pop("category")
+    if category is None and code is not None:
+        errors.setdefault("category", []).append("No task category with that code")
+    values["category_id"] = category.id if category else None
+    g.active_category_ids = {category.id} if category and category.active else set()
+    g.category = category  # held, so the new entry finds it in the session's identity map
 
 
 _CATEGORY_BY_CODE = select(Category).where(
@@ -414,20 +445,34 @@ def entries(day_id):
 
 @bp.post("/days/<int:day_id>/entries")
 def create_entry(day_id):
-    day = _day_ref(day_id)
-    body = _body()
-    values, errors = schema.parse(
-        body, schema.ENTRY_INPUT, required=schema.ENTRY_REQUIRED_ON_CREATE
+    sent = request.get_json(silent=True)
+    values, errors = (
+        schema.parse(sent, schema.ENTRY_INPUT, required=schema.ENTRY_REQUIRED_ON_CREATE)
+        if sent is not None
+        else ({}, {})
     )
+    # One query: the day (not the caller's: 404 before anything about the body), a retry's
+    # entry and the category. Parsed values only: a string or None, the client_id canonical.
+    row = db.session.execute(
+        _new_entry_query(),
+        {
+            "day_id": day_id,
+            "user_id": g.api_user_id,
+            "client_id": values.get("client_id"),
+            "code": values.get("category"),
+        },
+    ).first()
+    day = _own_day(row)
+    body = _body()
     if errors:
         _invalid(errors)
     fingerprint = actions.request_fingerprint(body)
     client_id = values.pop("client_id")
-    existing = actions.entry_by_client_id(day, client_id)
-    if existing is not None:
-        return _replay(existing, fingerprint)
+    sent_before, category = row[-2:]
+    if sent_before is not None:
+        return _replay(db.session.get(TaskEntry, sent_before), fingerprint)
     _unlocked(day)
-    values = _entry_values(day.study_id, values, errors)
+    _set_category(values, category, errors)
     if errors:
         _invalid(errors)
     actions.claim_day(day)

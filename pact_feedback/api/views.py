@@ -206,14 +206,18 @@ def _day_ref_query():
     )
 
 
+_NEW_ENTRY_CATEGORY = (Category.id, Category.code, Category.label, Category.group, Category.active)
+
+
 @cache
 def _new_entry_query():
     """_day_ref_query's day and standing and, in the same round trip, what a new entry needs:
     the id of an entry already sent with this client_id (a retry, answered at once) and the
-    category with this code (loaded into the session, for the rules and the answer)."""
+    category with this code (what the rules and the answer need of it). Core columns, not ORM
+    objects: it runs for every entry the API saves."""
     return (
         _day_ref_query()
-        .add_columns(TaskEntry.id, Category)
+        .add_columns(TaskEntry.id, *_NEW_ENTRY_CATEGORY)
         .outerjoin(
             TaskEntry,
             (TaskEntry.day_id == DiaryDay.id) & (TaskEntry.client_id == bindparam("client_id")),
@@ -445,15 +449,15 @@ def _entry_values(study_id: int, values: dict, errors: dict) -> dict:
     return values
 
 
-def _set_category(values: dict, category: Category | None, errors: dict) -> None:
+def _set_category(values: dict, category, errors: dict) -> None:
     """Replace the category code in `values` by the id of `category`, the study's category
-    with that code (None: there is none)."""
+    with that code (a Category or a CategoryRef; None: there is none)."""
     code = values.pop("category")
     if category is None and code is not None:
         errors.setdefault("category", []).append("No task category with that code")
     values["category_id"] = category.id if category else None
     g.active_category_ids = {category.id} if category and category.active else set()
-    g.category = category  # held, so the new entry finds it in the session's identity map
+    g.category = category  # what the new entry's answer shows of it
 
 
 _CATEGORY_BY_CODE = select(Category).where(
@@ -482,25 +486,30 @@ def create_entry(day_id):
     )
     # One query: the day (not the caller's: 404 before anything about the body), a retry's
     # entry and the category. Parsed values only: a string or None, the client_id canonical.
-    row = db.session.execute(
-        _new_entry_query(),
-        {
-            "day_id": day_id,
-            "user_id": g.api_user_id,
-            "client_id": values.get("client_id"),
-            "code": values.get("category"),
-        },
-    ).first()
+    row = (
+        db.session.connection()
+        .execute(
+            _new_entry_query(),
+            {
+                "day_id": day_id,
+                "user_id": g.api_user_id,
+                "client_id": values.get("client_id"),
+                "code": values.get("category"),
+            },
+        )
+        .first()
+    )
     day = _own_day(row)
     body = _body()
     if errors:
         _invalid(errors)
     fingerprint = actions.request_fingerprint(body)
     client_id = values.pop("client_id")
-    sent_before, category = row[-2:]
+    sent_before, category_id, code, label, group, active = row[-6:]
     if sent_before is not None:
         return _replay(db.session.get(TaskEntry, sent_before), fingerprint)
     _unlocked(day)
+    category = actions.CategoryRef(category_id, code, label, group, active) if category_id else None
     _set_category(values, category, errors)
     if errors:
         _invalid(errors)
@@ -521,6 +530,7 @@ def create_entry(day_id):
         claimed=True,
         looked_up=True,
         commit=False,
+        category=g.category,
     )
     if not created:  # a concurrent retry won the race
         return _replay(entry, fingerprint)

@@ -15,13 +15,15 @@ def record(action: str, *, by=None, obj=None, subject: str | None = None, **deta
     return event
 
 
-def record_now(action: str, *, by=None, obj=None, subject: str | None = None, **details) -> None:
+def record_now(
+    action: str, *, by=None, obj: type, object_id, subject: str | None = None, **details
+) -> None:
     """`record`, written at once in the session's transaction without an ORM object: for the
-    diary's hot write path, where the unit of work costs more than the insert."""
-    db.session.connection().execute(
-        AuditEvent.__table__.insert(),
-        _event_values(action, by, obj, subject, details) | {"at": utcnow()},
-    )
+    diary's hot write path, where the unit of work costs more than the insert. `obj` is the
+    object's class and `object_id` its id (the object itself need not be built)."""
+    values = _event_values(action, by, None, subject, details)
+    values |= {"at": utcnow(), "object_type": obj.__name__, "object_id": str(object_id)}
+    db.session.connection().execute(AuditEvent.__table__.insert(), values)
 
 
 def _event_values(action: str, by, obj, subject: str | None, details: dict) -> dict:

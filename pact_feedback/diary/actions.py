@@ -4,6 +4,8 @@ and commits."""
 import hashlib
 import json
 import uuid
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +35,21 @@ ENTRY_FIELDS = (
     "could_be_done_by",
     "note",
 )
+
+
+class CategoryRef(NamedTuple):
+    """What a new entry's checks and answer need of its category, without loading it."""
+
+    id: int
+    code: str
+    label: str
+    group: str
+    active: bool
+
+
+class NewEntry(SimpleNamespace):
+    """A new entry as written (TaskEntry's attribute names; `category` a Category or a
+    CategoryRef): the API answers from it without loading the row back."""
 
 
 class DiaryLocked(Exception):
@@ -135,14 +152,15 @@ def add_entry(
     claimed: bool = False,
     looked_up: bool = False,
     commit: bool = True,
-) -> tuple[TaskEntry, bool]:
+    category=None,
+) -> tuple[TaskEntry | NewEntry, bool]:
     """Add an entry to `day` (a DiaryDay, or anything with its `id`); returns (entry, created).
     With a `client_id` already used on this day the existing entry comes back with
     created=False (a retry), even when two requests race. `claimed`: the caller has claimed the
     day (`claim_day`) before checking the entry against it; `looked_up`: the caller has looked
     the client_id up (the unique constraint still catches a race). With `commit=False` the
-    caller commits, and the entry returned is a detached copy of the new row to answer from
-    (the API's hot path: one Core insert, no unit of work)."""
+    caller commits, and the entry returned is a NewEntry to answer from (the API's hot path:
+    one Core insert, no unit of work); `category`: its category as the caller has it."""
     client_id = client_id or str(uuid.uuid4())
     if not claimed:
         claim_day(day)
@@ -166,14 +184,19 @@ def add_entry(
         if existing is None:
             raise
         return existing, False
-    # Not added to the session: only read, to answer. Its category is the session's own
-    # (from the identity map when the caller has loaded it).
-    entry = TaskEntry(id=entry_id, category=db.session.get(Category, row["category_id"]), **row)
-    record_now("diary_entry_added", by=by, obj=entry, day_id=day.id, minutes=entry.minutes)
+    record_now(
+        "diary_entry_added",
+        by=by,
+        obj=TaskEntry,
+        object_id=entry_id,
+        day_id=day.id,
+        minutes=row["minutes"],
+    )
     if commit:
         db.session.commit()
         return db.session.get(TaskEntry, entry_id), True
-    return entry, True
+    category = category or db.session.get(Category, row["category_id"])
+    return NewEntry(id=entry_id, category=category, **row), True
 
 
 def update_entry(entry: TaskEntry, values: dict, *, by) -> TaskEntry:

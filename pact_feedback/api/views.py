@@ -534,10 +534,12 @@ def create_entry(day_id):
     )
     if not created:  # a concurrent retry won the race
         return _replay(entry, fingerprint)
+    # Commit first: on SQLite the write lock is held until then, and every other writer waits
+    # for it. The answer is built afterwards from the row as written (no reload).
+    db.session.commit()
     response = jsonify(entry_json(entry, checked.warnings))
     response.status_code = 201
     response.headers["Location"] = url_for("api_v1.entry", entry_id=entry.id)
-    db.session.commit()  # the answer is built from the flushed row: no reload after commit
     return response
 
 

@@ -35,6 +35,7 @@ class Config:
     # The embedded SQLite database only (pact_feedback/core/sqlite.py; docs/performance.md).
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL")
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    SQLITE_WRITER_QUEUE = _env_bool("SQLITE_WRITER_QUEUE", True)
 
     # Mail: flask-mailman. "console" prints messages, "smtp" sends them, "locmem" keeps an outbox.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

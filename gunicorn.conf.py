@@ -31,7 +31,7 @@ max_requests_jitter = max_requests // 10  # so that workers are not all recycled
 # in milliseconds instead of re-importing the app (about 2 s of CPU that the other worker's
 # requests would wait behind on 2 cores), and the workers share the imported code's memory.
 preload_app = True
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "": none
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 raw_env = ["PACT_ENV=production"]

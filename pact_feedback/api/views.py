@@ -517,7 +517,7 @@ def create_entry(day_id):
     checked = validation.check_entry(
         values,
         allowed_category_ids=g.get("active_category_ids", set()),
-        others=queries.timed_entries(day),
+        others=queries.entries_to_check_new_entry_against(day),
     )
     if not checked.ok:
         _invalid(_rule_errors(checked.errors))

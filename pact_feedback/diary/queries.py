@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, literal, null, select, union_all
 
 from pact_feedback.core.time import today
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
@@ -46,14 +46,25 @@ def own_entry(day: DiaryDay, entry_id: int) -> TaskEntry | None:
 
 
 def timed_entries(day) -> list[TimedEntry]:
-    """What the total and overlap checks need of the day's entries (`day`: anything with its
-    `id`). Columns by a prebuilt Core query on the session's connection, not entry objects:
-    it runs for every entry the diary saves."""
+    """What the total and overlap checks need of each of the day's entries (`day`: anything
+    with its `id`), for an edit and the day's gaps. Columns by a prebuilt Core query on the
+    session's connection, not entry objects."""
     rows = db.session.connection().execute(_TIMED_ENTRIES, {"day_id": day.id})
     return [TimedEntry(*row) for row in rows]
 
 
+def entries_to_check_new_entry_against(day) -> list[TimedEntry]:
+    """What a *new* entry of `day` is checked against: the day's timed entries (for overlaps)
+    and one TimedEntry holding the minutes of all its untimed ones (for the 24-hour total).
+    One statement whose answer does not grow with the day's untimed entries: it runs for every
+    entry the diary saves, and a full day holds dozens (an edit still needs each entry, to
+    leave itself out: timed_entries)."""
+    rows = db.session.connection().execute(_TO_CHECK_NEW_ENTRY, {"day_id": day.id})
+    return [TimedEntry(*row) for row in rows]
+
+
 _ENTRIES, _CATEGORIES = TaskEntry.__table__, Category.__table__
+_TIMED = _ENTRIES.c.started_at.is_not(None) & _ENTRIES.c.ended_at.is_not(None)
 _TIMED_ENTRIES = (
     select(
         _ENTRIES.c.id,
@@ -127,3 +138,23 @@ def hours_minutes(minutes: int | None) -> str:
     if rest:
         parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
     return " ".join(parts)
+
+
+_TO_CHECK_NEW_ENTRY = union_all(
+    select(
+        _ENTRIES.c.id,
+        _ENTRIES.c.minutes,
+        _ENTRIES.c.started_at,
+        _ENTRIES.c.ended_at,
+        _CATEGORIES.c.label,
+    )
+    .join(_CATEGORIES, _CATEGORIES.c.id == _ENTRIES.c.category_id)
+    .where(_ENTRIES.c.day_id == bindparam("day_id"), _TIMED),
+    select(
+        null(),
+        func.coalesce(func.sum(_ENTRIES.c.minutes), 0),
+        null(),
+        null(),
+        literal(""),
+    ).where(_ENTRIES.c.day_id == bindparam("day_id"), ~_TIMED),
+)

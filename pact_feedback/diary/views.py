@@ -65,7 +65,11 @@ def _entry_rules(day, editing=None) -> dict:
         allowed.add(editing.category_id)  # a retired category stays valid for its entries
     return {
         "allowed_category_ids": allowed,
-        "others": queries.timed_entries(day),
+        "others": (
+            queries.timed_entries(day)
+            if editing is not None
+            else queries.entries_to_check_new_entry_against(day)
+        ),
         "editing_id": editing.id if editing else None,
     }
 

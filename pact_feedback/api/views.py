@@ -6,8 +6,6 @@ blueprint is exempt from CSRF. Every error is `application/problem+json` (RFC 94
 """
 
 import datetime as dt
-import math
-import time
 from functools import cache
 from typing import NamedTuple
 
@@ -20,7 +18,7 @@ from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.api import schema
 from pact_feedback.api.tokens import user_id_for_token
-from pact_feedback.core.errors import MESSAGES
+from pact_feedback.core.errors import MESSAGES, seconds_until
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
@@ -68,7 +66,7 @@ def _over_the_rate_limit():
     response = problem_response(
         429, "More than 600 requests a minute with one token: wait a little", kind="rate-limit"
     )
-    response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
+    response.headers["Retry-After"] = str(seconds_until(reset_at))
     return response
 
 

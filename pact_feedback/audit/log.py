@@ -16,13 +16,13 @@ def record(action: str, *, by=None, obj=None, subject: str | None = None, **deta
 
 
 def record_now(
-    action: str, *, by=None, obj: type, object_id, subject: str | None = None, **details
+    action: str, *, by=None, object_class: type, object_id, subject: str | None = None, **details
 ) -> None:
     """`record`, written at once in the session's transaction without an ORM object: for the
-    diary's hot write path, where the unit of work costs more than the insert. `obj` is the
-    object's class and `object_id` its id (the object itself need not be built)."""
+    diary's hot write path, where the unit of work costs more than the insert. The object is
+    named by its class and id (it need not be built)."""
     values = _event_values(action, by, None, subject, details)
-    values |= {"at": utcnow(), "object_type": obj.__name__, "object_id": str(object_id)}
+    values |= {"at": utcnow(), "object_type": object_class.__name__, "object_id": str(object_id)}
     db.session.connection().execute(AuditEvent.__table__.insert(), values)
 
 

@@ -68,7 +68,12 @@ def seconds_until_retry(error: RateLimitExceeded) -> int:
     try:
         breached = limiter.current_limit
         if breached is not None:
-            return max(1, math.ceil(breached.window.reset_time - time.time()))
+            return seconds_until(breached.window.reset_time)
     except Exception:  # noqa: BLE001  (a Redis outage must not turn a 429 into a 500)
         current_app.logger.warning("rate-limit window unknown; Retry-After is the whole window")
     return int(error.limit.limit.get_expiry())
+
+
+def seconds_until(reset_time: float) -> int:
+    """Retry-After for a rate-limit window that resets at `reset_time` (epoch seconds)."""
+    return max(1, math.ceil(reset_time - time.time()))

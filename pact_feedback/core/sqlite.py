@@ -72,6 +72,14 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 class _QueuedWriterCursor(sqlite3.Cursor):
     def execute(self, sql, parameters=(), /):
+        return self._in_turn(super().execute, sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters, /):
+        return self._in_turn(super().executemany, sql, seq_of_parameters)
+
+    def _in_turn(self, run, sql, parameters):
+        """Run a statement, first waiting for the turn if it begins a write transaction (as
+        pysqlite does: before the first INSERT/UPDATE/DELETE/REPLACE outside one)."""
         connection = self.connection
         begins_write = not connection.in_transaction and sql.lstrip()[:7].upper().startswith(
             _WRITES
@@ -79,21 +87,10 @@ class _QueuedWriterCursor(sqlite3.Cursor):
         if begins_write:
             connection.wait_for_turn()
         try:
-            return super().execute(sql, parameters)
+            return run(sql, parameters)
         finally:
             if begins_write and not connection.in_transaction:
                 connection.end_turn()  # the statement failed, or ran outside a transaction
-
-    def executemany(self, sql, seq_of_parameters, /):
-        connection = self.connection
-        begins_write = not connection.in_transaction
-        if begins_write:
-            connection.wait_for_turn()
-        try:
-            return super().executemany(sql, seq_of_parameters)
-        finally:
-            if begins_write and not connection.in_transaction:
-                connection.end_turn()
 
 
 # Turns this thread holds. A thread that already holds one (two connections in one request)
@@ -149,9 +146,10 @@ def _queued_connection_class(lock_path: str) -> type[sqlite3.Connection]:
             self._let_go()
 
         def _let_go(self) -> None:
+            if getattr(self, "_turn_fd", -1) < 0:  # closed already, or never opened
+                return
             self.end_turn()
-            if self._turn_fd >= 0:
-                os.close(self._turn_fd)
-                self._turn_fd = -1
+            os.close(self._turn_fd)
+            self._turn_fd = -1
 
     return QueuedWriterConnection

@@ -187,7 +187,7 @@ def add_entry(
     record_now(
         "diary_entry_added",
         by=by,
-        obj=TaskEntry,
+        object_class=TaskEntry,
         object_id=entry_id,
         day_id=day.id,
         minutes=row["minutes"],

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, case, func, literal, null, select, union_all
+from sqlalchemy import bindparam, case, func, literal, literal_column, null, select, union_all
 
 from pact_feedback.core.time import today
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
@@ -65,18 +65,21 @@ def entries_to_check_new_entry_against(day) -> list[TimedEntry]:
 
 _ENTRIES, _CATEGORIES = TaskEntry.__table__, Category.__table__
 _TIMED = _ENTRIES.c.started_at.is_not(None) & _ENTRIES.c.ended_at.is_not(None)
-_TIMED_ENTRIES = (
+_OF_THE_DAY = _ENTRIES.c.day_id == bindparam("day_id")
+_ENTRY_CHECKS = select(  # a TimedEntry's columns
+    _ENTRIES.c.id,
+    _ENTRIES.c.minutes,
+    _ENTRIES.c.started_at,
+    _ENTRIES.c.ended_at,
+    _CATEGORIES.c.label,
+).join(_CATEGORIES, _CATEGORIES.c.id == _ENTRIES.c.category_id)
+_TIMED_ENTRIES = _ENTRY_CHECKS.where(_OF_THE_DAY).order_by(_ENTRIES.c.id)
+_TO_CHECK_NEW_ENTRY = union_all(
+    _ENTRY_CHECKS.where(_OF_THE_DAY, _TIMED),
     select(
-        _ENTRIES.c.id,
-        _ENTRIES.c.minutes,
-        _ENTRIES.c.started_at,
-        _ENTRIES.c.ended_at,
-        _CATEGORIES.c.label,
-    )
-    .join(_CATEGORIES, _CATEGORIES.c.id == _ENTRIES.c.category_id)
-    .where(_ENTRIES.c.day_id == bindparam("day_id"))
-    .order_by(_ENTRIES.c.id)
-)
+        null(), func.coalesce(func.sum(_ENTRIES.c.minutes), 0), null(), null(), literal("")
+    ).where(_OF_THE_DAY, ~_TIMED),
+).order_by(literal_column("1"))  # by id, the sum (no id) first or last: either is fine
 
 
 def day_locked(day_or_study) -> str | None:
@@ -138,23 +141,3 @@ def hours_minutes(minutes: int | None) -> str:
     if rest:
         parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
     return " ".join(parts)
-
-
-_TO_CHECK_NEW_ENTRY = union_all(
-    select(
-        _ENTRIES.c.id,
-        _ENTRIES.c.minutes,
-        _ENTRIES.c.started_at,
-        _ENTRIES.c.ended_at,
-        _CATEGORIES.c.label,
-    )
-    .join(_CATEGORIES, _CATEGORIES.c.id == _ENTRIES.c.category_id)
-    .where(_ENTRIES.c.day_id == bindparam("day_id"), _TIMED),
-    select(
-        null(),
-        func.coalesce(func.sum(_ENTRIES.c.minutes), 0),
-        null(),
-        null(),
-        literal(""),
-    ).where(_ENTRIES.c.day_id == bindparam("day_id"), ~_TIMED),
-)

@@ -14,7 +14,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from pact_feedback.accounts.roles import STAFF_ROLES
 from pact_feedback.diary import validation
@@ -65,8 +65,8 @@ class DayForm(FlaskForm):
     typical = RadioField(
         "Was this a typical day for you?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validate_choice=False,
-        validators=[Optional()],
+        validate_choice=False,  # so an unanswered question passes; AnyOf checks an answer
+        validators=[Optional(), AnyOf(["yes", "no"], "Choose yes or no, or leave it unanswered")],
     )
     workload_rating = IntegerField(
         "How heavy was the workload? (optional)",
@@ -191,7 +191,7 @@ class TokenForm(FlaskForm):
         "What will you use this token for?",
         description="For example 'My phone'",
         validators=[
-            InputRequired("Enter a name for the token"),
+            DataRequired("Enter a name for the token"),  # not only spaces: it is stripped
             Length(max=100, message="Keep the name under 100 characters"),
         ],
     )
@@ -255,7 +255,7 @@ class CategoryForm(FlaskForm):
         "Label",
         description="Short: it is shown on the button participants tap",
         validators=[
-            InputRequired("Enter a label"),
+            DataRequired("Enter a label"),  # not only spaces: it is stripped
             Length(max=100, message="Keep the label under 100 characters"),
         ],
     )
@@ -271,7 +271,10 @@ class CategoryForm(FlaskForm):
     position = IntegerField(
         "Order",
         description="Categories are listed by this number, smallest first",
-        validators=[InputRequired("Enter a number for the order")],
+        validators=[
+            InputRequired("Enter a number for the order"),
+            NumberRange(0, 100000, "Enter a number from 0 to 100,000"),
+        ],
         invalid_value_message="Enter a whole number, like 45",
     )
     active = BooleanField("In use (untick to retire it: past entries keep it)", default=True)

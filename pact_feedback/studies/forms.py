@@ -60,6 +60,12 @@ class StudyForm(FlaskForm):
         validators=[DataRequired("Enter the information sheet version"), Length(max=20)],
     )
 
+    def validate_collection_start(self, field):
+        # The end field's own check is skipped when it is left blank (Optional), so a first day
+        # alone is caught here.
+        if field.data and not self.collection_end.data:
+            raise ValidationError("Enter both days of the collection window, or neither")
+
     def validate_collection_end(self, field):
         start = self.collection_start.data
         if field.data and start and field.data < start:

@@ -3,9 +3,9 @@ WSGI: generated requests (valid and invalid) for every operation, with a valid b
 without one. Every response must be below 500 and match the document (status code, content
 type, body schema, headers).
 
-`PACT_FUZZ_EXAMPLES` sets the number of generated cases per operation and token mode (default
-100, to keep the suite fast); the issue's full run is
-`PACT_FUZZ_EXAMPLES=1000 .venv/bin/pytest tests/fuzz/test_api_schema.py`.
+`PACT_FUZZ_EXAMPLES` sets the number of generated cases per operation and token mode: 1,000 by
+default, so `make test` and CI fuzz every operation with 1,000 cases with a token and 1,000
+without (about 3.5 minutes on SQLite); `PACT_FUZZ_EXAMPLES=100` for a quick local pass.
 Runs are reproducible (derandomised) unless `PACT_FUZZ_RANDOM=1` is set.
 
 schemathesis's own pytest plugin (`from_fixture`) does not run under pytest 9, so the cases
@@ -30,7 +30,7 @@ from pact_feedback.extensions import db, limiter
 from tests.conftest import make_practice, make_study, make_user
 from tests.diary.conftest import make_day
 
-EXAMPLES = int(os.environ.get("PACT_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("PACT_FUZZ_EXAMPLES", "1000"))
 DOCUMENT = "/api/v1/openapi.json"
 # A request can match the schema yet break a rule the schema cannot say (a date outside the
 # collection window, an end before its start, a locked diary): that is a documented 422 or 409
@@ -113,26 +113,50 @@ def _routable(path_parameters: dict) -> bool:
     return True
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _refusals_without_a_token(case) -> set[int]:
+    """What a request with no valid token may get: 401, unless it is refused before anyone
+    asks who sent it — U+0000 anywhere is a 400 for every request (PostgreSQL cannot store
+    it), and an id that is not a number matches no route at all (404). Generated U+0000 is not
+    always sent (a query name with no values is dropped), so 401 stays possible then."""
+    if _holds_nul([case.body, case.query, case.path_parameters]):
+        return {400, 401, 404}
+    if not _routable(case.path_parameters or {}):
+        return {401, 404}
+    return {401}
+
+
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_with_a_valid_token(app, api_world, label):
     headers, real_ids = api_world
-    statuses = set()
+    statuses = []
 
     @FUZZ_SETTINGS
     @given(case=_cases(app, label, real_ids))
     def run(case):
         limiter.reset()  # the documented 429 after 600 a minute is not what this run tests
         response = case.call_and_validate(headers=headers, excluded_checks=BUSINESS_RULES)
-        statuses.add(response.status_code)
+        statuses.append(response.status_code)
 
     run()
+    assert len(statuses) >= EXAMPLES, "fewer cases than asked for: the strategy ran dry"
     assert max(statuses) < 500
-    assert statuses - {401} != set(), "the token was never accepted"
+    assert set(statuses) - {401} != set(), "the token was never accepted"
 
 
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_without_a_token(app, api_world, label):
     _, real_ids = api_world
+    sent = []
 
     @FUZZ_SETTINGS
     @given(case=_cases(app, label, real_ids))
@@ -141,9 +165,8 @@ def test_without_a_token(app, api_world, label):
         response = case.call_and_validate(
             headers={"Authorization": "Bearer not-a-token"}, excluded_checks=BUSINESS_RULES
         )
-        if _routable(case.path_parameters or {}):
-            assert response.status_code == 401
-        else:  # an id that is not a number matches no route at all: 404 before authentication
-            assert response.status_code in (401, 404)
+        assert response.status_code in _refusals_without_a_token(case), case
+        sent.append(case)
 
     run()
+    assert len(sent) >= EXAMPLES, "fewer cases than asked for: the strategy ran dry"

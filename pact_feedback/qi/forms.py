@@ -183,6 +183,13 @@ class CycleForm(FlaskForm):
     )
     next_steps = _text("Next steps")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A saved cycle with no decision has act None, which matches no radio button: show
+        # (and, when nothing is posted, keep) "Not decided yet" instead of refusing the form.
+        if self.act.data is None:
+            self.act.data = ""
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         values = {name: self[name].data for name in self._fields if name != "csrf_token"}

@@ -5,14 +5,18 @@ rules need (a `validate_<field>` method, a cross-field rule, a plain-function va
 validators (tests/fuzz/invalid_input.py) and fails when a form class has no entry here.
 """
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import NamedTuple
 
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+import pact_feedback
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.diary.validation import TimedEntry
 
@@ -323,3 +327,19 @@ FORMS = {
         ),
     ),
 }
+
+
+def all_form_classes() -> dict[str, type]:
+    """Every FlaskForm subclass defined under pact_feedback, by dotted name."""
+    for info in pkgutil.walk_packages(pact_feedback.__path__, "pact_feedback."):
+        importlib.import_module(info.name)
+    found, pending = {}, list(FlaskForm.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if cls.__module__.startswith("pact_feedback."):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return found
+
+
+FORM_CLASSES = all_form_classes()

@@ -8,19 +8,16 @@ A form class added without an entry in the table fails `test_every_form_class_is
 `PACT_FORM_EXAMPLES` (default 30) sets hypothesis examples per field and reason.
 """
 
-import importlib
 import io
 import os
-import pkgutil
 
 import pytest
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from wtforms.validators import AnyOf
 
-import pact_feedback
 from pact_feedback import create_app
-from tests.fuzz.form_table import FORMS, Upload
+from tests.fuzz.form_table import FORM_CLASSES, FORMS, Upload
 from tests.fuzz.invalid_input import (
     fields_of,
     has_validator,
@@ -36,22 +33,6 @@ VALIDATOR_SETTINGS = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-def all_form_classes() -> dict[str, type]:
-    """Every FlaskForm subclass defined under pact_feedback, by dotted name."""
-    for info in pkgutil.walk_packages(pact_feedback.__path__, "pact_feedback."):
-        importlib.import_module(info.name)
-    found, pending = {}, list(FlaskForm.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending += cls.__subclasses__()
-        if cls.__module__.startswith("pact_feedback."):
-            found[f"{cls.__module__}.{cls.__qualname__}"] = cls
-    return found
-
-
-FORM_CLASSES = all_form_classes()
 
 
 @pytest.fixture(scope="module")

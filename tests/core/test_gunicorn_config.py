@@ -2,36 +2,11 @@
 workers are forked from it (preload_app), recycled after max_requests, each with its own
 database connections."""
 
-import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str) -> int | None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"X-Forwarded-Proto": "https"})
-        return conn.getresponse().status
-    except OSError:
-        return None
-    finally:
-        conn.close()
+from tests.gunicorn_server import get_status, serving
 
 
 def _children(pid: int) -> set[int]:
@@ -49,35 +24,18 @@ def _children(pid: int) -> set[int]:
 
 @pytest.fixture
 def served(tmp_path):
-    port = _free_port()
     env = {
-        **os.environ,
         "PACT_ENV": "production",
         "SECRET_KEY": "gunicorn-config-test-" + "x" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PROXY_FIX_HOPS": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_MAX_REQUESTS": "3",
     }
-    log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603  (our own command line)
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "pact_feedback:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while _get(port, "/healthz") != 200:
-        assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-        time.sleep(0.2)
-    yield proc, port, tmp_path / "gunicorn.log"
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
-    log.close()
+    log = tmp_path / "gunicorn.log"
+    with serving(env, log) as (proc, port):
+        yield proc, port, log
 
 
 def test_workers_fork_from_a_preloaded_app_and_are_recycled_quickly(served):
@@ -85,7 +43,7 @@ def test_workers_fork_from_a_preloaded_app_and_are_recycled_quickly(served):
     seen = set(_children(proc.pid))
     statuses = []
     for _ in range(24):
-        statuses.append(_get(port, "/healthz"))
+        statuses.append(get_status(port, "/healthz"))
         seen |= _children(proc.pid)
     assert statuses == [200] * 24, log.read_text()
     # 24 requests over 2 workers recycled every 3: new workers forked again and again.

@@ -8,13 +8,8 @@ test_sessions.py; this one proves nothing in them lives in a single process's me
 import http.client
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
+from contextlib import ExitStack
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -24,19 +19,12 @@ from flask_migrate import upgrade
 from pact_feedback import create_app
 from pact_feedback.extensions import db
 from tests.conftest import PASSWORD, make_user
+from tests.gunicorn_server import serving
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 SIGN_IN = "/account/sign-in"
 LOCKED = "Too many unsuccessful attempts"
 # The same Redis the rest of the suite uses in CI; on a developer's machine the one at 6379.
 REDIS_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -90,7 +78,6 @@ def two_servers(tmp_path):
     storage = redis.Redis.from_url(REDIS_URI)
     storage.flushdb()  # counters from earlier tests are not this test's
     env = {
-        **os.environ,
         "PACT_ENV": "production",
         "SECRET_KEY": "throttling-test-" + "x" * 40,
         "DATABASE_URL": database_url,
@@ -101,49 +88,16 @@ def two_servers(tmp_path):
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": "5",
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",  # the address limit is Flask-Limiter's here
     }
-    servers, logs = [], []
-    for name in ("a", "b"):
-        port = _free_port()
-        log = (tmp_path / f"gunicorn-{name}.log").open("w")
-        servers.append(
-            (
-                subprocess.Popen(  # noqa: S603  (our own command line)
-                    [str(GUNICORN), "-c", "gunicorn.conf.py", "pact_feedback:create_app()"],
-                    cwd=ROOT,
-                    env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ),
-                port,
-            )
-        )
-        logs.append(log)
     try:
-        for proc, port in servers:
-            _wait_until_serving(proc, port, tmp_path)
-        yield servers[0][1], servers[1][1], email
+        with ExitStack() as servers:
+            ports = [
+                servers.enter_context(serving(env, tmp_path / f"gunicorn-{name}.log"))[1]
+                for name in ("a", "b")
+            ]
+            yield ports[0], ports[1], email
     finally:
-        for proc, _ in servers:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
-        for log in logs:
-            log.close()
         storage.flushdb()
         storage.close()
-
-
-def _wait_until_serving(proc, port, tmp_path):
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if Browser(port).request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        logs = "\n".join(p.read_text() for p in tmp_path.glob("gunicorn-*.log"))
-        assert proc.poll() is None, logs
-        assert time.monotonic() < deadline, "gunicorn did not answer within 60 s\n" + logs
-        time.sleep(0.2)
 
 
 def test_failures_through_two_worker_processes_lock_the_account_on_both(two_servers):

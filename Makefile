@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	PACT_ENV=development $(BIN)/flask db upgrade heads
+	PACT_ENV=development $(BIN)/flask db upgrade
 	PACT_ENV=development $(BIN)/flask seed-demo --if-empty
 	PACT_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
@@ -38,10 +38,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 migrate: $(STAMP)
-	PACT_ENV=development $(BIN)/flask db upgrade heads
+	PACT_ENV=development $(BIN)/flask db upgrade
 
 serve-prod: $(STAMP)
-	$(BIN)/flask db upgrade heads
+	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
 
 # Benchmarks (not part of `make test`): ratios against a floor measured in the same run.

@@ -47,12 +47,12 @@ def empty_postgresql(url: str) -> None:
 
 
 def prepare_app(url: str, people_file: Path, env: dict, people: int = PEOPLE) -> list[dict]:
-    """Migrate (`flask db upgrade heads`, as `make serve-prod` does) and add a collecting study,
+    """Migrate (`flask db upgrade`, as `make serve-prod` does) and add a collecting study,
     `people` consented participants, each with a token and an open diary day."""
     if url.startswith("postgresql"):
         empty_postgresql(url)
     subprocess.run(  # noqa: S603  (our own command line)
-        [str(BIN / "flask"), "db", "upgrade", "heads"],
+        [str(BIN / "flask"), "db", "upgrade"],
         cwd=ROOT,
         env={**os.environ, **env, "FLASK_APP": "pact_feedback:create_app", "DATABASE_URL": url},
         check=True,

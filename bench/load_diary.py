@@ -12,7 +12,7 @@ The app runs as `make serve-prod` runs it: gunicorn with `gunicorn.conf.py`, PAC
 with a generated SECRET_KEY, rate-limit counters in Redis (RATELIMIT_STORAGE_URI, database 14 by
 default) and PROXY_FIX_HOPS=1, every request saying `X-Forwarded-Proto: https` as the TLS proxy
 would. SQLite: a fresh file each run. PostgreSQL: the scratch database LOAD_PG_URL (default
-load_test), emptied and migrated with `flask db upgrade heads` each run. Each app gets 400
+load_test), emptied and migrated with `flask db upgrade` each run. Each app gets 400
 consented participants with a token and an open day (bench/diary_api.py).
 
 post  wrk (bench/diary_post.lua) POSTs entries at each of --conns, one token and day at random

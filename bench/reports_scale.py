@@ -60,7 +60,7 @@ def build(db_path, n_entries, n_practices, per_practice):
     app = _app(db_path)
     rnd = random.Random(2026)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         study = Study(
             slug="scale",
             title="Scale",

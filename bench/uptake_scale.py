@@ -58,7 +58,7 @@ def build(app, n_practices):
 
     rnd = random.Random(2026)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         db.session.execute(
             insert(Practice),
             [

@@ -60,7 +60,7 @@ def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
     yield app
     with app.app_context():
         db.session.remove()

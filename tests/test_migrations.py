@@ -44,7 +44,7 @@ def _revisions(app):
 
 def test_models_and_migrations_agree(scratch_app):
     """After `upgrade`, autogenerate finds nothing to change: no table, column or index drift."""
-    upgrade(revision="heads")
+    upgrade()
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
@@ -59,7 +59,7 @@ def test_each_revision_runs_up_and_down(scratch_app):
         upgrade(revision=revision)
     downgrade(revision="base")
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-    upgrade(revision="heads")
+    upgrade()
     assert "users" in inspect(db.engine).get_table_names()
 
 
@@ -67,7 +67,7 @@ def test_audit_log_refuses_updates_on_postgresql(scratch_app):
     """On PostgreSQL a trigger makes the audit log append-only, whatever the application does."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's; SQLite relies on the application")
-    upgrade(revision="heads")
+    upgrade()
     with db.engine.begin() as conn:
         conn.execute(
             text("INSERT INTO audit_events (at, action, details) VALUES (now(), 'test', '{}')")
@@ -92,3 +92,11 @@ def test_application_refuses_to_change_or_delete_audit_events(ctx):
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.commit()
     db.session.rollback()
+
+
+def test_history_has_one_head(scratch_app):
+    """`flask db upgrade` (Flask-Migrate's default target, "head") needs exactly one head."""
+    script = ScriptDirectory.from_config(scratch_app.extensions["migrate"].migrate.get_config())
+    assert len(script.get_heads()) == 1, script.get_heads()
+    upgrade()
+    assert "users" in inspect(db.engine).get_table_names()

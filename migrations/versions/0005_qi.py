@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_qi'
-down_revision = '0001_foundation'
+down_revision = '0004_reports'  # qi_projects.report_id refers to reports.id
 branch_labels = None
-depends_on = '0004_reports'  # qi_projects.report_id refers to reports.id
+depends_on = None
 
 
 def upgrade():

@@ -5,13 +5,13 @@ done it" splits). With every column the query reads in one index, SQLite answers
 index alone: about 2.5x faster on a million entries (bench/reports_scale.py).
 
 Revision ID: 0007_merge_report_index
-Revises: 0002_diary, 0003_surveys, 0005_qi (after 0004_reports), 0006_governance
+Revises: 0002_diary, 0003_surveys, 0005_qi (which follows 0004_reports), 0006_governance
 """
 
 from alembic import op
 
 revision = "0007_merge_report_index"
-down_revision = ("0002_diary", "0003_surveys", "0005_qi", "0006_governance")  # 0005 needs 0004
+down_revision = ("0002_diary", "0003_surveys", "0005_qi", "0006_governance")  # 0005 follows 0004
 branch_labels = None
 depends_on = None
 

@@ -137,7 +137,7 @@ def live_server(tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}")
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         seed(DEMO_PASSWORD)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -102,7 +102,7 @@ def sqlite_app(app, another_app, tmp_path):
     with extra.app_context():
         from flask_migrate import upgrade
 
-        upgrade(revision="heads")
+        upgrade()
     return extra
 
 

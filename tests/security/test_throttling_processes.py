@@ -71,7 +71,7 @@ def two_servers(tmp_path):
     database_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     setup = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     with setup.app_context():
-        upgrade(revision="heads")
+        upgrade()
         email = make_user("target@example.org").email
         db.session.remove()
         db.engine.dispose()

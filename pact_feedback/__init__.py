@@ -67,8 +67,10 @@ def _init_templates(app: Flask) -> None:
     # The NHS.UK macros read chained parameters such as params.hint.text.
     app.jinja_env.undefined = ChainableUndefined
     from pact_feedback.core import template_helpers
+    from pact_feedback.home import navigation
 
     template_helpers.init_app(app)
+    navigation.init_app(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
     from pact_feedback.governance.views import bp as governance_bp
+    from pact_feedback.home.views import bp as home_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
     from pact_feedback.qi.views import bp as qi_bp
@@ -106,7 +109,15 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.studies.views import bp as studies_bp
     from pact_feedback.surveys.views import bp as surveys_bp
 
-    for blueprint in (core_bp, accounts_bp, studies_bp, practices_bp, participation_bp, audit_bp):
+    for blueprint in (
+        core_bp,
+        home_bp,
+        accounts_bp,
+        studies_bp,
+        practices_bp,
+        participation_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)

@@ -29,7 +29,7 @@ from tests.conftest import PASSWORD, csrf_token, login, make_practice, make_stud
 
 # endpoint -> {method: expected statuses by role}
 MATRIX = {
-    "core.home": {"GET": SIGNED_IN_ONLY},
+    "home.index": {"GET": SIGNED_IN_ONLY},
     "core.health": {"GET": EVERYONE},
     "core.accessibility": {"GET": EVERYONE},
     "core.privacy": {"GET": EVERYONE},

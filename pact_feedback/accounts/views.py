@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user
 from wtforms.fields.choices import SelectChoice
 
 from pact_feedback.accounts import actions
+from pact_feedback.accounts.access import is_global_study_team
 from pact_feedback.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -18,7 +19,7 @@ from pact_feedback.accounts.passwords import verify_password
 from pact_feedback.accounts.queries import all_studies, study_team_members
 from pact_feedback.accounts.roles import STUDY_TEAM
 from pact_feedback.accounts.sessions import start_session
-from pact_feedback.core.access import is_global_study_team, require
+from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.urls import safe_next_url
 from pact_feedback.extensions import db, limiter
@@ -31,7 +32,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 @limiter.limit("30 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -39,7 +40,7 @@ def login():
         except actions.SignInRefused as refusal:
             form.password.errors.append(str(refusal))
         else:
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
     return form_page("accounts/login.html", form)
 
 
@@ -87,7 +88,7 @@ def change_password():
         else:
             actions.change_password(current_user._get_current_object(), form.password.data)
             flash("Your password has been changed. Other devices have been signed out.", "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("home.index"))
     return form_page("accounts/change_password.html", form)
 
 
@@ -110,7 +111,7 @@ def accept_invitation(token):
         login_user(user)
         db.session.commit()
         flash("Welcome to PACT Feedback. Your account is ready.", "success")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     return form_page("accounts/accept_invitation.html", form, invitation=invitation)
 
 
@@ -127,7 +128,7 @@ def _accept_for_existing_account(invitation, user):
     if form.validate_on_submit():
         actions.accept_invitation(invitation, name=user.name, password=None)
         flash("Invitation accepted.", "success")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     return render_template("accounts/accept_existing.html", form=form, invitation=invitation)
 
 

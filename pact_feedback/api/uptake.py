@@ -5,8 +5,8 @@ The same figures as the statistics page and `flask surveys stats --format json`.
 
 from flask import jsonify, request
 
+from pact_feedback.accounts.access import is_study_team
 from pact_feedback.api.views import Problem, api_user, bp
-from pact_feedback.core.access import is_study_team
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.cli import as_json

@@ -1,19 +1,12 @@
-"""The home page each person lands on, and a health check for load balancers."""
+"""Pages that belong to no one feature: a health check for load balancers, accessibility and
+privacy statements."""
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from pact_feedback.core.dashboard import dashboard_for
 from pact_feedback.extensions import db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.route("/")
-@login_required
-def home():
-    return render_template("core/home.html", dashboard=dashboard_for(current_user))
 
 
 @bp.route("/healthz")

@@ -4,11 +4,11 @@ add-entry form by asking for JSON (Accept: application/json) instead of a redire
 
 import uuid
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
-from pact_feedback.core.access import participation_in, require
+from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
@@ -16,8 +16,8 @@ from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, PlanForm,
 from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
 from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
 from pact_feedback.extensions import db
+from pact_feedback.participation.access import my_participation
 from pact_feedback.participation.actions import current_consent
-from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
 
@@ -33,16 +33,6 @@ def _completion_helpers():
     from pact_feedback.disclosure import display_count
 
     return {"diary_completion": queries.completion_counts, "display_count": display_count}
-
-
-def _participation(slug: str):
-    """(study, membership) for the signed-in participant, who must have consented."""
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    membership = participation_in(current_user, study)
-    require(membership is not None, hide=True)
-    return study, membership
 
 
 def _consented(membership) -> bool:
@@ -89,7 +79,7 @@ def _day_rules(study, membership, editing=None) -> dict:
 
 def _own_entry(slug: str, day_id: int, entry_id: int):
     """(study, day, entry) when the entry is in one of the signed-in participant's days."""
-    study, _ = _participation(slug)
+    study, _ = my_participation(slug)
     day = _day(study, day_id)
     entry = queries.own_entry(day, entry_id)
     require(entry is not None, hide=True)
@@ -132,7 +122,7 @@ def _day_context(study, day, form=None, **extra) -> dict:
 @bp.route("/")
 @login_required
 def index(slug):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
     days = queries.days_for(study, current_user)
@@ -158,7 +148,7 @@ def index(slug):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_day(slug):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
     refused = _refuse_if_locked(study)
@@ -189,7 +179,7 @@ def _suggested_date(study):
 @bp.route("/<int:day_id>")
 @login_required
 def day(slug, day_id):
-    study, _ = _participation(slug)
+    study, _ = my_participation(slug)
     day = _day(study, day_id)
     return render_template("diary/day.html", **_day_context(study, day))
 
@@ -197,7 +187,7 @@ def day(slug, day_id):
 @bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_day(slug, day_id):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     day = _day(study, day_id)
     refused = _refuse_if_locked(study, day)
     if refused:
@@ -217,7 +207,7 @@ def edit_day(slug, day_id):
 @bp.route("/<int:day_id>/entries", methods=["POST"])
 @login_required
 def add_entry(slug, day_id):
-    study, _ = _participation(slug)
+    study, _ = my_participation(slug)
     day = _day(study, day_id)
     form = EntryForm()
     client_id = _uuid_or_none(form.client_id.data)
@@ -280,7 +270,7 @@ def _entry_saved(study, day, entry, warnings, *, created=True, message="Task add
 @bp.route("/<int:day_id>/repeat-last", methods=["POST"])
 @login_required
 def repeat_last(slug, day_id):
-    study, _ = _participation(slug)
+    study, _ = my_participation(slug)
     day = _day(study, day_id)
     refused = _refuse_if_locked(study, day)
     if refused:
@@ -364,7 +354,7 @@ def delete_entry(slug, day_id, entry_id):
 @bp.route("/<int:day_id>/complete", methods=["POST"])
 @login_required
 def complete_day(slug, day_id):
-    study, _ = _participation(slug)
+    study, _ = my_participation(slug)
     day = _day(study, day_id)
     refused = _refuse_if_locked(study, day)
     if refused:
@@ -384,7 +374,7 @@ def complete_day(slug, day_id):
 @bp.route("/summary")
 @login_required
 def summary(slug):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
     from pact_feedback.diary.summary import summary_context
@@ -397,7 +387,7 @@ def summary(slug):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
     preference = db.session.scalar(
@@ -416,7 +406,7 @@ def settings(slug):
 @bp.route("/plan", methods=["POST"])
 @login_required
 def plan(slug):
-    study, membership = _participation(slug)
+    study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
     refused = _refuse_if_locked(study)

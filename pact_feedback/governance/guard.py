@@ -17,7 +17,7 @@ def refuse_withdrawn_diary():
         return None
     if not current_user.is_authenticated:
         return None
-    from pact_feedback.core.access import participation_in
+    from pact_feedback.participation.access import participation_in
     from pact_feedback.studies.actions import study_by_slug
 
     study = study_by_slug(request.view_args["slug"])

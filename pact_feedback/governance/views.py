@@ -1,22 +1,16 @@
 """Participants withdraw or erase their data themselves; the study team can do both for them,
 download pseudonymised exports and the audit log as CSV."""
 
-import csv
-import io
-import json
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.audit.log import record
-from pact_feedback.core.access import is_global_study_team, participation_in, require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
-from pact_feedback.governance.audit_filters import filtered_query, parse_filters
 from pact_feedback.governance.consent import change_pis_version, latest_consent
 from pact_feedback.governance.export import ExportOptions, build_export
 from pact_feedback.governance.forms import (
@@ -28,8 +22,8 @@ from pact_feedback.governance.forms import (
 )
 from pact_feedback.governance.guard import refuse_withdrawn_diary
 from pact_feedback.governance.retention import expires_at, set_retention
+from pact_feedback.participation.access import my_participation
 from pact_feedback.studies.access import managed_study
-from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("governance", __name__)
 bp.before_app_request(refuse_withdrawn_diary)
@@ -42,15 +36,6 @@ def _helpers():
         "latest_consent": latest_consent,
         "retention_ends": expires_at,
     }
-
-
-def _my_participation(slug: str):
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    membership = participation_in(current_user, study)
-    require(membership is not None, hide=True)
-    return membership
 
 
 def _team_participant(study, membership_id: int) -> Membership:
@@ -66,7 +51,7 @@ def _team_participant(study, membership_id: int) -> Membership:
 @bp.route("/take-part/<slug>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(slug):
-    membership = _my_participation(slug)
+    membership = my_participation(slug)[1]
     form = WithdrawForm()
     if form.validate_on_submit():
         actions.withdraw(membership, by=current_user)
@@ -86,7 +71,7 @@ def withdraw(slug):
 @bp.route("/take-part/<slug>/erase", methods=["GET", "POST"])
 @login_required
 def erase(slug):
-    membership = _my_participation(slug)
+    membership = my_participation(slug)[1]
     form = EraseForm()
     if form.validate_on_submit():
         actions.erase(membership, by=current_user)
@@ -226,49 +211,3 @@ def export(slug):
             headers={"Content-Disposition": f'attachment; filename="{study.slug}-export.zip"'},
         )
     return form_page("governance/export.html", form, study=study)
-
-
-@bp.route("/audit/export.csv")
-@login_required
-def audit_csv():
-    require(is_global_study_team(current_user))
-    filters = parse_filters(request.args)
-    if filters.errors:
-        return Response(" ".join(filters.errors.values()), status=422, mimetype="text/plain")
-    events = db.session.scalars(filtered_query(filters)).all()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "id",
-            "at",
-            "action",
-            "actor_id",
-            "object_type",
-            "object_id",
-            "subject",
-            "ip_address",
-            "details",
-        ]
-    )
-    for e in events:
-        writer.writerow(
-            [
-                e.id,
-                e.at.isoformat(sep=" "),
-                e.action,
-                e.actor_id or "",
-                e.object_type or "",
-                e.object_id or "",
-                e.subject or "",
-                e.ip_address or "",
-                json.dumps(e.details or {}, sort_keys=True),
-            ]
-        )
-    record("audit_exported", by=current_user, filters=filters.as_args(), rows=len(events))
-    db.session.commit()
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
-    )

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
+from pact_feedback.accounts.access import is_study_team, leads_practice
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.core.access import is_study_team, leads_practice
 from pact_feedback.extensions import db
 from pact_feedback.reports.models import Report
 

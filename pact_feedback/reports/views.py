@@ -5,9 +5,10 @@ from time import perf_counter
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import participation_in, require
+from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
+from pact_feedback.participation.access import my_participation
 from pact_feedback.reports import actions
 from pact_feedback.reports.access import can_read
 from pact_feedback.reports.build import withheld_cells
@@ -21,7 +22,6 @@ from pact_feedback.reports.queries import (
     reports_for_review,
 )
 from pact_feedback.studies.access import managed_study
-from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("reports", __name__)
 
@@ -143,11 +143,7 @@ def download(report_id):
 @login_required
 def mine(slug):
     """A participant's own report for a study, with their sharing choice."""
-    study = study_by_slug(slug)
-    if study is None:
-        abort(404)
-    membership = participation_in(current_user, study)
-    require(membership is not None, hide=True)
+    study, membership = my_participation(slug)
     form = SharingForm(share="yes" if membership.shares_with_practice else "no")
     if form.validate_on_submit():
         actions.set_sharing(membership, share=form.share.data == "yes", by=current_user)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from pact_feedback.accounts.access import is_study_team
 from pact_feedback.accounts.models import Consent, Invitation, Membership
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.core.time import utcnow
@@ -55,3 +56,12 @@ def enrolments_with_practices(study: Study) -> list[Enrolment]:
         .where(Enrolment.study_id == study.id)
         .order_by(Practice.name)
     ).all()
+
+
+def studies_managed_by(user) -> list[Study]:
+    """The studies `user` is on the study team of, newest first (every study for a member
+    of the whole study team)."""
+    if not is_study_team(user):
+        return []
+    studies = db.session.scalars(select(Study).order_by(Study.created_at.desc())).all()
+    return [s for s in studies if is_study_team(user, s)]

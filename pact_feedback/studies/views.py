@@ -3,16 +3,21 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.access import is_global_study_team, is_study_team
 from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PRACTICE_LEAD
-from pact_feedback.core.access import is_global_study_team, is_study_team, require
+from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.practices.importing import parse_enrolments, practices_by_code
 from pact_feedback.studies import actions
 from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.forms import AdvanceForm, EnrolForm, InviteForm, StudyForm
 from pact_feedback.studies.lifecycle import STAGES, next_stage
-from pact_feedback.studies.queries import enrolments_with_practices, participation_counts
+from pact_feedback.studies.queries import (
+    enrolments_with_practices,
+    participation_counts,
+    studies_managed_by,
+)
 
 bp = Blueprint("studies", __name__, url_prefix="/studies")
 
@@ -21,11 +26,7 @@ bp = Blueprint("studies", __name__, url_prefix="/studies")
 @login_required
 def index():
     require(is_study_team(current_user))
-    from pact_feedback.core.dashboard import dashboard_for
-
-    return render_template(
-        "studies/index.html", studies=dashboard_for(current_user).studies_managed
-    )
+    return render_template("studies/index.html", studies=studies_managed_by(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,11 +7,8 @@ the same blueprint.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import (
-    is_global_study_team,
-    leads_practice,
-    require,
-)
+from pact_feedback.accounts.access import is_global_study_team, leads_practice
+from pact_feedback.core.access import require
 from pact_feedback.core.time import today
 from pact_feedback.practices.importing import practices_by_code
 from pact_feedback.studies.access import managed_study

@@ -27,5 +27,5 @@ ROWS = {
     "governance.information_sheet": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.retention": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.export": {"GET": TEAM_PAGE, "POST": row(302, 403, 403, 403, 200)},
-    "governance.audit_csv": {"GET": TEAM_PAGE},
+    "audit.export_csv": {"GET": TEAM_PAGE},
 }

@@ -2,12 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from pact_feedback.accounts.access import is_global_study_team
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
-from pact_feedback.core.access import is_global_study_team, is_study_team
-from pact_feedback.extensions import db
-from pact_feedback.studies.models import Study
+from pact_feedback.studies.queries import studies_managed_by
 
 
 @dataclass
@@ -26,9 +23,7 @@ class Dashboard:
 
 def dashboard_for(user) -> Dashboard:
     board = Dashboard(can_manage_all=is_global_study_team(user))
-    if board.can_manage_all or is_study_team(user):
-        studies = db.session.scalars(select(Study).order_by(Study.created_at.desc())).all()
-        board.studies_managed = [s for s in studies if is_study_team(user, s)]
+    board.studies_managed = studies_managed_by(user)
     board.practices_led = sorted(
         (m.practice for m in user.memberships if m.role == PRACTICE_LEAD), key=lambda p: p.name
     )

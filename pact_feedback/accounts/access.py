@@ -1,0 +1,33 @@
+"""Who may do what: permissions follow a role within a practice and a study, never a global flag.
+
+Plain predicates over a user's memberships; `pact_feedback.core.access.require` turns a "no"
+into a 403 or 404."""
+
+from pact_feedback.accounts.roles import PRACTICE_LEAD, STUDY_TEAM
+
+
+def memberships_with_role(user, role: str):
+    """The signed-in `user`'s memberships in `role` (none for an anonymous visitor)."""
+    if not user or not user.is_authenticated:
+        return []
+    return [m for m in user.memberships if m.role == role]
+
+
+def is_study_team(user, study=None) -> bool:
+    """A study-team member for every study (study_id empty) or for `study` in particular."""
+    return any(
+        m.study_id is None or (study is not None and m.study_id == study.id)
+        for m in memberships_with_role(user, STUDY_TEAM)
+    )
+
+
+def is_global_study_team(user) -> bool:
+    return any(m.study_id is None for m in memberships_with_role(user, STUDY_TEAM))
+
+
+def leads_practice(user, practice) -> bool:
+    return any(m.practice_id == practice.id for m in memberships_with_role(user, PRACTICE_LEAD))
+
+
+def led_practice_ids(user) -> set[int]:
+    return {m.practice_id for m in memberships_with_role(user, PRACTICE_LEAD)}

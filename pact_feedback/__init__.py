@@ -87,6 +87,9 @@ def _init_extensions(app: Flask) -> None:
     # Security first: its before_request makes the CSP nonce, which error pages raised by the
     # CSRF and rate-limit checks (400, 429) need for their scripts.
     init_security(app, talisman, login_manager)
+    from pact_feedback.accounts.sessions import load_session_user
+
+    login_manager.user_loader(load_session_user)  # a session row, revocable, not only a cookie
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
@@ -106,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.practices.views import bp as practices_bp
     from pact_feedback.qi.views import bp as qi_bp
     from pact_feedback.reports.views import bp as reports_bp
+    from pact_feedback.studies.practice_views import bp as practice_lead_bp
+    from pact_feedback.studies.team_views import bp as team_bp
     from pact_feedback.studies.views import bp as studies_bp
     from pact_feedback.surveys.views import bp as surveys_bp
 
@@ -119,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(team_bp)
+    app.register_blueprint(practice_lead_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(qi_bp)

@@ -136,7 +136,3 @@ class Consent(db.Model):
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
     pis_version: Mapped[str] = mapped_column(String(20), comment="Information sheet version read")
     consented_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When consent was given")
-
-
-from pact_feedback.practices.models import Practice  # noqa: E402,F401
-from pact_feedback.studies.models import Study  # noqa: E402,F401

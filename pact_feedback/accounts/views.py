@@ -2,10 +2,8 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
-from wtforms.fields.choices import SelectChoice
 
 from pact_feedback.accounts import actions
-from pact_feedback.accounts.access import is_global_study_team
 from pact_feedback.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -13,17 +11,12 @@ from pact_feedback.accounts.forms import (
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
-    TeamInviteForm,
 )
 from pact_feedback.accounts.passwords import verify_password
-from pact_feedback.accounts.queries import all_studies, study_team_members
-from pact_feedback.accounts.roles import STUDY_TEAM
 from pact_feedback.accounts.sessions import start_session
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.urls import safe_next_url
 from pact_feedback.extensions import db, limiter
-from pact_feedback.studies.actions import study_by_slug
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -130,26 +123,3 @@ def _accept_for_existing_account(invitation, user):
         flash("Invitation accepted.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/accept_existing.html", form=form, invitation=invitation)
-
-
-@bp.route("/team", methods=["GET", "POST"])
-@login_required
-def team():
-    """The study team: who is on it, and inviting a new member (for every study or one)."""
-    require(is_global_study_team(current_user))
-    form = TeamInviteForm()
-    form.study.choices = [SelectChoice("", "Every study")] + [
-        SelectChoice(s.slug, s.title) for s in all_studies()
-    ]
-    if form.validate_on_submit():
-        study = study_by_slug(form.study.data) if form.study.data else None
-        actions.invite(
-            email=form.email.data,
-            name=form.name.data or "",
-            role=STUDY_TEAM,
-            study=study,
-            by=current_user,
-        )
-        flash(f"Invitation sent to {form.email.data}.", "success")
-        return redirect(url_for("accounts.team"))
-    return form_page("accounts/team.html", form, members=study_team_members())

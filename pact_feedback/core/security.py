@@ -1,8 +1,8 @@
-"""Security headers, CSP with nonces, and the login manager wiring."""
+"""Security headers, CSP with nonces, and the login manager wiring (whose user loader, a
+session row, the factory takes from `pact_feedback.accounts.sessions`)."""
 
 from flask import Flask, abort, request
 
-from pact_feedback.accounts.sessions import load_session_user
 from pact_feedback.core.urls import DatabaseIdConverter
 
 CSP = {
@@ -42,7 +42,6 @@ def init_security(app: Flask, talisman, login_manager) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # our own session rows do this, with revocation
-    login_manager.user_loader(load_session_user)
 
     @app.before_request
     def _refuse_nul_bytes():

@@ -27,7 +27,7 @@ def navigation_items() -> list[dict]:
         items.append({"href": url_for("studies.index"), "text": "Studies"})
     if access.is_global_study_team(current_user):
         items.append({"href": url_for("practices.index"), "text": "Practices"})
-        items.append({"href": url_for("accounts.team"), "text": "Study team"})
+        items.append({"href": url_for("team.index"), "text": "Study team"})
         items.append({"href": url_for("audit.index"), "text": "Audit log"})
     items.append({"href": url_for("accounts.change_password"), "text": "Password"})
     return items

@@ -3,8 +3,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from pact_feedback.studies.forms import InviteForm  # noqa: F401  (re-exported for practice pages)
-
 
 class ImportForm(FlaskForm):
     csv_file = FileField(

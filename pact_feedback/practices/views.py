@@ -1,34 +1,20 @@
-"""Practice pages: the study team imports demographics; a practice lead follows participation."""
+"""The practice register's pages: the study team lists practices and imports demographics.
+A practice lead's page of their practice in studies is `pact_feedback.studies.practice_views`."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from pact_feedback.accounts.access import is_global_study_team, is_study_team, leads_practice
-from pact_feedback.accounts.actions import invite
-from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.accounts.access import is_global_study_team
 from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
+from pact_feedback.core.uploads import read_upload
 from pact_feedback.extensions import db
-from pact_feedback.practices.forms import ImportForm, InviteForm
-from pact_feedback.practices.importing import import_practices, parse_practices, practices_by_code
+from pact_feedback.practices.forms import ImportForm
+from pact_feedback.practices.importing import import_practices, parse_practices
 from pact_feedback.practices.models import Practice
-from pact_feedback.studies.actions import study_by_slug
-from pact_feedback.studies.models import Enrolment
-from pact_feedback.studies.queries import participation_counts
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
-
-INVITABLE_STATUSES = {"setup", "recruiting", "collecting"}
-
-
-def read_upload(upload, field) -> str | None:
-    """The uploaded file as text, or None with a message on `field`."""
-    try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        field.errors.append("The file must be a CSV saved as UTF-8 text")
-        return None
 
 
 @bp.route("/")
@@ -58,54 +44,3 @@ def import_csv():
                 "correct the rows below and upload it again."
             )
     return form_page("practices/import.html", form, result=result)
-
-
-def _visible_practice(ods_code: str) -> Practice:
-    practice = practices_by_code([ods_code.upper()]).get(ods_code.upper())
-    if practice is None:
-        abort(404)
-    # Another practice's page must not even confirm that it exists.
-    require(leads_practice(current_user, practice) or is_global_study_team(current_user), hide=True)
-    return practice
-
-
-@bp.route("/<ods_code>")
-@login_required
-def detail(ods_code):
-    practice = _visible_practice(ods_code)
-    enrolments = db.session.scalars(
-        select(Enrolment).where(Enrolment.practice_id == practice.id)
-    ).all()
-    rows = [(e, participation_counts(e.study).get(practice.id, {})) for e in enrolments]
-    return render_template(
-        "practices/detail.html", practice=practice, rows=rows, invitable=INVITABLE_STATUSES
-    )
-
-
-@bp.route("/<ods_code>/studies/<slug>/invite", methods=["GET", "POST"])
-@login_required
-def invite_participant(ods_code, slug):
-    practice = _visible_practice(ods_code)
-    study = study_by_slug(slug)
-    if study is None or practice.id not in {e.practice_id for e in study.enrolments}:
-        abort(404)
-    require(leads_practice(current_user, practice) or is_study_team(current_user, study))
-    form = InviteForm()
-    if study.status not in INVITABLE_STATUSES:
-        return render_template("practices/invite_closed.html", practice=practice, study=study), 409
-    if form.validate_on_submit():
-        invite(
-            email=form.email.data,
-            name=form.name.data or "",
-            role=PARTICIPANT,
-            practice=practice,
-            study=study,
-            by=current_user,
-        )
-        flash(
-            f"Invitation sent to {form.email.data}. They will appear in your counts once "
-            "they join.",
-            "success",
-        )
-        return redirect(url_for("practices.detail", ods_code=practice.ods_code))
-    return form_page("practices/invite_participant.html", form, practice=practice, study=study)

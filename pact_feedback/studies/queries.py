@@ -1,10 +1,11 @@
 """Read-only queries about studies: participation counts, never individual content."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from pact_feedback.accounts.access import is_study_team
 from pact_feedback.accounts.models import Consent, Invitation, Membership
-from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.studies.models import Enrolment, Study
@@ -65,3 +66,16 @@ def studies_managed_by(user) -> list[Study]:
         return []
     studies = db.session.scalars(select(Study).order_by(Study.created_at.desc())).all()
     return [s for s in studies if is_study_team(user, s)]
+
+
+def study_team_members() -> list[Membership]:
+    return db.session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.user), joinedload(Membership.study))
+        .where(Membership.role == STUDY_TEAM)
+        .order_by(Membership.created_at)
+    ).all()
+
+
+def all_studies() -> list[Study]:
+    return db.session.scalars(select(Study).order_by(Study.title)).all()

@@ -8,6 +8,7 @@ from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
+from pact_feedback.core.uploads import read_upload
 from pact_feedback.practices.importing import parse_enrolments, practices_by_code
 from pact_feedback.studies import actions
 from pact_feedback.studies.access import managed_study
@@ -107,8 +108,6 @@ def enrol(slug):
 def _enrolment_rows(form):
     upload = form.csv_file.data
     if upload and getattr(upload, "filename", ""):
-        from pact_feedback.practices.views import read_upload
-
         text = read_upload(upload, form.csv_file)
         return parse_enrolments(text) if text is not None else None
     codes = (form.ods_codes.data or "").replace(",", " ").split()

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
+from pact_feedback.core.uploads import read_upload
 from pact_feedback.extensions import db
 from pact_feedback.surveys import actions, emails, queries
 from pact_feedback.surveys.checking import check_question, from_json
@@ -256,7 +257,6 @@ def import_json(slug):
 @bp.route("/studies/<slug>/survey/responses/import", methods=["GET", "POST"])
 @login_required
 def import_responses(slug):
-    from pact_feedback.practices.views import read_upload
     from pact_feedback.surveys.importing import import_responses as write
     from pact_feedback.surveys.importing import parse_responses
 

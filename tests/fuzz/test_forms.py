@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wtforms.fields.choices import SelectChoice
 
-from pact_feedback.accounts.queries import all_studies
 from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
 from pact_feedback.extensions import limiter
 from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.studies.queries import all_studies
 from tests.conftest import PASSWORD, csrf_token, error_messages, login, make_user, page
 from tests.fuzz.form_table import FORM_CLASSES, FORMS, Rule, Upload
 from tests.fuzz.invalid_input import invalid_inputs, with_value
@@ -530,7 +530,7 @@ ROUTES = {
         _invitation_target,
         rules=(_password_is_email("invitee@example.org"),),
     ),
-    "accounts.team": Route(
+    "team.index": Route(
         "pact_feedback.accounts.forms.TeamInviteForm",
         "world",
         lambda o: Target(o.team, "/account/team", {"email": "new.member@example.org", "study": ""}),
@@ -577,7 +577,7 @@ ROUTES = {
         lambda o: Target(o.team, "/practices/import", {"csv_file": _upload(PRACTICES_CSV)}),
         submissions=st.fixed_dictionaries({"csv_file": BAD_UPLOADS}),
     ),
-    "practices.invite_participant": Route(
+    "practice_lead.invite_participant": Route(
         "pact_feedback.studies.forms.InviteForm",
         "world",
         lambda o: Target(

@@ -10,7 +10,8 @@ from pact_feedback.diary.models import (
     DiaryPreference,
     TaskEntry,
 )
-from pact_feedback.governance.models import StudyKey, Withdrawal
+from pact_feedback.governance.models import StudyKey
+from pact_feedback.participation.models import Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess

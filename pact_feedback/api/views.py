@@ -25,7 +25,9 @@ from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import csrf, db, limiter
 from pact_feedback.participation.actions import (
+    WITHDRAWN_MESSAGE,
     current_consent,
+    is_withdrawn,
     participant_standing,
     standing_columns,
     standing_from,
@@ -180,8 +182,6 @@ def _require_standing(standing, not_found: str) -> None:
             kind="consent-needed",
         )
     if standing.withdrawn:
-        from pact_feedback.governance.guard import WITHDRAWN_MESSAGE
-
         raise Problem(403, WITHDRAWN_MESSAGE, kind="withdrawn")
 
 
@@ -346,8 +346,6 @@ def entry_json(entry: TaskEntry, warnings=None) -> dict:
 
 @bp.get("/studies")
 def studies():
-    from pact_feedback.governance.actions import is_withdrawn
-
     memberships = [m for m in api_user().memberships if m.role == "participant" and m.study]
     open_to_me = [m for m in memberships if not is_withdrawn(m.user_id, m.study_id)]
     return {"items": [study_json(m.study) for m in open_to_me if current_consent(m)]}

@@ -20,6 +20,8 @@ from pact_feedback.core.mail import external_url, send_email
 from pact_feedback.core.time import today, utcnow
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference
 from pact_feedback.extensions import db
+from pact_feedback.participation.actions import is_withdrawn
+from pact_feedback.participation.models import Withdrawal
 
 NUDGE_AFTER_DAYS = 2
 
@@ -61,7 +63,6 @@ def choose_days(
 
 
 def _consented_participants(study) -> list[Membership]:
-    from pact_feedback.governance.models import Withdrawal
 
     consented = set(db.session.scalars(select(Consent.user_id).filter_by(study_id=study.id)))
     consented -= set(db.session.scalars(select(Withdrawal.user_id).filter_by(study_id=study.id)))
@@ -116,7 +117,6 @@ def allocate_days(study, seed: str | None = None, *, by=None) -> dict[int, list[
 def send_reminders(on: date | None = None) -> dict[str, int]:
     """Email the day before each allocated or planned day, and nudge about days left
     incomplete for NUDGE_AFTER_DAYS days. Each email is sent once and logged in the audit log."""
-    from pact_feedback.governance.actions import is_withdrawn
     from pact_feedback.studies.models import Study
 
     on = on or today()

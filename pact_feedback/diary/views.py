@@ -16,10 +16,11 @@ from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, PlanForm,
 from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
 from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
 from pact_feedback.extensions import db
-from pact_feedback.participation.access import my_participation
+from pact_feedback.participation.access import my_participation, refuse_withdrawn
 from pact_feedback.participation.actions import current_consent
 
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
+bp.before_request(refuse_withdrawn)  # a withdrawn participant's diary is closed
 
 
 @bp.context_processor

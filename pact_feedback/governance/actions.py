@@ -1,4 +1,4 @@
-"""Withdrawal and erasure: two distinct, audited operations on one participant in one study.
+"""Erasure, the study team's counterpart to withdrawal (`pact_feedback.participation.actions`).
 
 Withdraw stops further collection and keeps what was collected. Erase deletes the participant's
 diary (days, entries, allocated days, diary settings) and private report snapshots for real,
@@ -12,41 +12,10 @@ from pact_feedback.accounts.models import Membership
 from pact_feedback.audit.log import record
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
-from pact_feedback.governance.models import Withdrawal
+from pact_feedback.participation.actions import withdrawal_for
+from pact_feedback.participation.models import Withdrawal
 from pact_feedback.qi.models import QIProject
 from pact_feedback.reports.models import Report, ReportAccess
-
-
-def withdrawal_for(user_id: int, study_id: int) -> Withdrawal | None:
-    return db.session.scalar(select(Withdrawal).filter_by(user_id=user_id, study_id=study_id))
-
-
-def is_withdrawn(user_id: int, study_id: int) -> bool:
-    return withdrawal_for(user_id, study_id) is not None
-
-
-def withdraw(membership: Membership, *, by) -> Withdrawal:
-    """Record the withdrawal (idempotent): no new diary days or entries from now on."""
-    existing = withdrawal_for(membership.user_id, membership.study_id)
-    if existing is not None:
-        return existing
-    withdrawal = Withdrawal(
-        user_id=membership.user_id,
-        study_id=membership.study_id,
-        withdrawn_by_id=getattr(by, "id", None),
-    )
-    db.session.add(withdrawal)
-    db.session.flush()
-    record(
-        "participant_withdrawn",
-        by=by,
-        obj=membership,
-        study_id=membership.study_id,
-        participant_id=membership.user_id,
-        by_participant=getattr(by, "id", None) == membership.user_id,
-    )
-    db.session.commit()
-    return withdrawal
 
 
 def held_data(user_id: int, study_id: int) -> dict[str, int]:

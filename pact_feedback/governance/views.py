@@ -11,7 +11,7 @@ from pact_feedback.audit.log import record
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
-from pact_feedback.governance.consent import change_pis_version, latest_consent
+from pact_feedback.governance.consent import change_pis_version
 from pact_feedback.governance.export import ExportOptions, build_export
 from pact_feedback.governance.forms import (
     EraseForm,
@@ -20,19 +20,19 @@ from pact_feedback.governance.forms import (
     RetentionForm,
     WithdrawForm,
 )
-from pact_feedback.governance.guard import refuse_withdrawn_diary
 from pact_feedback.governance.retention import expires_at, set_retention
 from pact_feedback.participation.access import my_participation
+from pact_feedback.participation.actions import latest_consent, withdrawal_for
+from pact_feedback.participation.actions import withdraw as record_withdrawal
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("governance", __name__)
-bp.before_app_request(refuse_withdrawn_diary)
 
 
 @bp.app_context_processor
 def _helpers():
     return {
-        "withdrawal_for": actions.withdrawal_for,
+        "withdrawal_for": withdrawal_for,
         "latest_consent": latest_consent,
         "retention_ends": expires_at,
     }
@@ -54,7 +54,7 @@ def withdraw(slug):
     membership = my_participation(slug)[1]
     form = WithdrawForm()
     if form.validate_on_submit():
-        actions.withdraw(membership, by=current_user)
+        record_withdrawal(membership, by=current_user)
         flash("You have withdrawn from the study. We will not collect anything more.", "success")
         return redirect(url_for("participation.study", slug=slug))
     return form_page(
@@ -62,7 +62,7 @@ def withdraw(slug):
         form,
         membership=membership,
         study=membership.study,
-        withdrawal=actions.withdrawal_for(membership.user_id, membership.study_id),
+        withdrawal=withdrawal_for(membership.user_id, membership.study_id),
         held=actions.held_data(membership.user_id, membership.study_id),
         team=False,
     )
@@ -103,7 +103,7 @@ def participants(slug):
         "governance/participants.html",
         study=study,
         rows=[
-            (m, actions.withdrawal_for(m.user_id, study.id), actions.held_data(m.user_id, study.id))
+            (m, withdrawal_for(m.user_id, study.id), actions.held_data(m.user_id, study.id))
             for m in memberships
         ],
     )
@@ -118,7 +118,7 @@ def team_withdraw(slug, membership_id):
     membership = _team_participant(study, membership_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        actions.withdraw(membership, by=current_user)
+        record_withdrawal(membership, by=current_user)
         flash(f"{membership.user.email} has been withdrawn from the study.", "success")
         return redirect(url_for("governance.participants", slug=slug))
     return form_page(
@@ -126,7 +126,7 @@ def team_withdraw(slug, membership_id):
         form,
         membership=membership,
         study=study,
-        withdrawal=actions.withdrawal_for(membership.user_id, study.id),
+        withdrawal=withdrawal_for(membership.user_id, study.id),
         held=actions.held_data(membership.user_id, study.id),
         team=True,
     )

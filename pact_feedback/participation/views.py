@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from pact_feedback.core.render import form_page
 from pact_feedback.participation.access import my_participation
-from pact_feedback.participation.actions import current_consent, give_consent
+from pact_feedback.participation.actions import current_consent, give_consent, withdrawn_consent
 from pact_feedback.participation.forms import ConsentForm
 
 bp = Blueprint("participation", __name__, url_prefix="/take-part")
@@ -31,8 +31,6 @@ def study(slug):
     membership = my_participation(slug)[1]
     consent = current_consent(membership)
     if consent is None:
-        from pact_feedback.governance.consent import withdrawn_consent
-
         consent = withdrawn_consent(membership)  # no re-consent asked of someone who left
     if consent is None:
         return redirect(url_for("participation.consent", slug=slug))

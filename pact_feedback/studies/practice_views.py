@@ -55,7 +55,9 @@ def invite_participant(ods_code, slug):
     require(leads_practice(current_user, practice) or is_study_team(current_user, study))
     form = InviteForm()
     if study.status not in INVITABLE_STATUSES:
-        return render_template("practice_lead/invite_closed.html", practice=practice, study=study), 409
+        return render_template(
+            "practice_lead/invite_closed.html", practice=practice, study=study
+        ), 409
     if form.validate_on_submit():
         invite(
             email=form.email.data,

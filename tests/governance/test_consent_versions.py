@@ -68,7 +68,7 @@ def test_participants_page_shows_who_must_reconfirm(client, diary):
 
 
 def test_a_withdrawn_participant_is_not_asked_to_reconsent(client, diary):
-    from pact_feedback.governance.actions import withdraw
+    from pact_feedback.participation.actions import withdraw
 
     withdraw(diary.me.memberships[0], by=diary.me)
     _new_version(client, diary)

@@ -10,7 +10,7 @@ from pact_feedback.api.tokens import create_token
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
-from pact_feedback.governance.models import Withdrawal
+from pact_feedback.participation.models import Withdrawal
 from pact_feedback.reports.actions import generate, release
 from pact_feedback.reports.models import Report, ReportAccess
 from tests.conftest import login, make_user, page, submit
@@ -209,7 +209,7 @@ def test_withdrawn_participants_get_no_reminders_nudges_or_allocated_days(diary,
     from datetime import date, timedelta
 
     from pact_feedback.diary.allocation import allocate_days, send_reminders
-    from pact_feedback.governance.actions import withdraw
+    from pact_feedback.participation.actions import withdraw
 
     tomorrow = date.today() + timedelta(days=1)
     for person in (diary.me, diary.colleague):

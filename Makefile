@@ -21,6 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit $(BANDIT_ARGS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -29,6 +30,7 @@ test: $(STAMP)
 BANDIT_ARGS := -q -r pact_feedback config.py --severity-level medium
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit $(BANDIT_ARGS)
 	$(BIN)/pip-audit -r requirements.lock --disable-pip --no-deps --progress-spinner off

@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_cli(app)
 
     from pact_feedback.core.errors import register_error_handlers
@@ -98,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from pact_feedback.accounts.views import bp as accounts_bp
     from pact_feedback.api.pages import bp as api_tokens_bp
-    from pact_feedback.api.views import bp as api_v1_bp
+    from pact_feedback.api.routes import bp as api_v1_bp
     from pact_feedback.audit.views import bp as audit_bp
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.diary.team_views import bp as diary_team_bp
@@ -112,7 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.studies.practice_views import bp as practice_lead_bp
     from pact_feedback.studies.team_views import bp as team_bp
     from pact_feedback.studies.views import bp as studies_bp
-    from pact_feedback.surveys.views import bp as surveys_bp
+    from pact_feedback.surveys.routes import bp as surveys_bp
 
     for blueprint in (
         core_bp,
@@ -134,6 +135,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_v1_bp)
     app.register_blueprint(governance_bp)
+
+
+def _connect_signals() -> None:
+    """Features above a lower floor react to its events here, where the link can be seen."""
+    from pact_feedback.diary.taxonomy import taxonomy_for_new_study
+    from pact_feedback.studies.signals import study_created
+    from pact_feedback.surveys.actions import survey_for_new_study
+
+    study_created.connect(taxonomy_for_new_study)  # blinker keeps one connection per receiver
+    study_created.connect(survey_for_new_study)
 
 
 def _register_cli(app: Flask) -> None:

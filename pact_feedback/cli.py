@@ -137,7 +137,8 @@ def register_commands(app: Flask) -> None:
 
     for command in governance_commands:
         app.cli.add_command(command)
-    from pact_feedback.diary.cli import diary_cli, tokens_cli
+    from pact_feedback.api.cli import tokens_cli
+    from pact_feedback.diary.cli import diary_cli
 
     app.cli.add_command(diary_cli)
     app.cli.add_command(tokens_cli)

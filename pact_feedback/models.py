@@ -1,9 +1,9 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
+from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.diary.models import (
-    ApiToken,
     Category,
     DiaryAllocation,
     DiaryDay,

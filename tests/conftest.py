@@ -16,6 +16,7 @@ from pact_feedback import create_app
 from pact_feedback.accounts.actions import grant_role
 from pact_feedback.accounts.models import Consent, User
 from pact_feedback.accounts.passwords import hash_password
+from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db, limiter
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment, Study
@@ -152,7 +153,9 @@ def make_practice(**overrides) -> Practice:
     return practice
 
 
-def make_study(*, practices=(), **overrides) -> Study:
+def make_study(*, practices=(), taxonomy=True, **overrides) -> Study:
+    """A study as `create_study` makes it (with the default diary taxonomy unless
+    `taxonomy=False`), in the stage and window the test needs."""
     n = next(_counter)
     start = date.today() - timedelta(days=3)
     fields = dict(
@@ -165,6 +168,9 @@ def make_study(*, practices=(), **overrides) -> Study:
     fields.update(overrides)
     study = Study(**fields)
     db.session.add(study)
+    db.session.flush()
+    if taxonomy:
+        ensure_taxonomy(study)
     for practice in practices:
         db.session.add(Enrolment(study=study, practice=practice))
     db.session.commit()

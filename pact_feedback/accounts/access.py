@@ -1,9 +1,13 @@
 """Who may do what: permissions follow a role within a practice and a study, never a global flag.
 
-Plain predicates over a user's memberships; `pact_feedback.core.access.require` turns a "no"
-into a 403 or 404."""
+Plain predicates over a user's memberships, and `require`, which turns a "no" into a 403 or 404.
+The gates built on them: `studies.access.managed_study`, `participation.access.my_participation`."""
+
+from flask import abort, request
 
 from pact_feedback.accounts.roles import PRACTICE_LEAD, STUDY_TEAM
+from pact_feedback.audit.log import record
+from pact_feedback.extensions import db
 
 
 def memberships_with_role(user, role: str):
@@ -31,3 +35,14 @@ def leads_practice(user, practice) -> bool:
 
 def led_practice_ids(user) -> set[int]:
     return {m.practice_id for m in memberships_with_role(user, PRACTICE_LEAD)}
+
+
+def require(allowed: bool, *, hide: bool = False) -> None:
+    """Stop the request unless `allowed`: 403, or 404 where even existence must not leak.
+
+    The refusal is audited even on a GET: this is one of the documented read-audit paths
+    (docs/decisions/0003-layers.md)."""
+    if not allowed:
+        record("access_denied", path=request.path, method=request.method, hidden=hide)
+        db.session.commit()
+        abort(404 if hide else 403)

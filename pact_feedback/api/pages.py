@@ -3,11 +3,11 @@
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.access import require
+from pact_feedback.api.forms import ConfirmForm, TokenForm
+from pact_feedback.api.models import ApiToken
 from pact_feedback.api.tokens import create_token, revoke_token, tokens_for
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
-from pact_feedback.diary.forms import ConfirmForm, TokenForm
-from pact_feedback.diary.models import ApiToken
 from pact_feedback.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
@@ -22,7 +22,7 @@ def index():
         _, new_secret = create_token(current_user, form.name.data.strip(), by=current_user)
         form = TokenForm(formdata=None)
     return form_page(
-        "diary/tokens.html",
+        "api/tokens.html",
         form,
         tokens=tokens_for(current_user),
         new_secret=new_secret,

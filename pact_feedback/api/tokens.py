@@ -5,10 +5,10 @@ import secrets
 from sqlalchemy import bindparam, select
 
 from pact_feedback.accounts.models import User
+from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.tokens import token_digest
-from pact_feedback.diary.models import ApiToken
 from pact_feedback.extensions import db
 
 TOKEN_PREFIX = "pact_"  # noqa: S105  (a label, not a secret)

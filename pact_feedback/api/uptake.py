@@ -6,7 +6,9 @@ The same figures as the statistics page and `flask surveys stats --format json`.
 from flask import jsonify, request
 
 from pact_feedback.accounts.access import is_study_team
-from pact_feedback.api.views import Problem, api_user, bp
+from pact_feedback.api.auth import api_user
+from pact_feedback.api.blueprint import bp
+from pact_feedback.api.errors import Problem
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.cli import as_json

@@ -9,11 +9,10 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from pact_feedback.accounts.access import is_global_study_team
+from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.audit.filters import actor_emails, filtered_query, parse_filters
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
-from pact_feedback.core.access import require
 from pact_feedback.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")

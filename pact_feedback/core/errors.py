@@ -8,6 +8,8 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from pact_feedback.extensions import db, limiter
+
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
     403: ("You do not have access to this page", "If you think you should, ask your study team."),
@@ -52,7 +54,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def _internal(error):
-        from pact_feedback.extensions import db
 
         db.session.rollback()
         return render_error(500)
@@ -63,7 +64,6 @@ def seconds_until_retry(error: RateLimitExceeded) -> int:
     off on ordinary responses (two more Redis round trips on every request, measured in
     docs/performance.md); a refused client still learns when to come back. If the counter
     store cannot say, the whole window is the safe answer."""
-    from pact_feedback.extensions import limiter
 
     try:
         breached = limiter.current_limit

@@ -12,7 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from pact_feedback.audit.log import record, record_now
 from pact_feedback.core.time import utcnow
-from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
+from pact_feedback.diary import queries, validation
+from pact_feedback.diary.models import (
+    Category,
+    DiaryAllocation,
+    DiaryDay,
+    DiaryPreference,
+    TaskEntry,
+)
 from pact_feedback.extensions import db
 
 DAY_FIELDS = (
@@ -142,6 +149,77 @@ _CLAIM_DAY = (
 _INSERT_ENTRY = _ENTRIES.insert().returning(_ENTRIES.c.id)
 
 
+class EntryResult(NamedTuple):
+    """What `create_entry` did: "created", "replayed" (this client_id was saved before: the
+    saved entry), "locked" (`reason` says why) or "refused" (`checked` holds the errors)."""
+
+    outcome: str
+    entry: object = None  # TaskEntry, or NewEntry on the API's path
+    checked: validation.Checked | None = None
+    reason: str | None = None
+
+
+NOT_LOOKED_UP = object()  # create_entry(sent_before=...): the caller has not looked it up
+
+
+def create_entry(
+    *,
+    day,
+    by,
+    values: dict,
+    allowed_category_ids: set,
+    client_id: str | None = None,
+    fingerprint: str | None = None,
+    sent_before=NOT_LOOKED_UP,
+    check=None,
+    category=None,
+) -> EntryResult:
+    """The one write of a new task entry, for the web and the API: replay check, lock, claim
+    the day, validate against it, insert, audit, commit.
+
+    `day`: a DiaryDay, or the API's DayRef (anything with `id`, `status`, `collection_end` or
+    a `study` with them). `sent_before`: the id of the entry already saved with `client_id`
+    when the caller found it in its own query (None: none), else looked up here. `check`:
+    how the web's form validates (`EntryForm.check(**rules)`, showing errors at its fields);
+    by default `diary.validation.check_entry(values, **rules)`. `category`: the entry's
+    category as the caller has it, for the answer (the API's hot path)."""
+    if client_id and sent_before is NOT_LOOKED_UP:
+        found = client_id_in_use(day.id, client_id)
+        sent_before = found[0] if found else None
+    if client_id and sent_before is not None:
+        return EntryResult("replayed", db.session.get(TaskEntry, sent_before))
+    reason = queries.day_locked(day)
+    if reason:
+        return EntryResult("locked", reason=reason)
+    claim_day(day)  # hold the day before reading what the entry is checked against
+    rules = {
+        "allowed_category_ids": allowed_category_ids,
+        "others": queries.entries_to_check_new_entry_against(day),
+    }
+    checked = check(**rules) if check else validation.check_entry(values, **rules)
+    if checked is None or not checked.ok:
+        db.session.rollback()  # nothing is written for a refused entry
+        return EntryResult("refused", checked=checked)
+    entry, created = add_entry(
+        day,
+        checked.values,
+        by=by,
+        client_id=client_id,
+        fingerprint=fingerprint,
+        claimed=True,
+        looked_up=client_id is not None,
+        commit=False,
+        category=category,
+    )
+    if not created:  # a concurrent retry won the race
+        return EntryResult("replayed", entry, checked)
+    # Commit at once: on SQLite the write lock is held until then, and every writer waits.
+    db.session.commit()
+    if category is None:  # the web's answer renders the entry as the ORM has it
+        entry = db.session.get(TaskEntry, entry.id)
+    return EntryResult("created", entry, checked)
+
+
 def add_entry(
     day,
     values: dict,
@@ -223,7 +301,6 @@ def copy_values(entry: TaskEntry) -> dict:
 
 
 def set_non_working_days(study, user, weekdays: list[int], *, by) -> None:
-    from pact_feedback.diary.models import DiaryPreference
 
     preference = db.session.scalar(
         select(DiaryPreference).filter_by(study_id=study.id, user_id=user.id)
@@ -258,7 +335,6 @@ class CategoryError(Exception):
 
 
 def add_category(study, values: dict, *, by):
-    from pact_feedback.diary.models import Category
 
     code = (values.get("code") or "").strip().upper()
     if not code:
@@ -297,7 +373,6 @@ def update_category(category, values: dict, *, by) -> None:
 
 
 def plan_day(study, user, on, *, by):
-    from pact_feedback.diary.models import DiaryAllocation
 
     existing = db.session.scalar(
         select(DiaryAllocation).filter_by(study_id=study.id, user_id=user.id, date=on)

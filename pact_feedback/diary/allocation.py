@@ -22,6 +22,7 @@ from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreferenc
 from pact_feedback.extensions import db
 from pact_feedback.participation.actions import is_withdrawn
 from pact_feedback.participation.models import Withdrawal
+from pact_feedback.studies.models import Study
 
 NUDGE_AFTER_DAYS = 2
 
@@ -117,7 +118,6 @@ def allocate_days(study, seed: str | None = None, *, by=None) -> dict[int, list[
 def send_reminders(on: date | None = None) -> dict[str, int]:
     """Email the day before each allocated or planned day, and nudge about days left
     incomplete for NUDGE_AFTER_DAYS days. Each email is sent once and logged in the audit log."""
-    from pact_feedback.studies.models import Study
 
     on = on or today()
     sent = {"reminders": 0, "nudges": 0}

@@ -18,6 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from pact_feedback.accounts.roles import STAFF_ROLES
 from pact_feedback.diary import validation
+from pact_feedback.diary.taxonomy import GROUP_LABELS
 from pact_feedback.diary.validation import QUICK_DURATIONS, WHO_COULD_LABELS
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -186,17 +187,6 @@ class ConfirmForm(FlaskForm):
     """A POST with only a CSRF token: delete, complete, repeat last."""
 
 
-class TokenForm(FlaskForm):
-    name = StringField(
-        "What will you use this token for?",
-        description="For example 'My phone'",
-        validators=[
-            DataRequired("Enter a name for the token"),  # not only spaces: it is stripped
-            Length(max=100, message="Keep the name under 100 characters"),
-        ],
-    )
-
-
 class WeekdaysForm(FlaskForm):
     """Weekdays a participant does not work, so allocated days avoid them."""
 
@@ -281,7 +271,6 @@ class CategoryForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from pact_feedback.diary.taxonomy import GROUP_LABELS
 
         self.group.choices = [SelectChoice(g, f"{g}. {label}") for g, label in GROUP_LABELS.items()]
 

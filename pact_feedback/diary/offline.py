@@ -9,19 +9,16 @@ the other static files. See docs/diary.md, "Offline".
 
 from flask import current_app, request, send_from_directory
 
-from pact_feedback.diary.views import bp
 
-
-@bp.route("/sw.js")
 def service_worker(slug):
+    """The service worker's script (routed by `diary.views` as `diary.service_worker`)."""
     # max_age=0: "no-cache", so a changed worker is picked up on the next visit.
     return send_from_directory(
         current_app.static_folder, "js/diary-sw.js", mimetype="text/javascript", max_age=0
     )
 
 
-@bp.after_app_request
-def _forget_this_device_on_sign_out(response):
+def forget_this_device_on_sign_out(response):
     """Signing out deletes the diary's offline copies of the person's pages, their queue of
     unsent entries and the service worker from this browser: a shared practice computer keeps
     nothing of theirs. (The diary page asks before signing out while entries are unsent.)"""

@@ -1,8 +1,8 @@
 """A participant's own summary for a study round: time per day by group and by category."""
 
+from pact_feedback.charts import SERIES_FILLS, Series, bar_chart
 from pact_feedback.diary import queries
 from pact_feedback.diary.taxonomy import GROUP_LABELS
-from pact_feedback.reports.charts import SERIES_FILLS, Series, bar_chart
 
 
 def summary_context(study, user) -> dict:

@@ -90,3 +90,8 @@ def ensure_taxonomy(study) -> list[Category]:
             existing[code] = category
     db.session.flush()
     return sorted(existing.values(), key=lambda c: (c.position, c.code))
+
+
+def taxonomy_for_new_study(study, **_) -> None:
+    """`studies.signals.study_created` receiver: a new study starts with the default taxonomy."""
+    ensure_taxonomy(study)

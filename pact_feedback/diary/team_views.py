@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from pact_feedback.core.render import form_page
 from pact_feedback.diary import actions, queries
+from pact_feedback.diary.allocation import allocate_days
 from pact_feedback.diary.forms import CategoryForm, ConfirmForm, DiarySettingsForm
 from pact_feedback.diary.models import Category
-from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
+from pact_feedback.diary.taxonomy import GROUP_LABELS
 from pact_feedback.extensions import db
 from pact_feedback.studies.access import managed_study
 
@@ -19,8 +20,6 @@ bp = Blueprint("diary_team", __name__, url_prefix="/studies/<slug>/diary")
 @login_required
 def settings(slug):
     study = managed_study(slug)
-    ensure_taxonomy(study)
-    db.session.commit()
     form = DiarySettingsForm(obj=study if request.method == "GET" else None)
     if form.validate_on_submit():
         actions.update_settings(
@@ -49,8 +48,6 @@ def allocate(slug):
         if study.day_selection != "allocate":
             flash("This study lets participants choose their own days.", "info")
         else:
-            from pact_feedback.diary.allocation import allocate_days
-
             chosen = allocate_days(study, by=current_user)
             flash(
                 f"Allocated {sum(len(d) for d in chosen.values())} diary days to "

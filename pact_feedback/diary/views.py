@@ -7,20 +7,24 @@ import uuid
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.access import require
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
-from pact_feedback.diary import actions, queries, validation
+from pact_feedback.diary import actions, offline, queries, validation
 from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, PlanForm, WeekdaysForm
 from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
-from pact_feedback.diary.taxonomy import GROUP_LABELS, ensure_taxonomy
+from pact_feedback.diary.summary import summary_context
+from pact_feedback.diary.taxonomy import GROUP_LABELS
+from pact_feedback.disclosure import display_count
 from pact_feedback.extensions import db
 from pact_feedback.participation.access import my_participation, refuse_withdrawn
 from pact_feedback.participation.actions import current_consent
 
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
 bp.before_request(refuse_withdrawn)  # a withdrawn participant's diary is closed
+bp.add_url_rule("/sw.js", view_func=offline.service_worker)
+bp.after_app_request(offline.forget_this_device_on_sign_out)
 
 
 @bp.context_processor
@@ -31,7 +35,6 @@ def _labels():
 @bp.app_context_processor
 def _completion_helpers():
     """For the practice and study pages: diary completion as counts, never content."""
-    from pact_feedback.disclosure import display_count
 
     return {"diary_completion": queries.completion_counts, "display_count": display_count}
 
@@ -100,7 +103,6 @@ def _refuse_if_locked(study, day=None):
 
 
 def _day_context(study, day, form=None, **extra) -> dict:
-    ensure_taxonomy(study)
     categories = queries.categories_for(study)
     if form is None:
         form = EntryForm(formdata=None)
@@ -211,32 +213,27 @@ def add_entry(slug, day_id):
     study, _ = my_participation(slug)
     day = _day(study, day_id)
     form = EntryForm()
-    client_id = _uuid_or_none(form.client_id.data)
-    existing = actions.entry_by_client_id(day, client_id) if client_id else None
-    if existing is not None:  # a resend of a saved entry (the offline queue): the same answer
-        return _entry_saved(study, day, existing, [], created=False)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
     form.set_categories(queries.categories_for(study))
-    actions.claim_day(day)  # hold the day before reading the total the entry is checked against
-    checked = form.check(**_entry_rules(day))
-    if not checked:
-        db.session.rollback()  # nothing is written for a refused entry
+    result = actions.create_entry(
+        day=day,
+        by=current_user,
+        values={},
+        allowed_category_ids={c.id for c in queries.categories_for(study)},
+        client_id=_uuid_or_none(form.client_id.data),
+        check=form.check,
+    )
+    if result.outcome == "replayed":  # a resend of a saved entry (the offline queue)
+        return _entry_saved(study, day, result.entry, [], created=False)
+    if result.outcome == "locked":
+        return _refuse_if_locked(study, day)
+    if result.outcome == "refused":
         if _wants_json():
             return jsonify({"errors": form.errors}), 422
         context = _day_context(study, day, form=form)
         return form_page(
             "diary/day.html", form, **{k: v for k, v in context.items() if k != "form"}
         )
-    entry, created = actions.add_entry(
-        day,
-        checked.values,
-        by=current_user,
-        client_id=client_id,
-        claimed=True,
-    )
-    return _entry_saved(study, day, entry, checked.warnings, created=created)
+    return _entry_saved(study, day, result.entry, result.checked.warnings)
 
 
 def _uuid_or_none(value):
@@ -284,17 +281,19 @@ def repeat_last(slug, day_id):
         return redirect(url_for("diary.day", slug=slug, day_id=day.id))
     values = actions.copy_values(last)
     values.update(started_at=None, ended_at=None, note=None, item_count=None)
-    rules = _entry_rules(day)
-    rules["allowed_category_ids"].add(last.category_id)
-    checked = validation.check_entry(values, **rules)
-    if not checked.ok:
-        message = " ".join(m for ms in checked.errors.values() for m in ms)
+    result = actions.create_entry(
+        day=day,
+        by=current_user,
+        values=values,
+        allowed_category_ids={c.id for c in queries.categories_for(study)} | {last.category_id},
+    )
+    if result.outcome == "refused":
+        message = " ".join(m for ms in result.checked.errors.values() for m in ms)
         if _wants_json():
-            return jsonify({"errors": checked.errors}), 422
+            return jsonify({"errors": result.checked.errors}), 422
         flash(message, "info")
         return redirect(url_for("diary.day", slug=slug, day_id=day.id))
-    entry, _ = actions.add_entry(day, checked.values, by=current_user)
-    return _entry_saved(study, day, entry, checked.warnings, message="Task repeated")
+    return _entry_saved(study, day, result.entry, result.checked.warnings, message="Task repeated")
 
 
 @bp.route("/<int:day_id>/entries/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -378,7 +377,6 @@ def summary(slug):
     study, membership = my_participation(slug)
     if not _consented(membership):
         return redirect(url_for("participation.consent", slug=slug))
-    from pact_feedback.diary.summary import summary_context
 
     return render_template(
         "diary/summary.html", study=study, **summary_context(study, current_user)
@@ -436,6 +434,3 @@ def plan(slug):
     form = WeekdaysForm(formdata=None)
     form.fill(preference.non_working_days if preference else [])
     return form_page("diary/settings.html", plan, study=study, plan=plan, weekdays=form)
-
-
-from pact_feedback.diary import offline  # noqa: E402, F401  (adds the service worker route to bp)

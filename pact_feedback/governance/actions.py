@@ -15,6 +15,7 @@ from pact_feedback.extensions import db
 from pact_feedback.participation.actions import withdrawal_for
 from pact_feedback.participation.models import Withdrawal
 from pact_feedback.qi.models import QIProject
+from pact_feedback.reports.actions import ReportError, generate
 from pact_feedback.reports.models import Report, ReportAccess
 
 
@@ -42,7 +43,6 @@ def held_data(user_id: int, study_id: int) -> dict[str, int]:
 
 def erase(membership: Membership, *, by) -> dict[str, int]:
     """Delete the participant's data in the study; also withdraws them. Returns rows deleted."""
-    from pact_feedback.reports.actions import ReportError, generate
 
     user_id, study = membership.user_id, membership.study
     counts = held_data(user_id, study.id)

@@ -4,9 +4,8 @@
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from pact_feedback.accounts.access import memberships_with_role
+from pact_feedback.accounts.access import memberships_with_role, require
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.core.access import require
 from pact_feedback.participation.actions import WITHDRAWN_MESSAGE, is_withdrawn
 from pact_feedback.studies.actions import study_by_slug
 

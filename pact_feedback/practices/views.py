@@ -5,8 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from pact_feedback.accounts.access import is_global_study_team
-from pact_feedback.core.access import require
+from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.extensions import db

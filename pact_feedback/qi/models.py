@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
+from pact_feedback.qi.pdsa import STAGE_FIELDS, recorded_stage
 
 STATUSES = (
     ("planning", "Planning"),
@@ -258,7 +259,6 @@ class PDSACycle(db.Model):
     @property
     def stage(self) -> str:
         """The furthest stage written up: Plan, Do, Study or Act (derived, never stored)."""
-        from pact_feedback.qi.pdsa import STAGE_FIELDS, recorded_stage
 
         return recorded_stage({name: getattr(self, name) for name in STAGE_FIELDS})
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import require
+from pact_feedback.accounts.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import practices_by_code

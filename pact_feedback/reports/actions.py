@@ -12,8 +12,9 @@ from pact_feedback.extensions import db
 from pact_feedback.reports.build import build_reports
 from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.matching import METHOD_VERSION
-from pact_feedback.reports.models import Report
+from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.reports.queries import lead_emails, released_reports
+from pact_feedback.studies.actions import advance_study
 
 GENERATABLE = {"analysing", "reports_released", "survey_open"}
 
@@ -74,8 +75,6 @@ def release(study, *, by, notify: bool = True) -> int:
     for report in drafts:
         report.status, report.released_at = "released", now
     if study.status == "analysing":
-        from pact_feedback.studies.actions import advance_study
-
         advance_study(study, to="reports_released", by=by)
     record("reports_released", by=by, obj=study, reports=len(drafts))
     db.session.commit()
@@ -134,7 +133,6 @@ def set_sharing(membership, *, share: bool, by) -> None:
 
 
 def log_access(report: Report, *, by, action: str) -> None:
-    from pact_feedback.reports.models import ReportAccess
 
     db.session.add(
         ReportAccess(report_id=report.id, user_id=getattr(by, "id", None), action=action)

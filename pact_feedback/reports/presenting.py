@@ -9,7 +9,7 @@ from flask import current_app, url_for
 
 from pact_feedback import disclosure
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
-from pact_feedback.reports.charts import Series, bar_chart
+from pact_feedback.charts import Series, bar_chart
 
 WHO_LABELS = {
     "gp": "A GP",

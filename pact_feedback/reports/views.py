@@ -5,7 +5,7 @@ from time import perf_counter
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.core.access import require
+from pact_feedback.accounts.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.participation.access import my_participation

@@ -3,8 +3,7 @@
 from flask import abort
 from flask_login import current_user
 
-from pact_feedback.accounts.access import is_study_team
-from pact_feedback.core.access import require
+from pact_feedback.accounts.access import is_study_team, require
 from pact_feedback.studies.actions import study_by_slug
 
 

@@ -4,11 +4,11 @@ from sqlalchemy import select
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
-from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.lifecycle import next_stage
 from pact_feedback.studies.models import Enrolment, Study
+from pact_feedback.studies.signals import study_created
 
 
 class StudyError(Exception):
@@ -25,11 +25,8 @@ def create_study(*, by, slug: str, title: str, **fields) -> Study:
     study = Study(slug=slug, title=title, **fields)
     db.session.add(study)
     db.session.flush()
-    ensure_taxonomy(study)
     record("study_created", by=by, obj=study, slug=slug)
-    from pact_feedback.surveys.actions import ensure_default_survey  # avoids an import cycle
-
-    ensure_default_survey(study, by=by)
+    study_created.send(study, by=by)  # the diary's taxonomy, the uptake survey
     db.session.commit()
     return study
 

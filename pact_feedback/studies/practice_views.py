@@ -5,10 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from pact_feedback.accounts.access import is_global_study_team, is_study_team, leads_practice
+from pact_feedback.accounts.access import (
+    is_global_study_team,
+    is_study_team,
+    leads_practice,
+    require,
+)
 from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import practices_by_code

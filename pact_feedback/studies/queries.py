@@ -8,6 +8,7 @@ from pact_feedback.accounts.models import Consent, Invitation, Membership
 from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
+from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment, Study
 
 
@@ -47,8 +48,6 @@ def participation_counts(study: Study) -> dict[int, dict[str, int]]:
 
 def enrolments_with_practices(study: Study) -> list[Enrolment]:
     from sqlalchemy.orm import joinedload
-
-    from pact_feedback.practices.models import Practice
 
     return db.session.scalars(
         select(Enrolment)

@@ -5,11 +5,10 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from pact_feedback.accounts.access import is_global_study_team
+from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.forms import TeamInviteForm
 from pact_feedback.accounts.roles import STUDY_TEAM
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.studies.queries import all_studies, study_team_members

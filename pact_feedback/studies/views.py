@@ -3,10 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.accounts.access import is_global_study_team, is_study_team
+from pact_feedback.accounts.access import is_global_study_team, is_study_team, require
 from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PRACTICE_LEAD
-from pact_feedback.core.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.practices.importing import parse_enrolments, practices_by_code

@@ -61,6 +61,11 @@ def ensure_default_survey(study, *, by=None) -> Survey:
     return survey
 
 
+def survey_for_new_study(study, *, by=None, **_) -> None:
+    """`studies.signals.study_created` receiver: a new study starts with the uptake survey."""
+    ensure_default_survey(study, by=by)
+
+
 def schedule_waves(survey: Survey) -> int:
     """Date the waves that have no dates yet, once the study's release date is known.
 

@@ -9,6 +9,9 @@ from flask.cli import AppGroup
 
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import emails, queries
+from pact_feedback.surveys.figures import compute_uptake
+from pact_feedback.surveys.importing import import_responses, parse_responses
+from pact_feedback.tabulation.uptake import export_rows
 
 surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
 
@@ -40,8 +43,6 @@ def remind_command(min_days):
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 def stats_command(slug, number, fmt):
     """Print the uptake figures of a study's wave, as on the statistics page."""
-    from pact_feedback.surveys.figures import compute_uptake
-    from pact_feedback.tabulation.uptake import export_rows
 
     study = study_by_slug(slug)
     survey = queries.survey_for(study) if study else None
@@ -59,7 +60,6 @@ def stats_command(slug, number, fmt):
 @click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_responses_command(slug, csv_path: Path):
     """Import answers gathered elsewhere: ods_code, wave, then a column per question code."""
-    from pact_feedback.surveys.importing import import_responses, parse_responses
 
     study = study_by_slug(slug)
     survey = queries.survey_for(study) if study else None

@@ -14,6 +14,7 @@ from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Study
 from pact_feedback.surveys import queries
+from pact_feedback.surveys.actions import schedule_waves
 from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
 
 TEMPLATES = {"invitation": "survey_invitation", "reminder": "survey_reminder"}
@@ -120,8 +121,6 @@ def invite_opened_waves(on: date | None = None) -> list[tuple[SurveyWave, int]]:
     for every open wave that has none yet."""
     on = on or today()
     for survey in db.session.scalars(select(Survey)):
-        from pact_feedback.surveys.actions import schedule_waves
-
         schedule_waves(survey)
     db.session.commit()
     return [

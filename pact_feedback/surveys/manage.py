@@ -11,6 +11,7 @@ from pact_feedback.core.time import today
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.extensions import db
 from pact_feedback.surveys import actions, emails, queries
+from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.checking import check_question, from_json
 from pact_feedback.surveys.definitions import (
     FIXED_CODES,
@@ -30,8 +31,9 @@ from pact_feedback.surveys.forms import (
     parse_choice_lines,
     pretty_json,
 )
+from pact_feedback.surveys.importing import import_responses as write
+from pact_feedback.surveys.importing import parse_responses
 from pact_feedback.surveys.models import CHOICE_TYPES
-from pact_feedback.surveys.views import bp, team_study_survey
 
 
 def _back(slug):
@@ -257,8 +259,6 @@ def import_json(slug):
 @bp.route("/studies/<slug>/survey/responses/import", methods=["GET", "POST"])
 @login_required
 def import_responses(slug):
-    from pact_feedback.surveys.importing import import_responses as write
-    from pact_feedback.surveys.importing import parse_responses
 
     study, survey = team_study_survey(slug)
     form = ResponsesForm()

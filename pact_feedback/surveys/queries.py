@@ -9,7 +9,7 @@ from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
-from pact_feedback.reports.models import Report
+from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.studies.models import Enrolment, Study
 from pact_feedback.surveys.models import (
     Survey,
@@ -217,7 +217,6 @@ def report_access_frame(study) -> pd.DataFrame:
 
     Columns: practice_id, views, downloads (practices with none are absent).
     """
-    from pact_feedback.reports.models import ReportAccess
 
     query = (
         select(

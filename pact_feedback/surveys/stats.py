@@ -3,10 +3,12 @@
 from flask import Response, abort, render_template, request
 from flask_login import login_required
 
-from pact_feedback.reports.charts import Series, bar_chart
+from pact_feedback.audit.log import record
+from pact_feedback.charts import Series, bar_chart
+from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
+from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.figures import compute_uptake
-from pact_feedback.surveys.views import bp, team_study_survey
 from pact_feedback.tabulation import exports
 from pact_feedback.tabulation.breakdowns import BREAKDOWNS
 from pact_feedback.tabulation.uptake import HEADLINE_CODES, export_rows, practice_table
@@ -109,8 +111,6 @@ def _download(slug, kind):
     mimetype, write = DOWNLOADS[kind]
     name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
     rows = export_rows(study.slug, result)
-    from pact_feedback.audit.log import record  # exports are audited: who, what, how many rows
-    from pact_feedback.extensions import db
 
     record("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
     db.session.commit()

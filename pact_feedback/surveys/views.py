@@ -1,17 +1,15 @@
 """Survey pages for practice leads: their practice's waves, and answering one wave.
 
 The study team's pages (editor, waves, sends, statistics) are in manage.py and stats.py, on
-the same blueprint.
+the same blueprint (`surveys.blueprint`; `surveys.routes` gathers the three).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.accounts.access import is_global_study_team, leads_practice
-from pact_feedback.core.access import require
+from pact_feedback.accounts.access import is_global_study_team, leads_practice, require
 from pact_feedback.core.time import today
 from pact_feedback.practices.importing import practices_by_code
-from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import actions, queries, renderer
 from pact_feedback.surveys.answers import (
@@ -21,10 +19,9 @@ from pact_feedback.surveys.answers import (
     raw_from_answers,
     raw_from_form,
 )
+from pact_feedback.surveys.blueprint import bp
 from pact_feedback.surveys.definitions import spec_of
 from pact_feedback.surveys.forms import AnswerForm
-
-bp = Blueprint("surveys", __name__)
 
 
 def _practice(ods_code: str):
@@ -44,15 +41,6 @@ def practice_index(ods_code):
     return render_template(
         "surveys/practice_index.html", practice=practice, rows=rows, today=today()
     )
-
-
-def team_study_survey(slug):
-    """The study and its survey, for the study team only."""
-    study = managed_study(slug)
-    survey = queries.survey_for(study)
-    if survey is None:
-        abort(404)
-    return study, survey
 
 
 def _wave_for(practice, slug: str, number: int):
@@ -121,6 +109,3 @@ def _saved_message(submit: bool, wave) -> str:
         f"Your answers to wave {wave.number} are saved as a draft. Come back to finish and "
         f"submit them by {wave.closes_on:%-d %B %Y}."
     )
-
-
-from pact_feedback.surveys import manage, stats  # noqa: E402,F401,I001  (routes on this blueprint)

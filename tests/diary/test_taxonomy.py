@@ -32,8 +32,8 @@ def test_create_study_seeds_the_default_taxonomy(ctx):
 
 
 def test_ensure_taxonomy_is_idempotent_and_keeps_edits(ctx):
-    study = make_study()
-    assert _codes(study) == []  # made without create_study, like the demo data
+    study = make_study(taxonomy=False)
+    assert _codes(study) == []  # made without create_study
     ensure_taxonomy(study)
     db.session.commit()
     b1 = db.session.scalar(select(Category).filter_by(study_id=study.id, code="B1"))
@@ -49,7 +49,7 @@ def test_ensure_taxonomy_is_idempotent_and_keeps_edits(ctx):
 
 
 def test_taxonomies_are_per_study(ctx):
-    one, two = make_study(), make_study()
+    one, two = make_study(taxonomy=False), make_study(taxonomy=False)
     ensure_taxonomy(one)
     ensure_taxonomy(two)
     db.session.commit()

@@ -260,7 +260,7 @@ FORMS = {
         ),
     ),
     "pact_feedback.diary.forms.ConfirmForm": FormSpec({}, nothing_to_refuse=BUTTON),
-    "pact_feedback.diary.forms.TokenForm": FormSpec({"name": "My phone"}),
+    "pact_feedback.api.forms.TokenForm": FormSpec({"name": "My phone"}),
     "pact_feedback.diary.forms.WeekdaysForm": FormSpec(
         {"monday": "y"},
         nothing_to_refuse="checkboxes only: every combination of ticks is an answer",

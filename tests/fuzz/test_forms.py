@@ -537,7 +537,7 @@ ROUTES = {
         build=_team_form,
     ),
     "api_tokens.index": Route(
-        "pact_feedback.diary.forms.TokenForm",
+        "pact_feedback.api.forms.TokenForm",
         "world",
         lambda o: Target(o.participant, "/account/api-tokens/", {"name": "My phone"}),
         accepted=200,

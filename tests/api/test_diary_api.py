@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from pact_feedback.api.models import ApiToken
 from pact_feedback.api.tokens import create_token, revoke_token
-from pact_feedback.diary.models import ApiToken, DiaryDay, TaskEntry
+from pact_feedback.diary.models import DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 from tests.conftest import login, page, submit
 from tests.diary.conftest import make_day

@@ -2,7 +2,7 @@
 
 from bs4 import BeautifulSoup
 
-from pact_feedback.reports.charts import Series, bar_chart
+from pact_feedback.charts import Series, bar_chart
 
 
 def test_chart_is_accessible_svg_with_values_and_withheld_cells():

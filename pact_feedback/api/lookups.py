@@ -1,0 +1,127 @@
+"""Finding what a request names: anything not the caller's own is "not found"."""
+
+import datetime as dt
+from functools import cache
+from typing import NamedTuple
+
+from flask import g
+from sqlalchemy import bindparam, select
+
+from pact_feedback.api.errors import Problem
+from pact_feedback.diary import queries
+from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
+from pact_feedback.extensions import db
+from pact_feedback.participation.actions import (
+    WITHDRAWN_MESSAGE,
+    participant_standing,
+    standing_columns,
+    standing_from,
+)
+from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.studies.models import Study
+
+
+def study_for_caller(slug: str, study=None):
+    """The study (by slug, or as already loaded) and the caller's standing in it, which must
+    be a consented, not withdrawn participant's."""
+    study = study or study_by_slug(slug)
+    standing = participant_standing(g.api_user_id, study) if study else None
+    require_standing(standing, "No study with that name that you take part in")
+    return study, standing
+
+
+def require_standing(standing, not_found: str) -> None:
+    if standing is None:
+        raise Problem(404, not_found, kind="not-found")
+    if not standing.consented:
+        raise Problem(
+            403,
+            "Give your consent on the website before keeping a diary for this study",
+            kind="consent-needed",
+        )
+    if standing.withdrawn:
+        raise Problem(403, WITHDRAWN_MESSAGE, kind="withdrawn")
+
+
+class DayRef(NamedTuple):
+    """What writing an entry needs to know of a day: enough for the rules, without loading it."""
+
+    id: int
+    study_id: int
+    status: str  # the study's, for the lock after collection
+    collection_end: dt.date | None
+
+
+@cache
+def day_ref_query():
+    standing = standing_columns(DiaryDay.user_id, DiaryDay.study_id, Study.pis_version)
+    return (
+        select(DiaryDay.id, DiaryDay.study_id, Study.status, Study.collection_end, *standing)
+        .join(Study, Study.id == DiaryDay.study_id)
+        .where(DiaryDay.id == bindparam("day_id"), DiaryDay.user_id == bindparam("user_id"))
+    )
+
+
+NEW_ENTRY_CATEGORY = (Category.id, Category.code, Category.label, Category.group, Category.active)
+
+
+@cache
+def new_entry_query():
+    """day_ref_query's day and standing and, in the same round trip, what a new entry needs:
+    the id of an entry already sent with this client_id (a retry, answered at once) and the
+    category with this code (what the rules and the answer need of it). Core columns, not ORM
+    objects: it runs for every entry the API saves."""
+    return (
+        day_ref_query()
+        .add_columns(TaskEntry.id, *NEW_ENTRY_CATEGORY)
+        .outerjoin(
+            TaskEntry,
+            (TaskEntry.day_id == DiaryDay.id) & (TaskEntry.client_id == bindparam("client_id")),
+        )
+        .outerjoin(
+            Category,
+            (Category.study_id == DiaryDay.study_id) & (Category.code == bindparam("code")),
+        )
+    )
+
+
+def day_ref(day_id: int) -> DayRef:
+    """The caller's own day, checked with their standing in its study, in one query."""
+    row = (
+        db.session.connection()
+        .execute(day_ref_query(), {"day_id": day_id, "user_id": g.api_user_id})
+        .first()
+    )
+    return own_day(row)
+
+
+def own_day(row) -> DayRef:
+    """A row of day_ref_query (or one that starts like it) as the caller's own day."""
+    not_found = "No diary day of yours with that id"
+    if row is None:
+        raise Problem(404, not_found, kind="not-found")
+    require_standing(standing_from(*row[4:7]), not_found)
+    return DayRef(*row[:4])
+
+
+def caller_day(day_id: int) -> DiaryDay:
+    return db.session.get(DiaryDay, day_ref(day_id).id)
+
+
+def caller_entry(entry_id: int) -> TaskEntry:
+    entry = db.session.scalar(
+        db.select(TaskEntry)
+        .join(DiaryDay)
+        .where(TaskEntry.id == entry_id, DiaryDay.user_id == g.api_user_id)
+    )
+    if entry is None:
+        raise Problem(404, "No task entry of yours with that id", kind="not-found")
+    study_for_caller(None, entry.day.study)
+    return entry
+
+
+def require_unlocked(study) -> None:
+    """`study`: a study, or anything with its `status` and `collection_end` (a DayRef)."""
+    reason = queries.day_locked(study)
+    if reason:
+        raise Problem(409, reason, kind="diary-locked")

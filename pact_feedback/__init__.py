@@ -72,6 +72,28 @@ def _init_templates(app: Flask) -> None:
 
     template_helpers.init_app(app)
     navigation.init_app(app)
+    _share_feature_helpers(app)
+
+
+def _share_feature_helpers(app: Flask) -> None:
+    """Pages on a lower floor include a feature's partial by name (the study page's diary
+    completion, the "take part" page's report links and withdrawal status); the helpers those
+    partials call are given to every template here, and only here, so the links can be seen."""
+    from pact_feedback.diary.queries import completion_counts
+    from pact_feedback.disclosure import display_count
+    from pact_feedback.governance.retention import expires_at
+    from pact_feedback.participation.actions import latest_consent, withdrawal_for
+    from pact_feedback.reports.queries import released_for_participant, released_practice_report
+
+    app.jinja_env.globals.update(
+        diary_completion=completion_counts,  # diary/_study_completion, _practice_completion
+        display_count=display_count,  # every count a page shows goes through disclosure
+        released_practice_report=released_practice_report,  # report links on people's pages
+        released_participant_report=released_for_participant,
+        withdrawal_for=withdrawal_for,  # governance/_study_status
+        latest_consent=latest_consent,
+        retention_ends=expires_at,
+    )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -140,11 +162,14 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_signals() -> None:
     """Features above a lower floor react to its events here, where the link can be seen."""
     from pact_feedback.diary.taxonomy import taxonomy_for_new_study
-    from pact_feedback.studies.signals import study_created
-    from pact_feedback.surveys.actions import survey_for_new_study
+    from pact_feedback.reports.signals import reports_released
+    from pact_feedback.studies.signals import reports_sent_elsewhere, study_created
+    from pact_feedback.surveys.actions import date_waves_for_study, survey_for_new_study
 
     study_created.connect(taxonomy_for_new_study)  # blinker keeps one connection per receiver
     study_created.connect(survey_for_new_study)
+    reports_released.connect(date_waves_for_study)  # the uptake survey's waves follow release
+    reports_sent_elsewhere.connect(date_waves_for_study)
 
 
 def _register_cli(app: Flask) -> None:

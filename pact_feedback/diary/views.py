@@ -16,7 +16,6 @@ from pact_feedback.diary.forms import ConfirmForm, DayForm, EntryForm, PlanForm,
 from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
 from pact_feedback.diary.summary import summary_context
 from pact_feedback.diary.taxonomy import GROUP_LABELS
-from pact_feedback.disclosure import display_count
 from pact_feedback.extensions import db
 from pact_feedback.participation.access import my_participation, refuse_withdrawn
 from pact_feedback.participation.actions import current_consent
@@ -30,13 +29,6 @@ bp.after_app_request(offline.forget_this_device_on_sign_out)
 @bp.context_processor
 def _labels():
     return {"WHO_COULD_LABELS": validation.WHO_COULD_LABELS}
-
-
-@bp.app_context_processor
-def _completion_helpers():
-    """For the practice and study pages: diary completion as counts, never content."""
-
-    return {"diary_completion": queries.completion_counts, "display_count": display_count}
 
 
 def _consented(membership) -> bool:

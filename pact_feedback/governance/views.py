@@ -20,22 +20,13 @@ from pact_feedback.governance.forms import (
     RetentionForm,
     WithdrawForm,
 )
-from pact_feedback.governance.retention import expires_at, set_retention
+from pact_feedback.governance.retention import set_retention
 from pact_feedback.participation.access import my_participation
-from pact_feedback.participation.actions import latest_consent, withdrawal_for
 from pact_feedback.participation.actions import withdraw as record_withdrawal
+from pact_feedback.participation.actions import withdrawal_for
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("governance", __name__)
-
-
-@bp.app_context_processor
-def _helpers():
-    return {
-        "withdrawal_for": withdrawal_for,
-        "latest_consent": latest_consent,
-        "retention_ends": expires_at,
-    }
 
 
 def _team_participant(study, membership_id: int) -> Membership:

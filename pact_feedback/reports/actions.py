@@ -14,6 +14,7 @@ from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.matching import METHOD_VERSION
 from pact_feedback.reports.models import Report, ReportAccess
 from pact_feedback.reports.queries import lead_emails, released_reports
+from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
 
 GENERATABLE = {"analysing", "reports_released", "survey_open"}
@@ -77,6 +78,7 @@ def release(study, *, by, notify: bool = True) -> int:
     if study.status == "analysing":
         advance_study(study, to="reports_released", by=by)
     record("reports_released", by=by, obj=study, reports=len(drafts))
+    reports_released.send(study, by=by)
     db.session.commit()
     if notify:
         _email_readers(study, drafts)

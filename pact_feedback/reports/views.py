@@ -18,21 +18,11 @@ from pact_feedback.reports.pdf import render_pdf
 from pact_feedback.reports.presenting import report_context
 from pact_feedback.reports.queries import (
     released_for_participant,
-    released_practice_report,
     reports_for_review,
 )
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("reports", __name__)
-
-
-@bp.app_context_processor
-def _report_links():
-    """Other features' pages link to released reports without importing this package."""
-    return {
-        "released_practice_report": released_practice_report,
-        "released_participant_report": released_for_participant,
-    }
 
 
 def _review_page(study, *, reissue_form=None):

@@ -8,7 +8,7 @@ from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.lifecycle import next_stage
 from pact_feedback.studies.models import Enrolment, Study
-from pact_feedback.studies.signals import study_created
+from pact_feedback.studies.signals import reports_sent_elsewhere, study_created
 
 
 class StudyError(Exception):
@@ -67,5 +67,7 @@ def enrol_practices(study: Study, entries: list[dict], *, by) -> tuple[int, int]
         if entry.get("report_sent_on"):
             enrolment.report_sent_on = entry["report_sent_on"]
     record("practices_enrolled", by=by, obj=study, added=added, updated=updated)
+    if any(entry.get("report_sent_on") for entry in entries):
+        reports_sent_elsewhere.send(study, by=by)
     db.session.commit()
     return added, updated

@@ -66,6 +66,13 @@ def survey_for_new_study(study, *, by=None, **_) -> None:
     ensure_default_survey(study, by=by)
 
 
+def date_waves_for_study(study, **_) -> None:
+    """`reports_released` / `reports_sent_elsewhere` receiver: date the survey's waves."""
+    survey = queries.survey_for(study)
+    if survey is not None:
+        schedule_waves(survey)
+
+
 def schedule_waves(survey: Survey) -> int:
     """Date the waves that have no dates yet, once the study's release date is known.
 

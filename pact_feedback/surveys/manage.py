@@ -44,8 +44,6 @@ def _back(slug):
 @login_required
 def manage(slug):
     study, survey = team_study_survey(slug)
-    if actions.schedule_waves(survey):  # reports released since the last visit
-        db.session.commit()
     counts = {w.number: len(queries.submitted_practice_ids(w)) for w in survey.waves}
     return render_template(
         "surveys/manage.html",

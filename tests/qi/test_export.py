@@ -69,7 +69,7 @@ def test_markdown_summary(client):
 
 
 def test_demo_project_has_two_cycles_and_a_shift(client):
-    from pact_feedback.qi.runchart import analyse
+    from pact_feedback.charts.runrules import analyse
 
     project, _ = _demo_project(client)
     assert [c.number for c in project.cycles] == [1, 2]

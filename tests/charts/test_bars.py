@@ -36,7 +36,8 @@ def test_chart_is_accessible_with_values_and_withheld_cells():
 
 
 def test_empty_series_are_left_out_of_the_legend():
-    chart = bar_chart("T", "D", [("A1", "Booked")], [Series("Shown", {"A1": 1}), Series("Gone", {})])
+    series = [Series("Shown", {"A1": 1}), Series("Gone", {})]
+    chart = bar_chart("T", "D", [("A1", "Booked")], series)
     assert "Gone" not in str(chart)
 
 

@@ -103,8 +103,7 @@ def test_practice_page_counts_follow_the_footnote(client, released):
     login(client, released.leads[0])
     card = _practice_page(client, released)
     values = {
-        dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
-        for dt in card.select("dt")
+        dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True) for dt in card.select("dt")
     }
     assert values["Joined"] == "<8" and values["Consented"] == "<8"
     note = card.select_one(".pact-small-numbers").get_text()

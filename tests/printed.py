@@ -42,7 +42,7 @@ class Page:
         return " ".join(line.text for line in self.body(bottom_margin_mm))
 
 
-def _poppler(*args: str, data: bytes) -> str:
+def poppler(*args: str, data: bytes) -> str:
     tool = shutil.which("pdftotext")
     assert tool, "pdftotext (poppler-utils) is needed: .ci/run installs it"
     with tempfile.TemporaryDirectory() as folder:
@@ -55,8 +55,8 @@ def _poppler(*args: str, data: bytes) -> str:
 
 def read_pages(data: bytes) -> list[Page]:
     assert data.startswith(b"%PDF"), "not a PDF"
-    layouts = _poppler("-layout", data=data).split("\f")
-    soup = BeautifulSoup(_poppler("-bbox-layout", data=data), "html.parser")
+    layouts = poppler("-layout", data=data).split("\f")
+    soup = BeautifulSoup(poppler("-bbox-layout", data=data), "html.parser")
     pages = []
     for number, page in enumerate(soup.find_all("page"), start=1):
         lines = [

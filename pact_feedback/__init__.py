@@ -80,16 +80,22 @@ def _share_feature_helpers(app: Flask) -> None:
     completion, the "take part" page's report links and withdrawal status); the helpers those
     partials call are given to every template here, and only here, so the links can be seen."""
     from pact_feedback.diary.queries import completion_counts
-    from pact_feedback.disclosure import display_count
+    from pact_feedback.disclosure import display_count, small_numbers_note
     from pact_feedback.governance.retention import expires_at
     from pact_feedback.participation.actions import latest_consent, withdrawal_for
-    from pact_feedback.reports.queries import released_for_participant, released_practice_report
+    from pact_feedback.reports.queries import (
+        released_for_participant,
+        released_practice_report,
+        shared_with_practice,
+    )
 
     app.jinja_env.globals.update(
         diary_completion=completion_counts,  # diary/_study_completion, _practice_completion
         display_count=display_count,  # every count a page shows goes through disclosure
+        small_numbers_note=small_numbers_note,  # _partials/small_numbers: the footnote beside them
         released_practice_report=released_practice_report,  # report links on people's pages
         released_participant_report=released_for_participant,
+        shared_reports=shared_with_practice,  # reports/_shared_with_practice on the lead's page
         withdrawal_for=withdrawal_for,  # governance/_study_status
         latest_consent=latest_consent,
         retention_ends=expires_at,

@@ -243,3 +243,12 @@ def display_count(n: int) -> str:
     if n < SMALL_COUNT:
         return f"<{SMALL_COUNT}"
     return str(int(ROUND_TO * round(n / ROUND_TO)))
+
+
+def small_numbers_note() -> str:
+    """The footnote beside every count shown through `display_count`, built from the same
+    constants so that it stays true."""
+    return (
+        f"Counts are rounded to the nearest {ROUND_TO}, and counts under {SMALL_COUNT} are "
+        f"shown as “<{SMALL_COUNT}”, so no one can be picked out."
+    )

@@ -97,6 +97,9 @@ class Membership(db.Model):
     shares_with_practice: Mapped[bool] = mapped_column(
         default=False, comment="Participant opted in to share their report with the practice"
     )
+    shared_since: Mapped[datetime | None] = mapped_column(
+        comment="When the participant last chose to share (empty while private)"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")

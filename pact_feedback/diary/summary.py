@@ -1,6 +1,7 @@
 """A participant's own summary for a study round: time per day by group and by category."""
 
-from pact_feedback.charts import SERIES_FILLS, Series, bar_chart
+from pact_feedback.charts.bars import Series, bar_chart
+from pact_feedback.charts.styles import SEQUENCE
 from pact_feedback.diary import queries
 from pact_feedback.diary.taxonomy import GROUP_LABELS
 
@@ -10,7 +11,7 @@ def summary_context(study, user) -> dict:
     categories = queries.categories_for(study, include_retired=True)
     figures = {day.id: queries.day_figures(day) for day in days}
     used = [c for c in categories if any(c.code in figures[d.id]["by_category"] for d in days)]
-    if len(days) <= len(SERIES_FILLS):
+    if len(days) <= len(SEQUENCE):
         series_days = [(f"{d.date:%-d %B}", [d]) for d in days]
     else:  # more days than the chart can tell apart: show the mean day
         series_days = [("Average day", days)]

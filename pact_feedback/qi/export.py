@@ -1,17 +1,14 @@
 """Run charts for a project's measures, and its summary as PDF (WeasyPrint) and Markdown."""
 
 import re
-from pathlib import Path
 
 from flask import Response, render_template
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
-from pact_feedback.qi.chart import Point, chart_rows, describe, run_chart_svg
-from pact_feedback.qi.runchart import analyse
+from pact_feedback.charts.run import Point, chart_rows, describe, run_chart_svg
+from pact_feedback.charts.runrules import analyse
+from pact_feedback.printing import print_pdf
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
-PRINT_CSS = STATIC / "css" / "qi-print.css"
+PRINT_CSS = "css/qi-print.css"
 
 
 def measure_chart(project, measure) -> dict:
@@ -39,20 +36,9 @@ def charts(project) -> list[dict]:
     return [measure_chart(project, m) for m in project.measures if m.values]
 
 
-class _NoFetching(URLFetcher):
-    """The summary embeds its chart inline; printing must never reach the network."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file"})
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"refusing to fetch {url} while printing a QI summary")
-
-
 def render_pdf(project) -> bytes:
     html = render_template("qi/export.html", project=project, charts=charts(project))
-    document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_NoFetching())
-    return document.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1")
+    return print_pdf(html, stylesheets=(PRINT_CSS,))
 
 
 def render_markdown(project) -> str:

@@ -130,6 +130,7 @@ def set_sharing(membership, *, share: bool, by) -> None:
     if membership.shares_with_practice == share:
         return
     membership.shares_with_practice = share
+    membership.shared_since = utcnow() if share else None
     record("report_sharing_changed", by=by, obj=membership, shared=share)
     db.session.commit()
 

@@ -6,7 +6,7 @@ reports of their own.
 """
 
 import random
-from datetime import date
+from datetime import date, datetime
 
 from pact_feedback.accounts.actions import grant_role
 from pact_feedback.accounts.models import Consent, User
@@ -55,6 +55,7 @@ def seed_pilot_reports(
         membership = grant_role(person, PARTICIPANT, practice=practice, study=pilot, by=team)
         membership.staff_role = staff_role
         membership.shares_with_practice = share
+        membership.shared_since = datetime(2026, 3, 30, 9, 0) if share else None
         db.session.add(Consent(user_id=person.id, study_id=pilot.id, pis_version="1.0"))
 
     for i, (person, staff_role) in enumerate(first_practice_people):

@@ -55,6 +55,7 @@ class Report(db.Model):
 
     study: Mapped["Study"] = relationship()  # noqa: F821
     practice: Mapped["Practice"] = relationship()  # noqa: F821
+    user: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class ReportAccess(db.Model):
@@ -70,5 +71,6 @@ class ReportAccess(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+from pact_feedback.accounts.models import User  # noqa: E402,F401
 from pact_feedback.practices.models import Practice  # noqa: E402,F401
 from pact_feedback.studies.models import Study  # noqa: E402,F401

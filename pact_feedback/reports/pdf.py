@@ -1,33 +1,24 @@
-"""Report PDFs: the same template as the web page, printed by WeasyPrint.
-
-WeasyPrint renders our own HTML and CSS (no headless browser, no screenshots) and fetches only
-local files: the stylesheet from `static/`. Tagged PDF/UA output keeps it readable by assistive
-technology.
-"""
-
-from pathlib import Path
+"""Report PDFs: the same templates as the web page, printed by the app's one printer."""
 
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+from pact_feedback.printing import print_pdf
+from pact_feedback.reports.presenting import report_context
 
-
-class LocalFilesOnly(URLFetcher):
-    """A report must never reach out to the network while printing."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file"})
-
-    def fetch(self, url, headers=None):
-        if not url.startswith(STATIC.as_uri()):
-            raise ValueError(f"refusing to fetch {url} while printing a report")
-        return super().fetch(url, headers)
+PRINT_CSS = "css/report-print.css"
 
 
 def render_pdf(context: dict) -> bytes:
     """`context` is what `reports.presenting.report_context` gives the web page."""
-    html = render_template("reports/pdf.html", for_print=True, **context)
-    document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=LocalFilesOnly())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return print_pdf(render_template("reports/pdf.html", for_print=True, **context))
+
+
+def render_report_pdf(report, *, viewer=None, with_name: bool = True) -> bytes:
+    """A report as its `viewer` would download it (a plain function: needs only an app
+    context, so a background job can print released reports ahead of time).
+
+    A private report reads "You" for its participant (`viewer` = the participant), their name
+    for a practice lead it is shared with, "the participant" otherwise; `with_name=False`
+    leaves the participant's name off, as they may choose.
+    """
+    return render_pdf(report_context(report, viewer=viewer, with_name=with_name))

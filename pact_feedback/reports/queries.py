@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership, User
-from pact_feedback.accounts.roles import PRACTICE_LEAD
+from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
+from pact_feedback.diary.models import DiaryDay
 from pact_feedback.extensions import db
 from pact_feedback.reports.models import Report
 
@@ -60,3 +61,53 @@ def released_practice_report(practice_id: int, study_id: int) -> Report | None:
             Report.status == "released",
         )
     )
+
+
+def sharing_of(report: Report) -> Membership | None:
+    """The participant's membership that carries their choice to share this report."""
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == report.user_id,
+            Membership.study_id == report.study_id,
+            Membership.practice_id == report.practice_id,
+            Membership.role == PARTICIPANT,
+        )
+    )
+
+
+def diary_dates(user_id: int, study_id: int) -> list:
+    """The dates of the diary days a participant completed (what their report is made of)."""
+    return list(
+        db.session.scalars(
+            select(DiaryDay.date)
+            .where(
+                DiaryDay.user_id == user_id,
+                DiaryDay.study_id == study_id,
+                DiaryDay.completed_at.is_not(None),
+            )
+            .order_by(DiaryDay.date)
+        )
+    )
+
+
+def shared_with_practice(practice_id: int, study_id: int) -> list[tuple[Report, User, Membership]]:
+    """Released private reports that their participants chose to share with the practice."""
+    return db.session.execute(
+        select(Report, User, Membership)
+        .join(User, User.id == Report.user_id)
+        .join(
+            Membership,
+            (Membership.user_id == Report.user_id)
+            & (Membership.study_id == Report.study_id)
+            & (Membership.practice_id == Report.practice_id)
+            & (Membership.role == PARTICIPANT),
+        )
+        .where(
+            Report.kind == "participant",
+            Report.status == "released",
+            Report.practice_id == practice_id,
+            Report.study_id == study_id,
+            Membership.shares_with_practice.is_(True),
+        )
+        .order_by(User.name, User.id)
+    ).all()

@@ -2,7 +2,7 @@
 
 from time import perf_counter
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.access import require
@@ -14,12 +14,9 @@ from pact_feedback.reports.access import can_read
 from pact_feedback.reports.build import withheld_cells
 from pact_feedback.reports.forms import ConfirmForm, ReissueForm, SharingForm
 from pact_feedback.reports.models import Report
-from pact_feedback.reports.pdf import render_pdf
+from pact_feedback.reports.pdf import render_report_pdf
 from pact_feedback.reports.presenting import report_context
-from pact_feedback.reports.queries import (
-    released_for_participant,
-    reports_for_review,
-)
+from pact_feedback.reports.queries import released_for_participant, reports_for_review
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("reports", __name__)
@@ -112,14 +109,18 @@ def show(report_id):
     report = _readable_report(report_id)
     context = report_context(report, viewer=current_user)
     actions.log_access(report, by=current_user, action="view")
-    return render_template("reports/show.html", **context)
+    return render_template("reports/show.html", sharing_form=SharingForm(), **context)
 
 
 @bp.route("/reports/<int:report_id>/report.pdf")
 @login_required
 def download(report_id):
     report = _readable_report(report_id)
-    pdf = render_pdf(report_context(report, viewer=current_user))
+    # Only the participant chooses to print their report without their name.
+    name = request.args.get("name", "yes") if report.user_id == current_user.id else "yes"
+    if name not in ("yes", "no"):
+        abort(400)
+    pdf = render_report_pdf(report, viewer=current_user, with_name=name == "yes")
     actions.log_access(report, by=current_user, action="download")
     filename = f"pact-{report.kind}-report-{report.study.slug}-v{report.version}.pdf"
     return Response(

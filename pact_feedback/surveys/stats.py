@@ -4,7 +4,7 @@ from flask import Response, abort, render_template, request
 from flask_login import login_required
 
 from pact_feedback.audit.log import record
-from pact_feedback.charts import Series, bar_chart
+from pact_feedback.charts.bars import Series, bar_chart
 from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.blueprint import bp, team_study_survey

@@ -286,8 +286,9 @@ def test_summary_shows_a_chart_and_a_table(client, diary):
     make_day(diary.me, diary.study, diary.practice, entries=[("B1", 40), ("A1", 200)])
     login(client, diary.me)
     view = page(client.get(f"{diary.base}/summary"))
-    svg = view.select_one("svg.pact-chart")
-    assert svg["role"] == "img" and svg.find("title").get_text() == "Your time by group"
+    chart = view.select_one(".pact-chart")
+    assert chart.select_one("figcaption").get_text() == "Your time by group"
+    assert chart.select_one("[role=img]")["aria-label"].startswith("Your time by group")
     rows = {
         r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.find_all("td")]
         for r in view.select("table")[0].select("tbody tr")

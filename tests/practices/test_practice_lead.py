@@ -25,8 +25,11 @@ def test_lead_sees_counts_but_no_names(client):
     login(client, lead)
     response = client.get(f"/practices/{practice.ods_code}")
     counts = _summary(response)
-    assert counts["Joined"] == "2"
-    assert counts["Consented"] == "1"
+    # One small-number rule on every page, under the footnote that states it (issue 20).
+    assert counts["Joined"] == "<8"
+    assert counts["Consented"] == "<8"
+    note = page(response).select_one(".pact-small-numbers").text
+    assert "counts under 8 are shown as “<8”" in note
     text = response.get_data(as_text=True)
     assert "asha@example.org" not in text and "ben@example.org" not in text
 
@@ -46,7 +49,9 @@ def test_lead_invites_a_colleague_and_sees_the_pending_count(client, outbox):
         practice.id,
     )
     assert outbox[0].to == ["lee@example.org"]
-    assert _summary(client.get(f"/practices/{practice.ods_code}"))["Invited, not yet joined"] == "1"
+    # Counts follow the one small-number rule: one pending invitation shows as "<8" (0 before).
+    counts = _summary(client.get(f"/practices/{practice.ods_code}"))
+    assert counts["Invited, not yet joined"] == "<8"
 
 
 def test_invitations_close_once_collection_is_over(client):

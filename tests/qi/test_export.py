@@ -1,9 +1,5 @@
 """The project summary as PDF (text extracted with pdftotext) and Markdown; exports are logged."""
 
-import shutil
-import subprocess
-
-import pytest
 from sqlalchemy import select
 
 from pact_feedback.accounts.roles import PRACTICE_LEAD
@@ -12,6 +8,7 @@ from pact_feedback.extensions import db
 from pact_feedback.qi.demo import seed_qi
 from pact_feedback.qi.models import QIProject
 from tests.conftest import login, make_practice, make_user
+from tests.pdftext import pdf_text
 
 
 def _demo_project(client):
@@ -23,15 +20,7 @@ def _demo_project(client):
 
 
 def _pdf_text(body: bytes, tmp_path) -> str:
-    tool = shutil.which("pdftotext")
-    if not tool:
-        pytest.fail("pdftotext is missing: apt-get install poppler-utils")
-    path = tmp_path / "summary.pdf"
-    path.write_bytes(body)
-    result = subprocess.run(  # noqa: S603  (a fixed tool on our own file)
-        [tool, "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return " ".join(result.stdout.split())
+    return " ".join(pdf_text(body).split())
 
 
 def test_pdf_summary_holds_aim_measures_chart_cycles_and_evidence(client, tmp_path):
@@ -69,7 +58,7 @@ def test_markdown_summary(client):
 
 
 def test_demo_project_has_two_cycles_and_a_shift(client):
-    from pact_feedback.qi.runchart import analyse
+    from pact_feedback.charts.runrules import analyse
 
     project, _ = _demo_project(client)
     assert [c.number for c in project.cycles] == [1, 2]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from pact_feedback.qi.runchart import Analysis, analyse
+from pact_feedback.charts.runrules import Analysis, analyse
 
 WIDTH, HEIGHT = 680, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 34, 86

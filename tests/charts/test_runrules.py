@@ -2,7 +2,7 @@
 
 import pytest
 
-from pact_feedback.qi import runchart
+from pact_feedback.charts import runrules as runchart
 
 
 def test_baseline_median_uses_the_first_twelve_points_or_all():

@@ -12,6 +12,7 @@ from pact_feedback.diary.models import (
 )
 from pact_feedback.governance.models import StudyKey
 from pact_feedback.participation.models import Withdrawal
+from pact_feedback.jobs.models import JobRun, SentEmail
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess
@@ -37,6 +38,7 @@ __all__ = [
     "Consent",
     "Enrolment",
     "Invitation",
+    "JobRun",
     "Membership",
     "PDSACycle",
     "Practice",
@@ -44,6 +46,7 @@ __all__ = [
     "QIMeasureValue",
     "QIProject",
     "Report",
+    "SentEmail",
     "ReportAccess",
     "Study",
     "Survey",

@@ -1,0 +1,100 @@
+"""A step that sends emails, each exactly once: claim a row per email, send, mark it sent.
+
+A re-run of the step (a retry, or after its worker was killed) sends only what is not marked
+sent, with the same Message-ID as before. The one email a killed worker may leave in doubt is
+the one whose SMTP reply it had received but not yet recorded: a mail system that sees the
+Message-ID again can drop it (docs/decisions/0004-job-queue.md).
+"""
+
+import smtplib
+
+from flask import current_app
+from sqlalchemy import select, tuple_
+from werkzeug.utils import import_string
+
+from pact_feedback.core.time import utcnow
+from pact_feedback.extensions import db
+from pact_feedback.jobs.models import SentEmail
+from pact_feedback.jobs.runner import advance
+
+# The server refused this one message (bad address, mailbox full...): recorded, not retried.
+REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def claim(run_id: int, kind: str, items: list) -> list[SentEmail]:
+    """Claim a row per (recipient, object_key) in `items`; the rows still to be sent."""
+    keys = [(recipient, object_key) for recipient, object_key in items]
+    table = SentEmail.__table__
+    insert = _insert_ignoring_duplicates(table)
+    db.session.execute(
+        insert,
+        [
+            {
+                "kind": kind,
+                "recipient": r,
+                "object_key": o,
+                "job_run_id": run_id,
+                "status": "claimed",
+                "claimed_at": utcnow(),
+            }
+            for r, o in keys
+        ],
+    )
+    rows = db.session.scalars(
+        select(SentEmail).where(
+            SentEmail.kind == kind,
+            tuple_(SentEmail.recipient, SentEmail.object_key).in_(keys),
+        )
+    ).all()
+    # Sent by another job (the same notice asked for twice): done for this one too.
+    elsewhere = sum(r.status == "sent" and r.job_run_id != run_id for r in rows)
+    if elsewhere:
+        advance(run_id, done=elsewhere)
+    db.session.commit()
+    return [r for r in rows if r.status == "claimed"]
+
+
+def _insert_ignoring_duplicates(table):
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=["kind", "recipient", "object_key"])
+
+
+def send_emails(run, kind: str, compose: str, items: list) -> None:
+    """A job step: email each [recipient, object_key] in `items` once.
+
+    `compose` names a function (recipient, object_key) -> an unsent EmailMessage, or None when
+    its object has gone (counted as an error)."""
+    to_send = claim(run.id, kind, items)
+    if not to_send:
+        return
+    composer = import_string(compose)
+    with current_app.extensions["mailman"].get_connection() as connection:
+        for row in to_send:
+            _send_one(run.id, row, composer, connection)
+
+
+def _send_one(run_id: int, row: SentEmail, composer, connection) -> None:
+    message = composer(row.recipient, row.object_key)
+    if message is None:
+        _mark(run_id, row, "failed", error="what it was about no longer exists")
+        return
+    message.extra_headers["Message-ID"] = row.message_id
+    message.connection = connection
+    try:
+        message.send()
+    except REFUSALS as refusal:
+        _mark(run_id, row, "failed", error=str(refusal)[:2000])
+        return
+    _mark(run_id, row, "sent")
+
+
+def _mark(run_id: int, row: SentEmail, status: str, *, error: str | None = None) -> None:
+    row.status, row.error = status, error
+    if status == "sent":
+        row.sent_at = utcnow()
+    row.job_run_id = run_id
+    advance(run_id, done=int(status == "sent"), errors=int(status == "failed"))
+    db.session.commit()

@@ -17,8 +17,13 @@ from pact_feedback.extensions import db
 from pact_feedback.jobs.models import SentEmail
 from pact_feedback.jobs.runner import advance
 
-# The server refused this one message (bad address, mailbox full...): recorded, not retried.
-REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+def _refused_for_good(error: smtplib.SMTPException) -> bool:
+    """A 5xx answer about this one message (unknown address...): recorded, never retried.
+    Anything else (4xx "try later", a dropped connection) fails the step, which is retried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 def claim(run_id: int, kind: str, items: list) -> list[SentEmail]:
@@ -71,9 +76,17 @@ def send_emails(run, kind: str, compose: str, items: list) -> None:
     if not to_send:
         return
     composer = import_string(compose)
+    postponed = []
     with current_app.extensions["mailman"].get_connection() as connection:
         for row in to_send:
-            _send_one(run.id, row, composer, connection)
+            try:
+                _send_one(run.id, row, composer, connection)
+            except (smtplib.SMTPException, OSError) as error:
+                db.session.rollback()
+                postponed.append(error)
+    if postponed:
+        # The others went out; the step fails so that RQ tries these again later.
+        raise postponed[0]
 
 
 def _send_one(run_id: int, row: SentEmail, composer, connection) -> None:
@@ -85,7 +98,9 @@ def _send_one(run_id: int, row: SentEmail, composer, connection) -> None:
     message.connection = connection
     try:
         message.send()
-    except REFUSALS as refusal:
+    except smtplib.SMTPException as refusal:
+        if not _refused_for_good(refusal):
+            raise
         _mark(run_id, row, "failed", error=str(refusal)[:2000])
         return
     _mark(run_id, row, "sent")

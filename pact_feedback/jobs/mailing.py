@@ -67,20 +67,22 @@ def _insert_ignoring_duplicates(table):
     return insert(table).on_conflict_do_nothing(index_elements=["kind", "recipient", "object_key"])
 
 
-def send_emails(run, kind: str, compose: str, items: list) -> None:
+def send_emails(run, kind: str, compose: str, items: list, on_sent: str | None = None) -> None:
     """A job step: email each [recipient, object_key] in `items` once.
 
     `compose` names a function (recipient, object_key) -> an unsent EmailMessage, or None when
-    its object has gone (counted as an error)."""
+    its object has gone (counted as an error); `on_sent`, a function (run, SentEmail) that adds
+    the feature's own log row in the transaction that marks the email sent."""
     to_send = claim(run.id, kind, items)
     if not to_send:
         return
     composer = import_string(compose)
+    after = import_string(on_sent) if on_sent else None
     postponed = []
     with current_app.extensions["mailman"].get_connection() as connection:
         for row in to_send:
             try:
-                _send_one(run.id, row, composer, connection)
+                _send_one(run, row, composer, connection, after)
             except (smtplib.SMTPException, OSError) as error:
                 db.session.rollback()
                 postponed.append(error)
@@ -89,10 +91,10 @@ def send_emails(run, kind: str, compose: str, items: list) -> None:
         raise postponed[0]
 
 
-def _send_one(run_id: int, row: SentEmail, composer, connection) -> None:
+def _send_one(run, row: SentEmail, composer, connection, after) -> None:
     message = composer(row.recipient, row.object_key)
     if message is None:
-        _mark(run_id, row, "failed", error="what it was about no longer exists")
+        _mark(run.id, row, "failed", error="what it was about no longer exists")
         return
     message.extra_headers["Message-ID"] = row.message_id
     message.connection = connection
@@ -101,15 +103,15 @@ def _send_one(run_id: int, row: SentEmail, composer, connection) -> None:
     except smtplib.SMTPException as refusal:
         if not _refused_for_good(refusal):
             raise
-        _mark(run_id, row, "failed", error=str(refusal)[:2000])
+        _mark(run.id, row, "failed", error=str(refusal)[:2000])
         return
-    _mark(run_id, row, "sent")
+    row.sent_at = utcnow()
+    if after:
+        after(run, row)
+    _mark(run.id, row, "sent")
 
 
 def _mark(run_id: int, row: SentEmail, status: str, *, error: str | None = None) -> None:
-    row.status, row.error = status, error
-    if status == "sent":
-        row.sent_at = utcnow()
-    row.job_run_id = run_id
+    row.status, row.error, row.job_run_id = status, error, run_id
     advance(run_id, done=int(status == "sent"), errors=int(status == "failed"))
     db.session.commit()

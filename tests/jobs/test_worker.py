@@ -91,3 +91,38 @@ def test_a_mail_server_that_defers_fails_the_step_without_resending_the_others(
         assert failed.status == "failed" and "451" in failed.last_error
         assert failed.done == 11
         assert sink.recipients() == [r for r in expected if r != expected[2]]
+
+
+def test_survey_invitations_and_reminders_go_through_the_queue_once(ctx, queued_app):
+    """Invitations are queued, sent once each by a worker and written to the send log; a second
+    reminder run on the same day sends nothing again."""
+    from pact_feedback.surveys import emails
+    from pact_feedback.surveys.models import SurveySend, SurveyWave
+    from tests.surveys.helpers import lead_of, surveyed_study
+
+    study, survey, practices = surveyed_study(3)
+    survey.waves[0].invitations_sent_at = None
+    db.session.commit()
+    leads = sorted(lead_of(p).email for p in practices)
+    wave_id = survey.waves[0].id
+    outbox = queued_app.extensions["mailman"].__dict__.setdefault("outbox", [])
+
+    with queued_app.app_context():
+        assert emails.send_invitations(db.session.get(SurveyWave, wave_id)) == 3
+    assert outbox == []
+    work_in_process(queued_app)
+    with queued_app.app_context():
+        for _ in range(2):
+            emails.send_reminders(db.session.get(SurveyWave, wave_id))
+    work_in_process(queued_app)
+
+    assert sorted(m.to[0] for m in outbox) == sorted(leads * 2)
+    assert (
+        sorted(m.subject for m in outbox).count(f"PACT Feedback: {emails.SUBJECTS['reminder']}")
+        == 3
+    )
+    with queued_app.app_context():
+        logged = db.session.scalars(select(SurveySend)).all()
+        assert sorted((s.kind, s.email) for s in logged) == sorted(
+            [("invitation", e) for e in leads] + [("reminder", e) for e in leads]
+        )

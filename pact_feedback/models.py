@@ -12,7 +12,7 @@ from pact_feedback.diary.models import (
 )
 from pact_feedback.governance.models import StudyKey
 from pact_feedback.participation.models import Withdrawal
-from pact_feedback.jobs.models import JobRun, SentEmail
+from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess
@@ -38,6 +38,7 @@ __all__ = [
     "Consent",
     "Enrolment",
     "Invitation",
+    "JobFile",
     "JobRun",
     "Membership",
     "PDSACycle",

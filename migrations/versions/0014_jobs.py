@@ -1,4 +1,4 @@
-"""Jobs: a job's progress (job_runs) and the once-only email log (sent_emails).
+"""Jobs: a job's progress (job_runs), the once-only email log (sent_emails), job files.
 
 Revision ID: 0014_jobs
 Revises: 0007_merge_report_index
@@ -58,8 +58,23 @@ def upgrade():
     with op.batch_alter_table("sent_emails", schema=None) as batch_op:
         batch_op.create_index("ix_sent_emails_job_run_id", ["job_run_id"], unique=False)
 
+    op.create_table(
+        "job_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_run_id", sa.Integer(), nullable=False, comment="The job that made it"),
+        sa.Column("name", sa.String(length=200), nullable=False, comment="File name offered on download"),
+        sa.Column("media_type", sa.String(length=100), nullable=False, comment="e.g. application/zip"),
+        sa.Column("data", sa.LargeBinary(), nullable=False, comment="The file"),
+        sa.Column("created_at", sa.DateTime(), nullable=False, comment="When it was made"),
+        sa.Column("expires_at", sa.DateTime(), nullable=False, comment="After this it is deleted"),
+        sa.ForeignKeyConstraint(["job_run_id"], ["job_runs.id"], name=op.f("fk_job_files_job_run_id_job_runs"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_files")),
+        sa.UniqueConstraint("job_run_id", name=op.f("uq_job_files_job_run_id")),
+    )
+
 
 def downgrade():
+    op.drop_table("job_files")
     with op.batch_alter_table("sent_emails", schema=None) as batch_op:
         batch_op.drop_index("ix_sent_emails_job_run_id")
     op.drop_table("sent_emails")

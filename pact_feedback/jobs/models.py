@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pact_feedback.core.time import utcnow
@@ -85,3 +94,20 @@ class SentEmail(db.Model):
     def message_id(self) -> str:
         """The same Message-ID on every attempt, so a mail system can drop a repeat."""
         return f"<pact-{self.kind}-{self.id}@pact-feedback>"
+
+
+class JobFile(db.Model):
+    """A file a job produced (an analysis export), downloaded from the job's page until it
+    expires; `flask purge-expired` deletes expired ones."""
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_run_id: Mapped[int] = mapped_column(
+        ForeignKey("job_runs.id", ondelete="CASCADE"), unique=True, comment="The job that made it"
+    )
+    name: Mapped[str] = mapped_column(String(200), comment="File name offered on download")
+    media_type: Mapped[str] = mapped_column(String(100), comment="e.g. application/zip")
+    data: Mapped[bytes] = mapped_column(LargeBinary, comment="The file")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was made")
+    expires_at: Mapped[datetime] = mapped_column(comment="After this it is deleted")

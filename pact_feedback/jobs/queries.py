@@ -1,9 +1,10 @@
 """Read-only job queries."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from pact_feedback.extensions import db
-from pact_feedback.jobs.models import JobRun
+from pact_feedback.jobs.models import JobFile, JobRun
 
 
 def latest_run(study, kind: str) -> JobRun | None:
@@ -27,3 +28,10 @@ def progress(run: JobRun) -> dict:
         "finished": run.finished_at is not None,
         "last_error": run.last_error,
     }
+
+
+def job_file(run: JobRun, *, with_data: bool = True) -> JobFile | None:
+    query = select(JobFile).where(JobFile.job_run_id == run.id)
+    if not with_data:
+        query = query.options(defer(JobFile.data))
+    return db.session.scalar(query)

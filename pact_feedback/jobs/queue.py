@@ -5,11 +5,11 @@ from redis import Redis
 from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
-from pact_feedback.jobs.models import JobRun
+from pact_feedback.jobs.models import JobFile, JobRun
 
 RUN_STEP = "pact_feedback.jobs.runner.run_step"
 # A step that raises is tried again at once up to this many times, then waits for "Retry".
@@ -112,3 +112,8 @@ def chunks(items: list, size: int | None = None) -> list[list]:
     only its own chunk."""
     size = size or current_app.config["JOBS_CHUNK"]
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def purge_expired_files() -> int:
+    """Delete job files past their expiry (exports hold study data); how many."""
+    return db.session.execute(delete(JobFile).where(JobFile.expires_at <= utcnow())).rowcount

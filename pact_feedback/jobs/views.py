@@ -1,14 +1,16 @@
 """A job's progress page (updates itself with JavaScript, or on refresh) and its retry."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from pact_feedback.audit.log import record
 from pact_feedback.core.access import is_study_team, require
+from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs import queue
 from pact_feedback.jobs.models import JobRun
-from pact_feedback.jobs.queries import progress
+from pact_feedback.jobs.queries import job_file, progress
 from pact_feedback.studies.models import Study
 
 bp = Blueprint("jobs", __name__)
@@ -33,7 +35,12 @@ def _run_for_team(run_id: int) -> tuple[JobRun, Study | None]:
 def show(run_id):
     run, study = _run_for_team(run_id)
     return render_template(
-        "jobs/show.html", run=run, study=study, progress=progress(run), form=RetryForm()
+        "jobs/show.html",
+        run=run,
+        study=study,
+        progress=progress(run),
+        form=RetryForm(),
+        file=job_file(run, with_data=False),
     )
 
 
@@ -56,3 +63,22 @@ def retry(run_id):
         queue.retry(run)
         flash("Retrying. Emails already sent are not sent again.", "success")
     return redirect(url_for("jobs.show", run_id=run.id))
+
+
+@bp.route("/jobs/<int:run_id>/file")
+@login_required
+def download(run_id):
+    """The file the job made (an analysis export), while it is kept; each download audited."""
+    run, study = _run_for_team(run_id)
+    made = job_file(run)
+    if made is None:
+        abort(404)
+    if made.expires_at <= utcnow():
+        abort(410)
+    record("job_file_downloaded", by=current_user, obj=study, job=run.id, file=made.name)
+    db.session.commit()
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.name}"'},
+    )

@@ -71,3 +71,41 @@ def test_a_failed_job_is_retried_from_its_page(ctx, another_app, redis_url):
         assert "Only a job that failed can be retried" in page(client.get(again.location)).get_text(
             " ", strip=True
         )
+
+
+def test_an_export_is_built_by_a_worker_and_downloaded_from_the_job_page(ctx, queued_app):
+    """The export form answers at once; a worker builds the file; the team downloads it from
+    the job's page until it expires, and purge-expired then deletes it."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from pact_feedback.core.time import utcnow
+    from pact_feedback.extensions import db
+    from pact_feedback.jobs.models import JobFile
+    from tests.governance.test_export import _open, _study_with_data
+
+    study, _, _ = _study_with_data()
+    team = make_user(role=STUDY_TEAM)
+    client = queued_app.test_client()
+    login(client, team)
+    url = f"/governance/studies/{study.slug}/export"
+
+    response = submit(client, url, {})
+    assert response.status_code == 302 and "/jobs/" in response.location
+    assert "Download" not in page(client.get(response.location)).get_text(" ", strip=True)
+
+    work_in_process(queued_app)
+
+    ready = page(client.get(response.location))
+    link = ready.select_one("a[download]")
+    assert link.text.startswith(f"Download {study.slug}-export.zip")
+    files = _open(client.get(link["href"]).data)
+    assert len(files["task_entries.csv"].splitlines()) == 13  # header + 12 entries
+    with queued_app.app_context():
+        db.session.execute(update(JobFile).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get(link["href"]).status_code == 410
+    result = queued_app.test_cli_runner().invoke(args=["purge-expired"])
+    assert "Deleted 1 expired job file(s)" in result.output
+    assert client.get(link["href"]).status_code == 404

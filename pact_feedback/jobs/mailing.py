@@ -73,6 +73,9 @@ def send_emails(run, kind: str, compose: str, items: list, on_sent: str | None =
     `compose` names a function (recipient, object_key) -> an unsent EmailMessage, or None when
     its object has gone (counted as an error); `on_sent`, a function (run, SentEmail) that adds
     the feature's own log row in the transaction that marks the email sent."""
+    # Each email commits on its own; nothing here needs reloading after a commit (the step's
+    # session ends with it). Without this, every commit re-read the job, its rows and reports.
+    db.session().expire_on_commit = False
     to_send = claim(run.id, kind, items)
     if not to_send:
         return

@@ -27,6 +27,11 @@ def redis_connection() -> Redis | None:
     return current_app.extensions["pact_jobs_redis"]
 
 
+def queued() -> bool:
+    """Whether jobs go to a queue (True) or run at once in this process."""
+    return bool(current_app.config.get("JOBS_REDIS_URL"))
+
+
 def job_queue() -> Queue | None:
     connection = redis_connection()
     if connection is None:

@@ -86,8 +86,12 @@ def reissue(slug):
         except actions.ReportError as refusal:
             form.reason.errors.append(str(refusal))
         else:
-            flash(f"Re-issued {len(reports)} reports as version {reports[0].version}.", "success")
-            return redirect(url_for("reports.review", slug=slug))
+            flash(
+                f"Re-issued {len(reports)} reports as version {reports[0].version}. "
+                "Their readers are being emailed a link.",
+                "success",
+            )
+            return redirect(url_for("jobs.show", run_id=latest_run(study, "release_emails").id))
     return _review_page(study, reissue_form=form)
 
 

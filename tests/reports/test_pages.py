@@ -128,6 +128,12 @@ def test_team_generates_and_releases_from_the_review_page(client, ctx, outbox):
     assert response.status_code == 422
     assert "Say why the reports are being re-issued" in page(response).get_text(" ", strip=True)
 
+    reason = {"reason": "A miscoded day corrected"}
+    response = submit(client, f"{url}/reissue", reason, form_url=url, follow_redirects=True)
+    text = page(response).get_text(" ", strip=True)
+    assert "Re-issued 12 reports as version 2" in text and "12 of 12" in text
+    assert len(outbox) == 24  # a notice per reader for each version
+
 
 def test_pdf_has_the_same_numbers_as_the_page(client, released):
     report = released.report_of("practice", 0)

@@ -11,8 +11,8 @@ from pact_feedback.diary.models import (
     TaskEntry,
 )
 from pact_feedback.governance.models import StudyKey
-from pact_feedback.participation.models import Withdrawal
 from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
+from pact_feedback.participation.models import Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.reports.models import Report, ReportAccess

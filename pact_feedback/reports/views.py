@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from pact_feedback.accounts.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
-from pact_feedback.participation.access import my_participation
 from pact_feedback.jobs.queries import latest_run
+from pact_feedback.participation.access import my_participation
 from pact_feedback.reports import actions
 from pact_feedback.reports.access import can_read
 from pact_feedback.reports.build import withheld_cells

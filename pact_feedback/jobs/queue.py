@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs.models import JobFile, JobRun
+from pact_feedback.jobs.runner import run_step
 
 RUN_STEP = "pact_feedback.jobs.runner.run_step"
 # A step that raises is tried again at once up to this many times, then waits for "Retry".
@@ -63,8 +64,6 @@ def start(kind: str, description: str, *, by, steps, study=None, total: int = 0)
 def _enqueue(run: JobRun, indexes) -> None:
     queue = job_queue()
     if queue is None:
-        from pact_feedback.jobs.runner import run_step
-
         for index in indexes:
             run_step(run.id, index, in_process=True)
         db.session.refresh(run)

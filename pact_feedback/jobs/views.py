@@ -4,9 +4,8 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from pact_feedback.accounts.access import is_study_team
+from pact_feedback.accounts.access import is_study_team, require
 from pact_feedback.audit.log import record
-from pact_feedback.core.access import require
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs import queue

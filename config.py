@@ -54,6 +54,12 @@ class Config:
     # No X-RateLimit-* headers on every response: they cost two more Redis round trips a request
     # (docs/performance.md); a 429 still says when to retry (core.errors.seconds_until_retry).
     RATELIMIT_HEADERS_ENABLED = False
+    # The job queue (RQ): without a Redis URL every job runs at once in the process that started
+    # it (the embedded default). Steps are chunks of CHUNK items, each with its own time limit.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "pact")
+    JOBS_CHUNK = _env_int("JOBS_CHUNK", 200)
+    JOBS_STEP_TIMEOUT = _env_int("JOBS_STEP_TIMEOUT", 900)
     # Sign-in throttling, counted from the audit log so it holds across processes and hosts.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
@@ -110,6 +116,8 @@ class TestingConfig(Config):
     PASSWORD_HASH_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # Jobs run in-process unless a test builds its app with a queue (tests/jobs/).
+    JOBS_REDIS_URL = None
 
 
 class ProductionConfig(Config):

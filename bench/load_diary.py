@@ -553,6 +553,31 @@ def _show(v):
 # --- main -------------------------------------------------------------------------------------
 
 
+def ensure_pg_database(url: str) -> None:
+    """Create the scratch database (LOAD_PG_URL) on a fresh machine, or say how, first."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = target.set(drivername="postgresql", database="postgres")
+    conninfo = admin.render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as con:
+            if con.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [target.database]
+            ).fetchone():
+                return
+            con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
+            print(f"created the PostgreSQL database {target.database}", file=sys.stderr)
+    except psycopg.Error as error:
+        raise SystemExit(
+            f"PostgreSQL database {target.database!r} is missing and could not be created; "
+            f"create it with: createdb -h {target.host} -U {target.username} {target.database}"
+            f" (or set LOAD_PG_URL, or run with --dbs sqlite)\n{error}"
+        ) from None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -580,6 +605,8 @@ def main() -> int:
         return 2
     scenarios = args.scenarios.split(",")
     dbs = args.dbs.split(",")
+    if "postgresql" in dbs:
+        ensure_pg_database(PG_URL)
     conns = [int(c) for c in args.conns.split(",")]
     configs = [tuple(int(n) for n in c.split("x")) for c in args.app_configs.split(",") if c]
     apps = [App(db, w, t) for db in dbs for w, t in configs] or [App(db) for db in dbs]

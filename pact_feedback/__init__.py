@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.diary.views import bp as diary_bp
     from pact_feedback.governance.views import bp as governance_bp
     from pact_feedback.home.views import bp as home_bp
+    from pact_feedback.jobs.views import bp as jobs_bp
     from pact_feedback.participation.views import bp as participation_bp
     from pact_feedback.practices.views import bp as practices_bp
     from pact_feedback.qi.views import bp as qi_bp
@@ -163,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(api_v1_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def _connect_signals() -> None:

@@ -145,6 +145,9 @@ def register_commands(app: Flask) -> None:
     from pact_feedback.reports.cli import reports_cli
 
     app.cli.add_command(reports_cli)
+    from pact_feedback.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
     from pact_feedback.surveys.cli import surveys_cli
 
     app.cli.add_command(surveys_cli)

@@ -11,6 +11,7 @@ from pact_feedback.diary.models import (
     TaskEntry,
 )
 from pact_feedback.governance.models import StudyKey
+from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
 from pact_feedback.participation.models import Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
@@ -37,6 +38,8 @@ __all__ = [
     "Consent",
     "Enrolment",
     "Invitation",
+    "JobFile",
+    "JobRun",
     "Membership",
     "PDSACycle",
     "Practice",
@@ -44,6 +47,7 @@ __all__ = [
     "QIMeasureValue",
     "QIProject",
     "Report",
+    "SentEmail",
     "ReportAccess",
     "Study",
     "Survey",

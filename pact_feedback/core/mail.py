@@ -14,11 +14,16 @@ def external_url(endpoint: str, **values) -> str:
     return (base or "http://127.0.0.1:5000").rstrip("/") + path
 
 
-def send_email(to: str, subject: str, template: str, **context) -> None:
+def build_email(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """A message from templates/emails/<template>.txt, not yet sent (jobs send in bulk)."""
     body = render_template(f"emails/{template}.txt", **context)
-    EmailMessage(
+    return EmailMessage(
         subject=f"PACT Feedback: {subject}",
         body=body,
         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[to],
-    ).send()
+    )
+
+
+def send_email(to: str, subject: str, template: str, **context) -> None:
+    build_email(to, subject, template, **context).send()

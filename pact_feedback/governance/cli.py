@@ -10,6 +10,7 @@ from pact_feedback.extensions import db
 from pact_feedback.governance.backup import BackupError, backup
 from pact_feedback.governance.export import ExportOptions, build_export, count_rows
 from pact_feedback.governance.retention import expires_at, purge_expired
+from pact_feedback.jobs.queue import purge_expired_files
 from pact_feedback.studies.actions import study_by_slug
 
 
@@ -53,6 +54,10 @@ def export_command(slug, out: Path, include_notes, shift_dates, spreadsheets):
 def purge_expired_command():
     """Delete diary data, survey responses and reports of studies past their retention."""
     purged = purge_expired()
+    files = purge_expired_files()
+    db.session.commit()
+    if files:
+        click.echo(f"Deleted {files} expired job file(s) (analysis exports).")
     if not purged:
         click.echo("No study is past its retention period. Nothing deleted.")
     for study, counts in purged:

@@ -1,18 +1,17 @@
 """Participants withdraw or erase their data themselves; the study team can do both for them,
 download pseudonymised exports and the audit log as CSV."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.audit.log import record
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
 from pact_feedback.governance.consent import change_pis_version
-from pact_feedback.governance.export import ExportOptions, build_export
+from pact_feedback.governance.export import ExportOptions
 from pact_feedback.governance.forms import (
     EraseForm,
     ExportForm,
@@ -20,6 +19,7 @@ from pact_feedback.governance.forms import (
     RetentionForm,
     WithdrawForm,
 )
+from pact_feedback.governance.jobs import start_export
 from pact_feedback.governance.retention import set_retention
 from pact_feedback.participation.access import my_participation
 from pact_feedback.participation.actions import withdraw as record_withdrawal
@@ -184,21 +184,9 @@ def export(slug):
             shift_dates=form.shift_dates.data,
             spreadsheets=form.spreadsheets.data,
         )
-        result = build_export(study, options)
-        record(
-            "analysis_exported",
-            by=current_user,
-            obj=study,
-            include_notes=options.include_notes,
-            shift_dates=options.shift_dates,
-            spreadsheets=options.spreadsheets,
-            rows=result.rows,
-            via="web",
-        )
-        db.session.commit()
-        return Response(
-            result.data,
-            mimetype="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{study.slug}-export.zip"'},
-        )
+        # Built as a job: on the queue a national round's export does not hold a request.
+        run = start_export(study, options, by=current_user)
+        if run.status == "finished":  # built in-process: straight to the file
+            return redirect(url_for("jobs.download", run_id=run.id))
+        return redirect(url_for("jobs.show", run_id=run.id))
     return form_page("governance/export.html", form, study=study)

@@ -4,16 +4,15 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, select
 
-from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
-from pact_feedback.core.mail import external_url, send_email
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.reports.build import build_reports
+from pact_feedback.reports.emails import notify_readers
 from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.matching import METHOD_VERSION
 from pact_feedback.reports.models import Report, ReportAccess
-from pact_feedback.reports.queries import lead_emails, released_reports
+from pact_feedback.reports.queries import released_reports
 from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
 
@@ -29,16 +28,24 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
 
     Once reports are released they can only change through `reissue`.
     """
-    if study.status not in GENERATABLE:
-        raise ReportError("Reports can be generated once data collection has closed.")
-    if released_reports(study):
-        raise ReportError("Reports for this round are released. Re-issue them instead.")
+    refusal = generation_refusal(study)
+    if refusal:
+        raise ReportError(refusal)
     built = build_reports(load_inputs(study))
     db.session.execute(delete(Report).where(Report.study_id == study.id, Report.status == "draft"))
     reports = _store(study, built, version=1, progress=progress)
     record("reports_generated", by=by, obj=study, reports=len(reports))
     db.session.commit()
     return reports
+
+
+def generation_refusal(study) -> str | None:
+    """Why reports cannot be generated for `study` now, or None (checked before queueing)."""
+    if study.status not in GENERATABLE:
+        return "Reports can be generated once data collection has closed."
+    if released_reports(study):
+        return "Reports for this round are released. Re-issue them instead."
+    return None
 
 
 def _store(study, built, *, version: int, progress=None, reason=None) -> list[Report]:
@@ -65,7 +72,9 @@ def _store(study, built, *, version: int, progress=None, reason=None) -> list[Re
 def release(study, *, by, notify: bool = True) -> int:
     """Release every draft: the snapshot is frozen and its readers are emailed a link.
 
-    `notify=False` is for loading demo data, where nobody is waiting for an email.
+    The emails go out as a job (`reports.emails.notify_readers`): on the queue when there is one,
+    and then this returns before they are sent. `notify=False` is for loading demo data, where
+    nobody is waiting for an email.
     """
     drafts = db.session.scalars(
         select(Report).where(Report.study_id == study.id, Report.status == "draft")
@@ -81,7 +90,7 @@ def release(study, *, by, notify: bool = True) -> int:
     reports_released.send(study, by=by)
     db.session.commit()
     if notify:
-        _email_readers(study, drafts)
+        notify_readers(study, by=by)
     return len(drafts)
 
 
@@ -102,27 +111,8 @@ def reissue(study, *, by, reason: str) -> list[Report]:
         report.status, report.released_at = "released", now
     record("reports_reissued", by=by, obj=study, version=version, reason=reason.strip())
     db.session.commit()
-    _email_readers(study, reports)
+    notify_readers(study, by=by)
     return reports
-
-
-def _email_readers(study, reports) -> None:
-    for report in reports:
-        link = external_url("reports.show", report_id=report.id)
-        if report.kind == "participant":
-            user = db.session.get(User, report.user_id)
-            recipients = [user.email] if user else []
-        else:
-            recipients = lead_emails(report.practice_id)
-        for email in recipients:
-            send_email(
-                email,
-                f"your {report.kind} report for {study.title} is ready",
-                "report_released",
-                report=report,
-                study=study,
-                link=link,
-            )
 
 
 def set_sharing(membership, *, share: bool, by) -> None:

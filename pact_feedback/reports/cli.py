@@ -3,6 +3,8 @@
 import click
 from flask.cli import AppGroup
 
+from pact_feedback.jobs.cli import follow
+from pact_feedback.jobs.queries import latest_run
 from pact_feedback.reports import actions
 from pact_feedback.studies.actions import study_by_slug
 
@@ -41,12 +43,15 @@ def generate(slug):
 @reports_cli.command("release")
 @click.argument("slug")
 def release(slug):
-    """Release every draft report and email their readers."""
+    """Release every draft report and email their readers (with a progress bar)."""
+    study = _study(slug)
     try:
-        released = actions.release(_study(slug), by=None)
+        released = actions.release(study, by=None)
     except actions.ReportError as refusal:
         raise click.UsageError(str(refusal)) from None
-    click.echo(f"Released {released} reports; readers have been emailed.")
+    click.echo(f"Released {released} reports.")
+    run = follow(latest_run(study, "release_emails"), "Emailing readers")
+    click.echo(f"Emailed {run.done} readers ({run.errors} refused by the mail server).")
 
 
 @reports_cli.command("reissue")
@@ -59,3 +64,4 @@ def reissue(slug, reason):
     except actions.ReportError as refusal:
         raise click.UsageError(str(refusal)) from None
     click.echo(f"Re-issued {len(reports)} reports as version {reports[0].version}.")
+    follow(latest_run(reports[0].study, "release_emails"), "Emailing readers")

@@ -1,18 +1,18 @@
 """Report pages: the study team generates, reviews and releases; readers view and download."""
 
-from time import perf_counter
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.access import require
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
+from pact_feedback.jobs.queries import latest_run
 from pact_feedback.participation.access import my_participation
 from pact_feedback.reports import actions
 from pact_feedback.reports.access import can_read
 from pact_feedback.reports.build import withheld_cells
 from pact_feedback.reports.forms import ConfirmForm, ReissueForm, SharingForm
+from pact_feedback.reports.jobs import start_generation
 from pact_feedback.reports.models import Report
 from pact_feedback.reports.pdf import render_report_pdf
 from pact_feedback.reports.presenting import report_context
@@ -49,18 +49,12 @@ def generate(slug):
     study = managed_study(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    started = perf_counter()
-    try:
-        reports = actions.generate(study, by=current_user)
-    except actions.ReportError as refusal:
-        flash(str(refusal), "error")
-    else:
-        flash(
-            f"Generated {len(reports)} draft reports in {perf_counter() - started:.1f} seconds. "
-            "Review them, then release.",
-            "success",
-        )
-    return redirect(url_for("reports.review", slug=slug))
+    refusal = actions.generation_refusal(study)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("reports.review", slug=slug))
+    run = start_generation(study, by=current_user)
+    return redirect(url_for("jobs.show", run_id=run.id))
 
 
 @bp.route("/studies/<slug>/reports/release", methods=["POST"])
@@ -73,9 +67,9 @@ def release(slug):
         released = actions.release(study, by=current_user)
     except actions.ReportError as refusal:
         flash(str(refusal), "error")
-    else:
-        flash(f"Released {released} reports. Their readers have been emailed a link.", "success")
-    return redirect(url_for("reports.review", slug=slug))
+        return redirect(url_for("reports.review", slug=slug))
+    flash(f"Released {released} reports. Their readers are being emailed a link.", "success")
+    return redirect(url_for("jobs.show", run_id=latest_run(study, "release_emails").id))
 
 
 @bp.route("/studies/<slug>/reports/reissue", methods=["POST"])
@@ -89,8 +83,12 @@ def reissue(slug):
         except actions.ReportError as refusal:
             form.reason.errors.append(str(refusal))
         else:
-            flash(f"Re-issued {len(reports)} reports as version {reports[0].version}.", "success")
-            return redirect(url_for("reports.review", slug=slug))
+            flash(
+                f"Re-issued {len(reports)} reports as version {reports[0].version}. "
+                "Their readers are being emailed a link.",
+                "success",
+            )
+            return redirect(url_for("jobs.show", run_id=latest_run(study, "release_emails").id))
     return _review_page(study, reissue_form=form)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from pact_feedback.jobs.queue import queued
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import emails, queries
 from pact_feedback.surveys.figures import compute_uptake
@@ -16,12 +17,17 @@ from pact_feedback.tabulation.uptake import export_rows
 surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
 
 
+def _how() -> str:
+    """With a queue the command only queues the emails; a worker sends them."""
+    return "queued for the job worker" if queued() else "sent"
+
+
 @surveys_cli.command("open-waves")
 def open_waves_command():
     """Send invitations for every wave that is open today and has not had them (run daily)."""
     sent = emails.invite_opened_waves()
     for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} invitation(s) sent")
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} invitation(s) {_how()}")
     if not sent:
         click.echo("No wave needs invitations today.")
 
@@ -32,7 +38,7 @@ def remind_command(min_days):
     """Remind practices that have not answered an open wave (run it daily or weekly)."""
     sent = emails.remind_open_waves(min_days=min_days)
     for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} reminder(s) sent")
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} reminder(s) {_how()}")
     if not sent:
         click.echo("No open wave has had its invitations yet.")
 

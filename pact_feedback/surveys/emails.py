@@ -1,22 +1,29 @@
 """Survey emails: invitations when a wave opens, reminders to practices that have not answered.
 
-Every email sent is written to the send log (SurveySend) and audited.
+They go out as jobs (pact_feedback/jobs), each email once; every email sent is written to the
+send log (SurveySend), and each sending is audited.
 """
 
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
-from pact_feedback.core.mail import external_url, send_email
+from pact_feedback.core.mail import build_email, external_url
 from pact_feedback.core.time import today, utcnow
 from pact_feedback.extensions import db
+from pact_feedback.jobs.models import SentEmail
+from pact_feedback.jobs.queue import chunks, start
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Study
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.actions import schedule_waves
 from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
 
+SEND = "pact_feedback.jobs.mailing.send_emails"
+COMPOSE = "pact_feedback.surveys.emails.compose"
+LOG_SEND = "pact_feedback.surveys.emails.log_send"
 TEMPLATES = {"invitation": "survey_invitation", "reminder": "survey_reminder"}
 SUBJECTS = {
     "invitation": "How has your practice used its PACT report?",
@@ -29,41 +36,89 @@ class SendRefused(Exception):
 
 
 def _send(wave: SurveyWave, practice_ids, kind: str, *, by) -> int:
+    """Queue an email to each lead of `practice_ids` (a job: `jobs.mailing.send_emails`); each
+    is written to the send log as it goes out. The number of emails queued."""
     study = wave.survey.study
-    practices = {
-        p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(practice_ids)))
-    }
-    leads = queries.practice_leads(list(practices))
-    sent = 0
-    for practice_id, people in sorted(leads.items()):
-        practice = practices[practice_id]
-        link = external_url(
-            "surveys.answer", ods_code=practice.ods_code, slug=study.slug, number=wave.number
+    leads = queries.practice_leads(list(practice_ids))
+    # An invitation goes once per wave and person; a reminder at most once a day.
+    suffix = "" if kind == "invitation" else f":on:{today().isoformat()}"
+    items = [
+        [person.email, f"wave:{wave.id}:practice:{practice_id}:user:{person.id}{suffix}"]
+        for practice_id, people in sorted(leads.items())
+        for person in people
+    ]
+    start(
+        f"survey_{kind}s",
+        f"Sending wave {wave.number} {kind}s for {study.title}",
+        by=by,
+        study=study,
+        total=len(items),
+        steps=[
+            (SEND, (f"survey_{kind}", f"{COMPOSE}_{kind}", chunk, LOG_SEND))
+            for chunk in chunks(items)
+        ],
+    )
+    record(f"survey_{kind}s_sent", by=by, obj=wave, study=study.slug, emails=len(items))
+    return len(items)
+
+
+def _ids(object_key: str) -> tuple[int, int, int]:
+    """(wave id, practice id, user id) from "wave:1:practice:2:user:3[:on:date]"."""
+    parts = object_key.split(":")
+    return int(parts[1]), int(parts[3]), int(parts[5])
+
+
+def _parse(object_key: str) -> tuple[SurveyWave | None, Practice | None, User | None]:
+    wave_id, practice_id, user_id = _ids(object_key)
+    return (
+        db.session.get(SurveyWave, wave_id),
+        db.session.get(Practice, practice_id),
+        db.session.get(User, user_id),
+    )
+
+
+def _compose(kind: str, object_key: str):
+    wave, practice, person = _parse(object_key)
+    if wave is None or practice is None or person is None:
+        return None
+    study = wave.survey.study
+    link = external_url(
+        "surveys.answer", ods_code=practice.ods_code, slug=study.slug, number=wave.number
+    )
+    return build_email(
+        person.email,
+        SUBJECTS[kind],
+        TEMPLATES[kind],
+        person=person,
+        practice=practice,
+        study=study,
+        wave=wave,
+        link=link,
+    )
+
+
+def compose_invitation(recipient: str, object_key: str):
+    return _compose("invitation", object_key)
+
+
+def compose_reminder(recipient: str, object_key: str):
+    return _compose("reminder", object_key)
+
+
+def log_send(run, sent: SentEmail) -> None:
+    """Write the study team's send log row for an email just sent (same transaction)."""
+    wave_id, practice_id, user_id = _ids(sent.object_key)
+    db.session.add(
+        SurveySend(
+            wave_id=wave_id,
+            practice_id=practice_id,
+            user_id=user_id,
+            email=sent.recipient,
+            kind=sent.kind.removeprefix("survey_"),
+            sent_at=sent.sent_at,
+            sent_by_id=run.created_by_id,
         )
-        for person in people:
-            send_email(
-                person.email,
-                SUBJECTS[kind],
-                TEMPLATES[kind],
-                person=person,
-                practice=practice,
-                study=study,
-                wave=wave,
-                link=link,
-            )
-            db.session.add(
-                SurveySend(
-                    wave_id=wave.id,
-                    practice_id=practice_id,
-                    user_id=person.id,
-                    email=person.email,
-                    kind=kind,
-                    sent_by_id=getattr(by, "id", None),
-                )
-            )
-            sent += 1
-    record(f"survey_{kind}s_sent", by=by, obj=wave, study=study.slug, emails=sent)
-    return sent
+    )
 
 
 def _check_open(wave: SurveyWave, on: date) -> None:

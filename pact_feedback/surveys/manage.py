@@ -10,6 +10,7 @@ from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.extensions import db
+from pact_feedback.jobs.queries import latest_run
 from pact_feedback.surveys import actions, emails, queries
 from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.checking import check_question, from_json
@@ -346,7 +347,12 @@ def send_wave(slug, number):
             return _back(slug)
         try:
             count = senders[form.value.data](wave, by=current_user)
-            flash(f"{count} {form.value.data} email(s) sent for wave {number}.", "success")
         except emails.SendRefused as refusal:
             flash(str(refusal), "error")
+            return _back(slug)
+        run = latest_run(study, f"survey_{form.value.data}s")
+        if run.status != "finished":  # on the queue: follow it on its page
+            flash(f"{count} {form.value.data} email(s) are being sent for wave {number}.")
+            return redirect(url_for("jobs.show", run_id=run.id))
+        flash(f"{count} {form.value.data} email(s) sent for wave {number}.", "success")
     return _back(slug)

@@ -26,6 +26,7 @@ ROWS = {
     "governance.team_erase": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.information_sheet": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "governance.retention": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
-    "governance.export": {"GET": TEAM_PAGE, "POST": row(302, 403, 403, 403, 200)},
+    # Built as a job, then a redirect to its file (in-process) or its progress page (queue).
+    "governance.export": {"GET": TEAM_PAGE, "POST": row(302, 403, 403, 403, 302)},
     "audit.export_csv": {"GET": TEAM_PAGE},
 }

@@ -914,6 +914,8 @@ EXEMPT = {
     "file (tests/governance/test_export.py::test_web_download_is_audited_with_rows)",
     "qi.delete_value": f"{BUTTON} (tests/qi/test_measures_and_cycles.py::"
     "test_a_value_can_be_deleted_and_the_deletion_is_logged)",
+    "jobs.retry": f"{BUTTON} (tests/jobs/test_pages.py::"
+    "test_a_failed_job_is_retried_from_its_page)",
     "reports.generate": f"{BUTTON} (tests/reports/test_pages.py::"
     "test_team_generates_and_releases_from_the_review_page)",
     "reports.release": f"{BUTTON} (tests/reports/test_pages.py::"

@@ -182,7 +182,8 @@ def test_web_download_is_audited_with_rows(client, ctx):
     study, _, people = _study_with_data()
     team = make_user(role=STUDY_TEAM)
     login(client, team)
-    response = submit(client, f"/governance/studies/{study.slug}/export", {})
+    url = f"/governance/studies/{study.slug}/export"
+    response = submit(client, url, {}, follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     files = _open(response.data)
     assert NOTE not in files["task_entries.csv"]
@@ -190,7 +191,7 @@ def test_web_download_is_audited_with_rows(client, ctx):
     assert event.actor_id == team.id and event.object_id == str(study.id)
     assert event.details["rows"]["task_entries.csv"] == 12
     assert event.details["include_notes"] is False
-    with_notes = submit(client, f"/governance/studies/{study.slug}/export", {"include_notes": "y"})
+    with_notes = submit(client, url, {"include_notes": "y"}, follow_redirects=True)
     assert NOTE in _open(with_notes.data)["task_entries.csv"]
 
 

@@ -116,16 +116,23 @@ def test_team_generates_and_releases_from_the_review_page(client, ctx, outbox):
     url = f"/studies/{world.study.slug}/reports"
 
     response = submit(client, f"{url}/generate", {}, form_url=url, follow_redirects=True)
-    text = page(response).get_text(" ", strip=True)
-    assert "Generated 12 draft reports" in text and "Withheld figures" in text
+    assert "Generated 12 draft reports" in page(response).get_text(" ", strip=True)
+    assert "Withheld figures" in page(client.get(url)).get_text(" ", strip=True)
 
     response = submit(client, f"{url}/release", {}, form_url=url, follow_redirects=True)
-    assert "Released 12 reports" in page(response).get_text(" ", strip=True)
+    text = page(response).get_text(" ", strip=True)
+    assert "Released 12 reports" in text and "Finished" in text
     assert len(outbox) == 12
 
     response = submit(client, f"{url}/reissue", {"reason": ""}, form_url=url)
     assert response.status_code == 422
     assert "Say why the reports are being re-issued" in page(response).get_text(" ", strip=True)
+
+    reason = {"reason": "A miscoded day corrected"}
+    response = submit(client, f"{url}/reissue", reason, form_url=url, follow_redirects=True)
+    text = page(response).get_text(" ", strip=True)
+    assert "Re-issued 12 reports as version 2" in text and "12 of 12" in text
+    assert len(outbox) == 24  # a notice per reader for each version
 
 
 def test_pdf_has_the_same_numbers_as_the_page(client, released):

@@ -19,6 +19,7 @@ READ_ACTIONS = {
     "qi_project_exported",
     "audit_exported",
     "uptake_exported",
+    "job_file_downloaded",
 }
 
 

@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.api.pages import bp as api_tokens_bp
     from pact_feedback.api.routes import bp as api_v1_bp
     from pact_feedback.audit.views import bp as audit_bp
+    from pact_feedback.casebook.views import bp as casebook_bp
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_lead_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(casebook_bp)
     app.register_blueprint(qi_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_team_bp)

@@ -189,3 +189,6 @@ def seed(password: str) -> None:
     from pact_feedback.surveys.demo import seed_uptake
 
     seed_uptake(why_test, workload)
+    from pact_feedback.casebook.demo import seed_audit
+
+    seed_audit(why_test, team=team, rng=random.Random("why-test-audit"))

@@ -18,6 +18,16 @@ from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
 
 GENERATABLE = {"analysing", "reports_released", "survey_open"}
+# Instruments other than the diary register how their payloads are built (casebook.report):
+# name -> (applies(study), build(study) -> [{"kind", "practice_id", "user_id", "payload"}]).
+BUILDERS: dict[str, tuple[Callable, Callable]] = {}
+
+
+def _build(study) -> list[dict]:
+    for applies, build in BUILDERS.values():
+        if applies(study):
+            return build(study)
+    return build_reports(load_inputs(study))
 
 
 class ReportError(Exception):
@@ -33,7 +43,7 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
         raise ReportError("Reports can be generated once data collection has closed.")
     if released_reports(study):
         raise ReportError("Reports for this round are released. Re-issue them instead.")
-    built = build_reports(load_inputs(study))
+    built = _build(study)
     db.session.execute(delete(Report).where(Report.study_id == study.id, Report.status == "draft"))
     reports = _store(study, built, version=1, progress=progress)
     record("reports_generated", by=by, obj=study, reports=len(reports))
@@ -93,7 +103,7 @@ def reissue(study, *, by, reason: str) -> list[Report]:
     if not current:
         raise ReportError("Nothing has been released yet: generate and release instead.")
     version = max(r.version for r in current) + 1
-    built = build_reports(load_inputs(study))
+    built = _build(study)
     now = utcnow()
     for report in current:
         report.status = "superseded"

@@ -17,6 +17,9 @@ WHO_LABELS = {
     "admin": "The admin team",
     "nobody": "Nobody (it was not needed)",
 }
+# Instruments other than the diary present their own payloads: payload["instrument"] ->
+# context(report, viewer=...) with a "body_template" (casebook.presenting registers one).
+PRESENTERS: dict = {}
 QI_ENDPOINTS = {"practice": "qi.new_practice_project", "participant": "qi.new_private_project"}
 
 
@@ -163,6 +166,9 @@ def qi_link(report, category_code: str) -> str | None:
 
 def report_context(report, *, viewer) -> dict:
     payload = report.payload
+    present = PRESENTERS.get(payload.get("instrument"))
+    if present is not None:
+        return present(report, viewer=viewer)
     context = {
         "report": report,
         "payload": payload,

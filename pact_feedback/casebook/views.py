@@ -201,7 +201,7 @@ def review(slug, sequence):
     spec = spec_of(form)
     question = spec.question(form.review_question)
     review_form = ReviewForm()
-    review_form.judgement.choices = [(c.code, c.label) for c in question.choices]
+    review_form.judgement.choices = {c.code: c.label for c in question.choices}
     review_form.judgement.label.text = question.text
     if review_form.validate_on_submit():
         actions.review_case(case, judgement=review_form.judgement.data, by=current_user)

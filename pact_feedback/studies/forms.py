@@ -69,10 +69,10 @@ class StudyForm(FlaskForm):
     )
     instrument = RadioField(
         "How the study collects data",
-        choices=[
-            ("diary", "Workload diary: clinicians record the work of a diary day"),
-            ("record_audit", "Record audit: one case report form for each audited record"),
-        ],
+        choices={
+            "diary": "Workload diary: clinicians record the work of a diary day",
+            "record_audit": "Record audit: one case report form for each audited record",
+        },
         default="diary",
         validators=[InputRequired("Choose how the study collects data")],
     )

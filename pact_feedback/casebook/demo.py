@@ -5,7 +5,9 @@ request 1.5%; 26.6% completely normal; 6.2% a new or confirmed diagnosis; 48% no
 management; about a quarter partly or fully unnecessary in retrospect).
 
 Exact counts are dealt out to shuffled cases, so the figures hold to one decimal whatever the
-seed. The first demo practice is still entering its audit (23 of 50), for the demo logins.
+seed. One more practice is still entering its audit (23 of 50), so it has not been sent a
+report: 57 practices were sent one, 36 of them answered the uptake survey, as published.
+Its clinician signs in as AUDIT_EMAIL.
 """
 
 import random
@@ -13,8 +15,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from pact_feedback.accounts.models import Membership
-from pact_feedback.accounts.roles import PRACTICE_LEAD
+from pact_feedback.accounts.actions import grant_role
+from pact_feedback.accounts.models import Consent, Membership, User
+from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
 from pact_feedback.casebook.actions import set_up_audit
 from pact_feedback.casebook.models import Case, CaseAudit, CaseReview
 from pact_feedback.core.time import utcnow
@@ -22,6 +25,7 @@ from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment
 
+AUDIT_EMAIL = "gp.2@practice.example"
 TOTAL = 2572
 AUDITED = 57
 IN_PROGRESS = 23
@@ -117,7 +121,7 @@ def _extra_practices(rng: random.Random, first_number: int) -> list[Practice]:
     return practices
 
 
-def seed_audit(why_test, *, team, rng: random.Random) -> None:
+def seed_audit(why_test, *, team, password_hash: str, rng: random.Random) -> None:
     """Attach the record audit to the demo's Why Test study, then release its reports."""
     form = set_up_audit(why_test, by=team)
     enrolled = db.session.scalars(
@@ -129,7 +133,12 @@ def seed_audit(why_test, *, team, rng: random.Random) -> None:
     extra = _extra_practices(rng, first_number=db.session.query(Practice).count())
     db.session.add_all(extra)
     db.session.add_all(Enrolment(study=why_test, practice=p) for p in extra)
-    first, audited = enrolled[0], [*enrolled[1:], *extra][:AUDITED]
+    # The last enrolled practice answered no survey: still auditing, so not yet sent a report.
+    entering, audited = enrolled[-1], [*enrolled[:-1], *extra][:AUDITED]
+    db.session.scalars(
+        select(Enrolment).filter_by(study_id=why_test.id, practice_id=entering.id)
+    ).one().report_sent_on = None
+    clinician = _clinician(why_test, entering, team=team, password_hash=password_hash)
     leads = dict(
         db.session.execute(
             select(Membership.practice_id, Membership.user_id).where(
@@ -148,11 +157,11 @@ def seed_audit(why_test, *, team, rng: random.Random) -> None:
                 Case(sequence=sequence, answers=answers, entered_by_id=leads.get(practice.id))
             )
         start += size
-    in_progress = CaseAudit(form=form, practice=first)
+    in_progress = CaseAudit(form=form, practice=entering)
     db.session.add(in_progress)
     for sequence, answers in enumerate(demo_cases(random.Random(1))[:IN_PROGRESS], start=1):
         in_progress.cases.append(
-            Case(sequence=sequence, answers=answers, entered_by_id=leads.get(first.id))
+            Case(sequence=sequence, answers=answers, entered_by_id=clinician.id)
         )
     db.session.flush()
     _second_reviews(form, rng)
@@ -161,6 +170,18 @@ def seed_audit(why_test, *, team, rng: random.Random) -> None:
 
     generate(why_test, by=team)
     release(why_test, by=team, notify=False)
+
+
+def _clinician(why_test, practice, *, team, password_hash: str) -> User:
+    """The demo clinician entering the unfinished audit (consented, so they can sign in and go
+    straight to it)."""
+    person = User(email=AUDIT_EMAIL, name="Dr Morgan Lee", password_hash=password_hash)
+    db.session.add(person)
+    db.session.flush()
+    membership = grant_role(person, PARTICIPANT, practice=practice, study=why_test, by=team)
+    membership.staff_role = "gp_partner"
+    db.session.add(Consent(user_id=person.id, study_id=why_test.id, pis_version="1.0"))
+    return person
 
 
 def _second_reviews(form, rng: random.Random) -> None:

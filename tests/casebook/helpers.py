@@ -37,7 +37,11 @@ def audit_world(practices: int = 2, **study_fields) -> SimpleNamespace:
         team=team,
         lead=make_user(role=PRACTICE_LEAD, practice=places[0]),
         participant=make_user(
-            role=PARTICIPANT, practice=places[0], study=study, consented=True, staff_role="gp_partner"
+            role=PARTICIPANT,
+            practice=places[0],
+            study=study,
+            consented=True,
+            staff_role="gp_partner",
         ),
     )
 

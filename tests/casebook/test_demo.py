@@ -82,9 +82,7 @@ def test_tables_page_shows_denominators_and_agreement(client, demo):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
-def test_released_audit_report_reads_as_a_practice_report_with_protected_comparators(
-    client, demo
-):
+def test_released_audit_report_reads_as_a_practice_report_with_protected_comparators(client, demo):
     """A lead reads their practice's released audit report: own counts exact, the similar
     practice's counts rounded or "<8" with no percentage for small counts, never its name."""
     report = db.session.scalar(
@@ -114,8 +112,8 @@ def test_released_audit_report_reads_as_a_practice_report_with_protected_compara
     assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
 
 
-def test_first_demo_practice_is_still_entering_its_audit(client, demo):
-    login(client, "lead.1@practice.example")
+def test_one_demo_practice_is_still_entering_its_audit(client, demo):
+    login(client, "gp.2@practice.example")
 
     html = page(client.get("/take-part/why-test/audit"))
 

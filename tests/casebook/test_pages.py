@@ -61,9 +61,7 @@ def test_editing_works_until_the_practice_submits_then_cases_are_frozen(client, 
     assert submit(client, url, {**as_post(changed), "then": "list"}).status_code == 302
     assert _cases(world)[0][1]["result"] == "abnormal"
 
-    done = submit(
-        client, f"/take-part/{world.study.slug}/audit/submit", {}, form_url=url
-    )
+    done = submit(client, f"/take-part/{world.study.slug}/audit/submit", {}, form_url=url)
     assert done.status_code == 302
     response = client.get(url)
     assert response.status_code == 200 and page(response).select_one("main form") is None
@@ -79,7 +77,10 @@ def _csv(rows):
     return "\n".join([header, *rows]) + "\n"
 
 
-GOOD_ROW = "{n},age_65_79,male,nurse,disease_monitoring;medication_monitoring,renal,borderline,no_change,no,necessary"
+GOOD_ROW = (
+    "{n},age_65_79,male,nurse,disease_monitoring;medication_monitoring,renal,borderline,"
+    "no_change,no,necessary"
+)
 
 
 def _upload(client, world, text):
@@ -206,8 +207,15 @@ def test_settings_form_rejects_a_target_out_of_range(client, ctx):
 def test_only_a_pseudonymous_case_number_is_stored(client, ctx):
     """The case table holds a number, coded answers and who entered it: nothing else."""
     columns = set(Case.__table__.columns.keys())
-    assert columns == {"id", "audit_id", "sequence", "answers", "entered_by_id", "entered_at",
-                       "updated_at"}
+    assert columns == {
+        "id",
+        "audit_id",
+        "sequence",
+        "answers",
+        "entered_by_id",
+        "entered_at",
+        "updated_at",
+    }
     world = audit_world()
     fill(world, world.practices[0], [COMPLETE, COMPLETE])
     assert db.session.scalar(select(func.count(Case.id))) == 2

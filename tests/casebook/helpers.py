@@ -27,7 +27,7 @@ def as_post(answers: dict) -> dict:
 
 def audit_world(practices: int = 2, **study_fields) -> SimpleNamespace:
     places = [make_practice(imd_score=10.0 + 3 * i) for i in range(practices)]
-    study = make_study(practices=places, status="collecting", **study_fields)
+    study = make_study(practices=places, **{"status": "collecting", **study_fields})
     team = make_user(role=STUDY_TEAM)
     form = set_up_audit(study, by=team)
     return SimpleNamespace(

@@ -73,8 +73,7 @@ class StudyForm(FlaskForm):
             "diary": "Workload diary: clinicians record the work of a diary day",
             "record_audit": "Record audit: one case report form for each audited record",
         },
-        default="diary",
-        validators=[InputRequired("Choose how the study collects data")],
+        default="diary",  # left out (scripts, older clients): the diary, as before
     )
 
     def validate_collection_start(self, field):

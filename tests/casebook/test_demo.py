@@ -80,6 +80,8 @@ def test_tables_page_shows_denominators_and_agreement(client, demo):
     assert "Cohen's kappa" in html.get_text()
     xlsx = client.get("/studies/why-test/audit/tables.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    review = page(client.get("/studies/why-test/reports"))
+    assert len(review.select("a[href^='/reports/']")) >= 57  # one released report a practice
 
 
 def test_released_audit_report_reads_as_a_practice_report_with_protected_comparators(client, demo):
@@ -116,5 +118,7 @@ def test_one_demo_practice_is_still_entering_its_audit(client, demo):
     login(client, "gp.2@practice.example")
 
     html = page(client.get("/take-part/why-test/audit"))
+    study_page = page(client.get("/take-part/why-test")).get_text(" ")
 
     assert html.select_one("#progress").get_text(" ", strip=True).startswith("23 of 50")
+    assert "record audit" in study_page and "Your workload diary" not in study_page

@@ -3,11 +3,13 @@
 Pure functions over plain specs and form-like objects, so they are tested without a database.
 """
 
-from werkzeug.datastructures import MultiDict
-
 from pact_feedback.diary.validation import note_errors
-from pact_feedback.surveys.answers import field_name, parse_answers
+from pact_feedback.surveys.answers import parse_answers
 from pact_feedback.surveys.definitions import QuestionSpec
+
+# A CSV row (one column per question code; several choices separated by ";", dates as
+# YYYY-MM-DD) as the web form posts it: the survey import's rule, so the two never differ.
+from pact_feedback.surveys.importing import _as_form as row_as_form  # noqa: F401
 
 
 def parse_case(questions: list[QuestionSpec], form) -> tuple[dict, dict[str, str]]:
@@ -30,29 +32,6 @@ def _for_answer(message: str) -> str:
     return message.replace("from the note", "from your answer").replace(
         "Notes must", "Answers must"
     )
-
-
-def row_as_form(questions: list[QuestionSpec], row: dict) -> MultiDict:
-    """A CSV row (one column per question code) as the web form would post it.
-
-    Several choices are separated by ";"; a date is YYYY-MM-DD.
-    """
-    form = MultiDict()
-    for q in questions:
-        raw = (row.get(q.code) or "").strip()
-        if not raw:
-            continue
-        if q.type == "multiple":
-            for code in raw.split(";"):
-                form.add(field_name(q), code.strip())
-        elif q.type == "date":
-            year, _, rest = raw.partition("-")
-            month, _, day = rest.partition("-")
-            for part, value in (("day", day), ("month", month), ("year", year)):
-                form.add(field_name(q, part), value or "x")
-        else:
-            form.add(field_name(q), raw)
-    return form
 
 
 def in_review_sample(sequence: int, percent: int) -> bool:

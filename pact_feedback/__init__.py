@@ -123,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.api.pages import bp as api_tokens_bp
     from pact_feedback.api.routes import bp as api_v1_bp
     from pact_feedback.audit.views import bp as audit_bp
-    from pact_feedback.casebook.views import bp as casebook_bp
+    from pact_feedback.casebook.routes import bp as casebook_bp
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
@@ -172,6 +172,10 @@ def _connect_signals() -> None:
     study_created.connect(survey_for_new_study)
     reports_released.connect(date_waves_for_study)  # the uptake survey's waves follow release
     reports_sent_elsewhere.connect(date_waves_for_study)
+    from pact_feedback.casebook.presenting import report_context as audit_report_context
+    from pact_feedback.casebook.report import plug_into_reports
+
+    plug_into_reports(audit_report_context)  # reports built and shown from a form definition
 
 
 def _register_cli(app: Flask) -> None:

@@ -23,6 +23,7 @@ from pact_feedback.casebook.models import Case, CaseAudit, CaseReview
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
+from pact_feedback.reports.actions import generate, release
 from pact_feedback.studies.models import Enrolment
 
 AUDIT_EMAIL = "gp.2@practice.example"
@@ -166,8 +167,6 @@ def seed_audit(why_test, *, team, password_hash: str, rng: random.Random) -> Non
     db.session.flush()
     _second_reviews(form, rng)
     db.session.commit()
-    from pact_feedback.reports.actions import generate, release
-
     generate(why_test, by=team)
     release(why_test, by=team, notify=False)
 

@@ -1,9 +1,11 @@
 """The only casebook module that reads the database for tables and reports: select -> frame."""
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from pact_feedback.casebook.models import Case, CaseAudit, CaseReview
+from pact_feedback.casebook.tables import cells
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 
@@ -83,8 +85,6 @@ _EACH = {
 
 def submitted_sizes(form) -> dict[int, int]:
     """Practice id -> submitted cases."""
-    from sqlalchemy import func
-
     return dict(
         db.session.execute(
             select(CaseAudit.practice_id, func.count(Case.id))
@@ -98,11 +98,6 @@ def submitted_sizes(form) -> dict[int, int]:
 def count_in_sql(form, questions, groups: list[int]):
     """`tables.count_matrix` for submitted cases by practice, counted by the database (one
     GROUP BY per question), or None where the dialect has no JSON functions we use."""
-    import numpy as np
-    from sqlalchemy import text
-
-    from pact_feedback.casebook.tables import cells
-
     dialect = db.engine.dialect.name
     if dialect not in _COUNTS:
         return None

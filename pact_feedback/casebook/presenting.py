@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from pact_feedback import disclosure
 from pact_feedback.casebook.report import COLUMNS
-from pact_feedback.reports.charts import Series, bar_chart
+from pact_feedback.charts import Series, bar_chart
 
 # Suggested quality improvement from a finding: (question, answers, wording).
 SUGGESTIONS = (

@@ -1,10 +1,11 @@
 """Read-only record-audit queries."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from pact_feedback.accounts.access import led_practice_ids
 from pact_feedback.casebook.models import Case, CaseAudit, CaseReview
-from pact_feedback.core.access import led_practice_ids, participation_in
 from pact_feedback.extensions import db
+from pact_feedback.participation.access import participation_in
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment
 
@@ -44,8 +45,6 @@ def reviewed_sequences(audit: CaseAudit) -> set[int]:
 
 def progress_by_practice(form) -> list[tuple]:
     """(ODS code, practice name, cases entered, submitted at) for every practice with an audit."""
-    from sqlalchemy import func
-
     return db.session.execute(
         select(Practice.ods_code, Practice.name, func.count(Case.id), CaseAudit.submitted_at)
         .join(CaseAudit, CaseAudit.practice_id == Practice.id)

@@ -17,6 +17,8 @@ from pact_feedback.casebook.frames import count_in_sql, load_cases, submitted_si
 from pact_feedback.casebook.tables import TABULATED, count_matrix
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
+from pact_feedback.reports import actions as report_actions
+from pact_feedback.reports import presenting as report_presenting
 from pact_feedback.reports.build import cycle_collection_paused
 from pact_feedback.reports.frames import _profile
 from pact_feedback.reports.matching import METHOD_VERSION, Pool, method_statement, national_z_scores
@@ -153,3 +155,10 @@ def _cell(n: int, total: int, *, protect: bool, withheld: bool) -> dict:
         "percent": round(n / total * 100, digits),
         "ci": [round(low * 100, digits), round(high * 100, digits)],
     }
+
+
+def plug_into_reports(present) -> None:
+    """Let the reports pipeline build and show a record audit's reports from its definition
+    (called by the application factory; `present` is `casebook.presenting.report_context`)."""
+    report_actions.BUILDERS[INSTRUMENT] = (applies, build_audit_reports)
+    report_presenting.PRESENTERS[INSTRUMENT] = present

@@ -7,10 +7,11 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from pact_feedback.casebook import actions, definition, national
+from pact_feedback.casebook.blueprint import bp
 from pact_feedback.casebook.forms import CsrfForm, DefinitionForm, SettingsForm
 from pact_feedback.casebook.queries import progress_by_practice
-from pact_feedback.casebook.views import bp
 from pact_feedback.core.render import form_page
+from pact_feedback.core.uploads import read_upload
 from pact_feedback.studies.access import managed_study
 from pact_feedback.tabulation.exports import to_csv, to_dta, to_xlsx
 
@@ -91,8 +92,6 @@ def edit_form(slug):
 def _definition_text(page) -> str | None:
     upload = page.json_file.data
     if upload and getattr(upload, "filename", ""):
-        from pact_feedback.practices.views import read_upload
-
         return read_upload(upload, page.json_file)
     if not (page.definition.data or "").strip():
         page.definition.errors = ["Enter the form definition, or choose a file"]

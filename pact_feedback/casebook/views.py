@@ -1,10 +1,12 @@
 """Entering cases: the practice's audit page, the case form (save and next), CSV import,
 submission and second review. The study team's pages are in team_views.py, same blueprint."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.access import require
 from pact_feedback.casebook import actions
+from pact_feedback.casebook.blueprint import bp
 from pact_feedback.casebook.definition import spec_of
 from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_case
 from pact_feedback.casebook.forms import CasesUploadForm, CsrfForm, ReviewForm
@@ -13,20 +15,13 @@ from pact_feedback.casebook.queries import (
     member_practice,
     reviewed_sequences,
 )
-from pact_feedback.core.access import participation_in, require
 from pact_feedback.core.render import form_page
+from pact_feedback.core.uploads import read_upload
+from pact_feedback.participation.access import participation_in
 from pact_feedback.participation.actions import current_consent
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import renderer
 from pact_feedback.surveys.answers import display_answer, is_shown, raw_from_answers, raw_from_form
-
-bp = Blueprint("casebook", __name__)
-
-
-@bp.app_context_processor
-def _casebook_links():
-    """Practice and participation pages link to the audit without importing this package."""
-    return {"has_record_audit": lambda study: actions.form_for(study) is not None}
 
 
 def _audit(slug: str, *, create: bool = False):
@@ -161,8 +156,6 @@ def import_cases(slug):
     upload_form = CasesUploadForm()
     result = None
     if upload_form.validate_on_submit():
-        from pact_feedback.practices.views import read_upload
-
         upload = upload_form.csv_file.data
         text = read_upload(upload, upload_form.csv_file) if upload else None
         if upload is None:
@@ -218,19 +211,3 @@ def review(slug, sequence):
         display_answer=display_answer,
         reviewed=sequence in reviewed_sequences(audit),
     )
-
-
-from pact_feedback.casebook import team_views  # noqa: E402,F401,I001  (routes on this blueprint)
-
-
-def _plug_into_reports() -> None:
-    """The reports pipeline builds and shows a record audit's reports from its definition."""
-    from pact_feedback.casebook import presenting, report
-    from pact_feedback.reports import actions as report_actions
-    from pact_feedback.reports import presenting as report_presenting
-
-    report_actions.BUILDERS[report.INSTRUMENT] = (report.applies, report.build_audit_reports)
-    report_presenting.PRESENTERS[report.INSTRUMENT] = presenting.report_context
-
-
-_plug_into_reports()

@@ -8,6 +8,8 @@ import json
 import pytest
 from sqlalchemy import select
 
+from pact_feedback.accounts.models import User
+from pact_feedback.api.tokens import create_token
 from pact_feedback.casebook import national
 from pact_feedback.casebook.actions import form_for
 from pact_feedback.demo import seed
@@ -69,6 +71,22 @@ def test_cli_and_downloads_give_the_same_figures(app, client, demo):
     assert download.get_data(as_text=True) == as_csv.output
     missing = runner.invoke(args=["studies", "tabulate", "hidden-workload"])
     assert missing.exit_code != 0 and "No record-audit study" in missing.output
+    api = client.get("/api/v1/studies/why-test/audit/tables", headers=_token(TEAM))
+    assert api.status_code == 200 and api.get_json()["tables"] == body["tables"]
+    lead = client.get("/api/v1/studies/why-test/audit/tables", headers=_token(LEAD_2))
+    assert lead.status_code == 404
+    diary = client.get("/api/v1/studies/hidden-workload/audit/tables", headers=_token(TEAM))
+    assert diary.status_code == 404
+
+
+TEAM, LEAD_2 = "study.team@pact.example", "lead.2@practice.example"
+
+
+def _token(email):
+    user = db.session.scalar(select(User).filter_by(email=email))
+    _, secret = create_token(user, "analysis", by=user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def test_tables_page_shows_denominators_and_agreement(client, demo):

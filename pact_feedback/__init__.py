@@ -79,6 +79,7 @@ def _share_feature_helpers(app: Flask) -> None:
     """Pages on a lower floor include a feature's partial by name (the study page's diary
     completion, the "take part" page's report links and withdrawal status); the helpers those
     partials call are given to every template here, and only here, so the links can be seen."""
+    from pact_feedback.casebook.actions import has_record_audit
     from pact_feedback.diary.queries import completion_counts
     from pact_feedback.disclosure import display_count
     from pact_feedback.governance.retention import expires_at
@@ -93,6 +94,7 @@ def _share_feature_helpers(app: Flask) -> None:
         withdrawal_for=withdrawal_for,  # governance/_study_status
         latest_consent=latest_consent,
         retention_ends=expires_at,
+        has_record_audit=has_record_audit,  # casebook/_study_link, diary/_study_link
     )
 
 

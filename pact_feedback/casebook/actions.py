@@ -22,6 +22,11 @@ def form_for(study) -> CaseForm | None:
     return db.session.scalar(select(CaseForm).filter_by(study_id=study.id))
 
 
+def has_record_audit(study) -> bool:
+    """Whether `study` collects by record audit (for partials on lower floors' pages)."""
+    return form_for(study) is not None
+
+
 def _stored(spec: defs.FormSpec) -> dict:
     data = defs.form_to_json(spec)
     return {

@@ -79,6 +79,7 @@ def _share_feature_helpers(app: Flask) -> None:
     """Pages on a lower floor include a feature's partial by name (the study page's diary
     completion, the "take part" page's report links and withdrawal status); the helpers those
     partials call are given to every template here, and only here, so the links can be seen."""
+    from pact_feedback.casebook.actions import has_record_audit
     from pact_feedback.diary.queries import completion_counts
     from pact_feedback.disclosure import display_count, small_numbers_note
     from pact_feedback.governance.retention import expires_at
@@ -99,6 +100,7 @@ def _share_feature_helpers(app: Flask) -> None:
         withdrawal_for=withdrawal_for,  # governance/_study_status
         latest_consent=latest_consent,
         retention_ends=expires_at,
+        has_record_audit=has_record_audit,  # casebook/_study_link, diary/_study_link
     )
 
 
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.api.pages import bp as api_tokens_bp
     from pact_feedback.api.routes import bp as api_v1_bp
     from pact_feedback.audit.views import bp as audit_bp
+    from pact_feedback.casebook.routes import bp as casebook_bp
     from pact_feedback.core.views import bp as core_bp
     from pact_feedback.diary.team_views import bp as diary_team_bp
     from pact_feedback.diary.views import bp as diary_bp
@@ -158,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_lead_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(casebook_bp)
     app.register_blueprint(qi_bp)
     app.register_blueprint(diary_bp)
     app.register_blueprint(diary_team_bp)
@@ -178,6 +182,10 @@ def _connect_signals() -> None:
     study_created.connect(survey_for_new_study)
     reports_released.connect(date_waves_for_study)  # the uptake survey's waves follow release
     reports_sent_elsewhere.connect(date_waves_for_study)
+    from pact_feedback.casebook.presenting import report_context as audit_report_context
+    from pact_feedback.casebook.report import plug_into_reports
+
+    plug_into_reports(audit_report_context)  # reports built and shown from a form definition
 
 
 def _register_cli(app: Flask) -> None:

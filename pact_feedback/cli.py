@@ -151,3 +151,6 @@ def register_commands(app: Flask) -> None:
     from pact_feedback.surveys.cli import surveys_cli
 
     app.cli.add_command(surveys_cli)
+    from pact_feedback.casebook.cli import tabulate
+
+    studies_cli.add_command(tabulate)

@@ -64,6 +64,7 @@ DEMO_LOGINS = (
     ("gp.1@practice.example", "participant (GP partner), with a released pilot report"),
     ("nurse.1@practice.example", "participant (practice nurse), consented"),
     ("new.1@practice.example", "participant who has not yet given consent"),
+    ("gp.2@practice.example", "Why Test record audit: 23 of 50 cases entered, not submitted"),
 )
 
 
@@ -189,3 +190,8 @@ def seed(password: str) -> None:
     from pact_feedback.surveys.demo import seed_uptake
 
     seed_uptake(why_test, workload)
+    from pact_feedback.casebook.demo import seed_audit
+
+    seed_audit(
+        why_test, team=team, password_hash=password_hash, rng=random.Random("why-test-audit")
+    )

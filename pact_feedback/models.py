@@ -3,6 +3,7 @@
 from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
 from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.models import AuditEvent
+from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview
 from pact_feedback.diary.models import (
     Category,
     DiaryAllocation,
@@ -35,6 +36,10 @@ __all__ = [
     "DiaryPreference",
     "TaskEntry",
     "AuditEvent",
+    "Case",
+    "CaseAudit",
+    "CaseForm",
+    "CaseReview",
     "Consent",
     "Enrolment",
     "Invitation",

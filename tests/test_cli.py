@@ -88,7 +88,7 @@ def test_seed_demo_is_deterministic_and_skips_a_full_database(app, ctx):
     assert result.exit_code == 0, result.output
     assert "study.team@pact.example" in result.output
     counts = (_count(Practice), _count(Study), _count(User))
-    assert counts[0] == 40 and counts[1] >= 2
+    assert counts[0] == 58 and counts[1] >= 2
     result = _run(app, "seed-demo", "--if-empty", "--password", "demo-password-x")
     assert "already has data" in result.output
     assert (_count(Practice), _count(Study), _count(User)) == counts

@@ -178,6 +178,33 @@ UPTAKE = {
     },
 }
 
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+AUDIT_TABLES = {
+    "type": "object",
+    "required": ["cases", "practices", "agreement", "tables"],
+    "properties": {
+        "cases": {"type": "integer"},
+        "practices": {"type": "integer"},
+        "agreement": {
+            "type": "object",
+            "description": "Second review: pairs, agreement, Cohen's kappa and its 95% interval",
+            "properties": {
+                "n": {"type": "integer"},
+                "agreement": _NUMBER_OR_NULL,
+                "kappa": _NUMBER_OR_NULL,
+                "ci_low": _NUMBER_OR_NULL,
+                "ci_high": _NUMBER_OR_NULL,
+            },
+        },
+        "tables": {
+            "type": "array",
+            "description": "One row per breakdown (all, nation, requester...), group and answer: "
+            "n of N cases, percent and Wilson 95% interval to one decimal",
+            "items": {"type": "object"},
+        },
+    },
+}
+
 
 def _list_of(name: str) -> dict:
     return {
@@ -274,6 +301,7 @@ def document() -> dict:
                 "DayList": _list_of("Day"),
                 "EntryList": _list_of("Entry"),
                 "Uptake": UPTAKE,
+                "AuditTables": AUDIT_TABLES,
             },
         },
         "paths": {
@@ -344,6 +372,19 @@ def document() -> dict:
                         "200": _json(
                             _ref("Uptake"),
                             "Denominators and each answer with its Wilson 95% interval",
+                        )
+                    },
+                ),
+            },
+            "/studies/{slug}/audit/tables": {
+                "parameters": [_param("slug", "string")],
+                "get": _op(
+                    "A record audit's national tables (study-team tokens)",
+                    {
+                        "200": _json(
+                            _ref("AuditTables"),
+                            "Every question overall, by nation, by "
+                            "requester role, with Wilson 95% intervals",
                         )
                     },
                 ),

@@ -1,6 +1,13 @@
 """The API blueprint with every resource's routes, for the application factory."""
 
-from pact_feedback.api import days, description, entries, studies, uptake  # noqa: F401  (routes)
+from pact_feedback.api import (  # noqa: F401  (each adds its routes)
+    audit_tables,
+    days,
+    description,
+    entries,
+    studies,
+    uptake,
+)
 from pact_feedback.api.blueprint import bp
 
 __all__ = ["bp"]

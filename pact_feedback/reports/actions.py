@@ -17,6 +17,16 @@ from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
 
 GENERATABLE = {"analysing", "reports_released", "survey_open"}
+# Instruments other than the diary register how their payloads are built (casebook.report):
+# name -> (applies(study), build(study) -> [{"kind", "practice_id", "user_id", "payload"}]).
+BUILDERS: dict[str, tuple[Callable, Callable]] = {}
+
+
+def _build(study) -> list[dict]:
+    for applies, build in BUILDERS.values():
+        if applies(study):
+            return build(study)
+    return build_reports(load_inputs(study))
 
 
 class ReportError(Exception):
@@ -31,7 +41,7 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
     refusal = generation_refusal(study)
     if refusal:
         raise ReportError(refusal)
-    built = build_reports(load_inputs(study))
+    built = _build(study)
     db.session.execute(delete(Report).where(Report.study_id == study.id, Report.status == "draft"))
     reports = _store(study, built, version=1, progress=progress)
     record("reports_generated", by=by, obj=study, reports=len(reports))
@@ -102,7 +112,7 @@ def reissue(study, *, by, reason: str) -> list[Report]:
     if not current:
         raise ReportError("Nothing has been released yet: generate and release instead.")
     version = max(r.version for r in current) + 1
-    built = build_reports(load_inputs(study))
+    built = _build(study)
     now = utcnow()
     for report in current:
         report.status = "superseded"

@@ -19,6 +19,9 @@ WHO_LABELS = {
     "admin": "The admin team",
     "nobody": "Nobody (it was not needed)",
 }
+# Instruments other than the diary present their own payloads: payload["instrument"] ->
+# context(report, viewer=...) with a "body_template" (casebook.presenting registers one).
+PRESENTERS: dict = {}
 QI_ENDPOINTS = {"practice": "qi.new_practice_project", "participant": "qi.new_private_project"}
 
 
@@ -241,6 +244,9 @@ def report_context(report, *, viewer, with_name: bool = True) -> dict:
     """What the report's page and PDF show `viewer`; `with_name=False` prints a private report
     without its participant's name (their choice, e.g. for a portfolio others will read)."""
     payload = report.payload
+    present = PRESENTERS.get(payload.get("instrument"))
+    if present is not None:
+        return present(report, viewer=viewer)
     context = {
         "report": report,
         "payload": payload,

@@ -4,7 +4,15 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -58,6 +66,14 @@ class StudyForm(FlaskForm):
         "Participant information sheet version",
         default="1.0",
         validators=[DataRequired("Enter the information sheet version"), Length(max=20)],
+    )
+    instrument = RadioField(
+        "How the study collects data",
+        choices={
+            "diary": "Workload diary: clinicians record the work of a diary day",
+            "record_audit": "Record audit: one case report form for each audited record",
+        },
+        default="diary",  # left out (scripts, older clients): the diary, as before
     )
 
     def validate_collection_start(self, field):

@@ -53,6 +53,8 @@ def new():
             form.slug.errors.append(str(refusal))
         else:
             flash(f"Study “{study.title}” created. Next, enrol practices.", "success")
+            if form.instrument.data == "record_audit":  # the casebook sets up its form
+                return redirect(url_for("casebook.setup", slug=study.slug))
             return redirect(url_for("studies.detail", slug=study.slug))
     return form_page("studies/new.html", form)
 

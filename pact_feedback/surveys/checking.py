@@ -12,23 +12,27 @@ from pact_feedback.surveys.definitions import (
 from pact_feedback.surveys.models import CHOICE_TYPES, QUESTION_TYPES
 
 
-def check_definition(definition: Definition) -> list[str]:
-    """Every problem with `definition`, as sentences; empty when it may be saved."""
+def check_definition(definition: Definition, *, fixed=FIXED_CODES) -> list[str]:
+    """Every problem with `definition`, as sentences; empty when it may be saved.
+
+    `fixed`: question codes the definition must keep (a record audit's form has none)."""
     errors = []
     if not definition.title.strip():
         errors.append("The survey needs a title")
     seen: dict[str, QuestionSpec] = {}
     for number, q in enumerate(definition.questions, start=1):
         where = f"Question {number} ({q.code or 'no code'})"
-        errors += [f"{where}: {e}" for e in check_question(q, earlier=seen)]
+        errors += [f"{where}: {e}" for e in check_question(q, earlier=seen, fixed=fixed)]
         seen.setdefault(q.code, q)
-    for code in FIXED_CODES:
+    for code in fixed:
         if code not in seen:
             errors.append(f"The survey must keep the question {code}: analysts rely on it")
     return errors
 
 
-def check_question(q: QuestionSpec, *, earlier: dict[str, QuestionSpec]) -> list[str]:
+def check_question(
+    q: QuestionSpec, *, earlier: dict[str, QuestionSpec], fixed=FIXED_CODES
+) -> list[str]:
     """Problems with one question, given the questions before it (code -> spec)."""
     errors = []
     if not CODE_PATTERN.match(q.code or ""):
@@ -48,7 +52,7 @@ def check_question(q: QuestionSpec, *, earlier: dict[str, QuestionSpec]) -> list
         errors.append(f"type must be one of {', '.join(QUESTION_TYPES)}")
     errors += _check_choices(q)
     errors += _check_show_if(q, earlier)
-    if q.code in FIXED_CODES:
+    if q.code in fixed:
         if q.type != "single":
             errors.append("this fixed question must stay a one-choice question")
         missing = [c for c in FIXED_CHOICES if c not in q.choice_codes()]
@@ -97,7 +101,7 @@ def _check_show_if(q: QuestionSpec, earlier: dict[str, QuestionSpec]) -> list[st
     return []
 
 
-def from_json(data) -> tuple[Definition | None, list[str]]:
+def from_json(data, *, fixed=FIXED_CODES) -> tuple[Definition | None, list[str]]:
     """Read the export format; (None, errors) when anything is wrong."""
     if not isinstance(data, dict):
         return None, ["The file must hold one JSON object, as exported"]
@@ -120,7 +124,7 @@ def from_json(data) -> tuple[Definition | None, list[str]]:
         introduction=str(data.get("introduction") or ""),
         questions=questions,
     )
-    errors = check_definition(definition)
+    errors = check_definition(definition, fixed=fixed)
     return (None, errors) if errors else (definition, [])
 
 

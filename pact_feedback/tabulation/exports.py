@@ -21,10 +21,10 @@ DATA_DICTIONARY = {
 }
 
 
-def dictionary_frame(columns) -> pd.DataFrame:
+def dictionary_frame(columns, dictionary=DATA_DICTIONARY) -> pd.DataFrame:
     """One row per column: variable and description."""
     return pd.DataFrame(
-        [(c, DATA_DICTIONARY.get(c, "")) for c in columns], columns=["variable", "description"]
+        [(c, dictionary.get(c, "")) for c in columns], columns=["variable", "description"]
     )
 
 
@@ -32,18 +32,20 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def to_xlsx(frame: pd.DataFrame) -> bytes:
-    """Sheets "uptake" (the figures) and "data_dictionary"."""
+def to_xlsx(frame: pd.DataFrame, *, sheet="uptake", dictionary=DATA_DICTIONARY) -> bytes:
+    """Sheets `sheet` (the figures) and "data_dictionary"."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="uptake", index=False)
-        dictionary_frame(frame.columns).to_excel(writer, sheet_name="data_dictionary", index=False)
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+        dictionary_frame(frame.columns, dictionary).to_excel(
+            writer, sheet_name="data_dictionary", index=False
+        )
     return buffer.getvalue()
 
 
-def to_dta(frame: pd.DataFrame) -> bytes:
+def to_dta(frame: pd.DataFrame, *, dictionary=DATA_DICTIONARY) -> bytes:
     """Stata 14+ file; every variable carries its data-dictionary description as its label."""
     buffer = io.BytesIO()
-    labels = {c: DATA_DICTIONARY.get(c, "")[:80] for c in frame.columns}
+    labels = {c: dictionary.get(c, "")[:80] for c in frame.columns}
     frame.to_stata(buffer, write_index=False, version=118, variable_labels=labels)
     return buffer.getvalue()

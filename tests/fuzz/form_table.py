@@ -97,6 +97,12 @@ def _question(cls):
     return form
 
 
+def _review(cls):
+    form = _plain(cls)
+    form.judgement.choices = {"necessary": "Necessary", "unnecessary": "Unnecessary"}
+    return form
+
+
 # Fixed dates for the diary's rules, so the examples do not depend on the day the suite runs.
 DAY_RULES = dict(
     start=date(2027, 3, 1),
@@ -204,6 +210,24 @@ FORMS = {
     "pact_feedback.surveys.forms.WaveForm": FormSpec(
         {"opens_on": "2027-04-15", "closes_on": "2027-05-12"}
     ),
+    # casebook (record audits) -----------------------------------------------------------------
+    "pact_feedback.casebook.forms.CsrfForm": FormSpec(
+        {},
+        nothing_to_refuse="CSRF only: a button, or case answers read by casebook/entry.py "
+        "against the form definition (tests/casebook/test_entry.py, test_pages.py)",
+    ),
+    "pact_feedback.casebook.forms.SettingsForm": FormSpec(
+        {"title": "Why Test", "sampling_frame": "", "target_cases": "50", "review_percent": "10"}
+    ),
+    "pact_feedback.casebook.forms.DefinitionForm": FormSpec(
+        {"definition": "{}"},
+        nothing_to_refuse="the view reads the JSON; fuzzed through casebook.edit_form",
+    ),
+    "pact_feedback.casebook.forms.CasesUploadForm": FormSpec(
+        {"csv_file": Upload(b"sequence\n", "cases.csv")},
+        nothing_to_refuse="the view reads the CSV file; fuzzed through casebook.import_cases",
+    ),
+    "pact_feedback.casebook.forms.ReviewForm": FormSpec({"judgement": "necessary"}, build=_review),
     # reports ----------------------------------------------------------------------------------
     "pact_feedback.reports.forms.ConfirmForm": FormSpec({}, nothing_to_refuse=BUTTON),
     "pact_feedback.reports.forms.ReissueForm": FormSpec({"reason": "A corrected figure"}),

@@ -479,6 +479,18 @@ def _json_containers(inner):
     return st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3)
 
 
+AUDIT_CSV = (
+    b"sequence,age_band,sex,requester,reasons,tests,result,outcome,new_diagnosis,necessity\n"
+    b"1,age_18_39,female,gp,symptoms,fbc,normal,no_change,no,necessary\n"
+)
+
+
+def _audit_json() -> str:
+    from pact_feedback.casebook.definition import template_json
+
+    return json.dumps(template_json())
+
+
 def _bad_json_files():
     """JSON the survey import must refuse: anything but the export format."""
     json_values = st.recursive(
@@ -735,6 +747,44 @@ ROUTES = {
         lambda o: Target(o.participant, f"/take-part/{o.study.slug}/report", {"share": "yes"}),
         prefilled=True,
     ),
+    # casebook (record audits) ----------------------------------------------------------------
+    "casebook.setup": Route(
+        "pact_feedback.casebook.forms.SettingsForm",
+        "world",
+        lambda o: Target(
+            o.team,
+            f"/studies/{o.study.slug}/audit",
+            FORMS["pact_feedback.casebook.forms.SettingsForm"].valid,
+        ),
+        prefilled=True,
+    ),
+    "casebook.edit_form": Route(
+        "pact_feedback.casebook.forms.DefinitionForm",
+        "world",
+        lambda o: Target(
+            o.team, f"/studies/{o.study.slug}/audit/form", {"definition": _audit_json()}
+        ),
+        submissions=st.fixed_dictionaries(
+            {"definition": _bad_json_files().map(lambda u: u.content.decode("latin-1"))}
+        ),
+    ),
+    "casebook.import_cases": Route(
+        "pact_feedback.casebook.forms.CasesUploadForm",
+        "world",
+        lambda o: Target(
+            o.participant,
+            f"/take-part/{o.study.slug}/audit/import",
+            {"csv_file": _upload(AUDIT_CSV)},
+        ),
+        submissions=st.fixed_dictionaries({"csv_file": BAD_UPLOADS}),
+    ),
+    "casebook.review": Route(
+        "pact_feedback.casebook.forms.ReviewForm",
+        "world",
+        lambda o: Target(
+            o.participant, f"/take-part/{o.study.slug}/audit/reviews/10", {"judgement": "necessary"}
+        ),
+    ),
     # surveys ---------------------------------------------------------------------------------
     "surveys.new_question": Route(
         "pact_feedback.surveys.forms.QuestionForm",
@@ -892,6 +942,11 @@ ROUTES = {
 }
 
 BUTTON = "a button: no field but the CSRF token"
+CASE_ANSWERS = (
+    "its questions come from the record audit's form, not a form class: checked by "
+    "casebook.entry.parse_case (tests/casebook/test_entry.py) through the view "
+    "(tests/casebook/test_pages.py::test_a_case_with_errors_keeps_what_was_typed_and_says_why)"
+)
 # Routes that take no user-entered field, with the tests that cover them.
 EXEMPT = {
     "accounts.logout": f"{BUTTON} (tests/accounts/test_sign_in.py::"
@@ -928,6 +983,10 @@ EXEMPT = {
     "writes nothing (test_hidden_button_values_write_nothing below)",
     "surveys.delete_question": f"{BUTTON} (tests/surveys/test_editor.py::"
     "test_fixed_questions_cannot_be_deleted_others_can)",
+    "casebook.new_case": CASE_ANSWERS,
+    "casebook.edit_case": CASE_ANSWERS,
+    "casebook.submit": f"{BUTTON} (tests/casebook/test_pages.py::"
+    "test_editing_works_until_the_practice_submits_then_cases_are_frozen)",
     "surveys.answer": "its questions come from the survey, not a form class: fuzzed by "
     "test_survey_answer_refuses_answers_outside_the_choices above",
 }

@@ -40,8 +40,8 @@ def test_demo_reproduces_published_why_test_sentences(client, demo):
     html = page(response)
     sentences = [p.get_text(strip=True) for p in html.select(".pact-headline")]
     assert sentences == [DISCUSSED, USED]
-    assert _text(html, "#n-sent") == "40" and _text(html, "#n-responded") == "36"
-    assert _text(html, "#response-rate").startswith("90.0%")
+    assert _text(html, "#n-sent") == "57" and _text(html, "#n-responded") == "36"
+    assert _text(html, "#response-rate").startswith("63.2%")
     yes_row = html.select_one("tr[data-answer=yes]")
     assert "21 / 36" in yes_row.text and "58%" in yes_row.text
     assert "42.2% to 72.9%" in yes_row.text
@@ -64,7 +64,7 @@ def test_demo_csv_download(client, demo):
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     row = next(r for r in rows if r["question"] == "discussed" and r["answer"] == "yes")
-    assert (row["n"], row["n_responded"], row["n_sent"]) == ("21", "36", "40")
+    assert (row["n"], row["n_responded"], row["n_sent"]) == ("21", "36", "57")
     assert (row["percent"], row["percent_shown"], row["ci_low"], row["ci_high"]) == (
         "58.3",
         "58",
@@ -90,14 +90,14 @@ def test_demo_xlsx_and_dta_downloads(client, demo):
     dta = client.get("/studies/why-test/uptake.dta?wave=1")
     data = pd.read_stata(io.BytesIO(dta.data))
     row = data[(data.question == "used_for_qi") & (data.answer == "yes")].iloc[0]
-    assert (row["n"], row["percent_shown"], row["n_sent"]) == (18, 50, 40)
+    assert (row["n"], row["percent_shown"], row["n_sent"]) == (18, 50, 57)
 
 
 def test_demo_survey_page_shows_waves_and_send_log(client, demo):
     login(client, "study.team@pact.example")
     html = page(client.get("/studies/why-test/survey"))
     answered = [tr.select("td")[3].text for tr in html.select("tr[data-wave]")]
-    assert answered == ["36 of 40", "30 of 40", "0 of 40"]
+    assert answered == ["36 of 57", "30 of 57", "0 of 57"]
     assert html.select_one("tr[data-wave='3'] button").text.startswith("Send invitations")
     log = html.select("table")[-1].select("tbody tr")
     assert len(log) == 12 and "lead.1@practice.example" in html.select("table")[-1].text

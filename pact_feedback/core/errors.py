@@ -44,7 +44,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        return render_error(error.code or 500)
+        # `detail`: a sentence written for the user (core.security.UnreadableRequest).
+        return render_error(error.code or 500, getattr(error, "detail", None))
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(error: RateLimitExceeded):

@@ -22,6 +22,12 @@ from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment, Study
 
 PASSWORD = "correct horse battery"
+# What create_app needs to start in production (docs/production.md): a strong key, the public
+# address (its host becomes the only trusted one), for tests that build a production app.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "test-production-key-aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z",
+    "SERVER_BASE_URL": "https://pact.test",
+}
 
 
 def reset_database(database_url: str) -> None:

@@ -6,7 +6,7 @@ import time
 from flask import Flask, current_app, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from pact_feedback.extensions import db, limiter
 
@@ -41,6 +41,12 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, "The form expired or was sent from elsewhere. Reload the page and try again."
         )
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
+        title, hint = MESSAGES[400]
+        return f"{title}. {hint}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -105,6 +105,9 @@ def _clean_state(request):
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
+                # Replica mode skips triggers, among them the audit log's TRUNCATE guard
+                # (which exists to stop exactly this outside tests); superuser only.
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
                 for name in tables:

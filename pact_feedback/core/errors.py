@@ -29,6 +29,10 @@ def _wants_json() -> bool:
 
 def render_error(code: int, detail: str | None = None):
     title, hint = MESSAGES.get(code, MESSAGES[500])
+    if isinstance(request.routing_exception, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
+        title, hint = MESSAGES[400]
+        return f"{title}. {hint}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if _wants_json():
         body = {"type": "about:blank", "title": title, "status": code, "detail": detail or hint}
         return body, code, {"Content-Type": "application/problem+json"}
@@ -41,12 +45,6 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, "The form expired or was sent from elsewhere. Reload the page and try again."
         )
-
-    @app.errorhandler(SecurityError)
-    def _untrusted_host(error: SecurityError):
-        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
-        title, hint = MESSAGES[400]
-        return f"{title}. {hint}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -72,6 +72,22 @@ def test_production_refuses_requests_for_other_hosts(another_app):
     )
     assert evil.status_code == 400
     assert "There is a problem with your request" in evil.get_data(as_text=True)
+    # Refused by another check first (a NUL, nested JSON, a 404, a 405): still no page
+    # template, which could not build a URL for that host: a plain 400, never a 500.
+    for method, path, body in [
+        ("GET", "/take-part/a%00b", None),
+        ("POST", "/healthz", b"[" * 400 + b"]" * 400),
+        ("GET", "/no-such-page", None),
+        ("DELETE", "/account/sign-in", None),
+    ]:
+        response = client.open(
+            path,
+            method=method,
+            data=body,
+            content_type="application/json",
+            base_url="https://evil.example",
+        )
+        assert response.status_code == 400, (method, path)
     assert client.get("/healthz", base_url="https://feedback.pact.test").status_code == 200
 
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from config import production_problems
+from pact_feedback.api.models import ApiToken
 from pact_feedback.api.tokens import create_token, user_id_for_token
 from pact_feedback.audit.models import AuditEvent
-from pact_feedback.diary.models import ApiToken
 from pact_feedback.extensions import db
 from pact_feedback.governance.backup import backup
 from tests.conftest import (

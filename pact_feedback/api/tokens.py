@@ -30,9 +30,13 @@ def create_token(user, name: str, *, by) -> tuple[ApiToken, str]:
 
 def revoke_token(token: ApiToken, *, by) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record("api_token_revoked", by=by, obj=token, user_id=token.user_id, prefix=token.prefix)
+        _revoke(token, by=by)
         db.session.commit()
+
+
+def _revoke(token: ApiToken, *, by, **why) -> None:
+    token.revoked_at = utcnow()
+    record("api_token_revoked", by=by, obj=token, user_id=token.user_id, prefix=token.prefix, **why)
 
 
 @password_changed.connect
@@ -43,15 +47,7 @@ def revoke_all_tokens(user, *, by) -> int:
         select(ApiToken).filter_by(user_id=user.id, revoked_at=None)
     ).all()
     for token in open_tokens:
-        token.revoked_at = utcnow()
-        record(
-            "api_token_revoked",
-            by=by,
-            obj=token,
-            user_id=user.id,
-            prefix=token.prefix,
-            reason="password changed",
-        )
+        _revoke(token, by=by, reason="password changed")
     return len(open_tokens)
 
 

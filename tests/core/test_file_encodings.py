@@ -19,7 +19,7 @@ from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.models import SurveyResponse
 from tests.conftest import login, make_practice, make_study, make_user, page, submit
-from tests.practices.test_import import GOOD, HEADER
+from tests.practices.test_import import GOOD, HEADER, _upload
 from tests.surveys.helpers import surveyed_study, team_member
 
 NAME = "Ysgol Feddygol Caerdydd – Mênai Bridge"  # an en dash (cp1252 0x96) and a circumflex
@@ -60,19 +60,10 @@ def test_unreadable_files_are_refused_in_one_sentence(case):
     assert "Save it as CSV UTF-8" in str(refusal.value) or "NUL" in str(refusal.value)
 
 
-def _upload_practices(client, raw: bytes):
-    return submit(
-        client,
-        "/practices/import",
-        {"csv_file": (io.BytesIO(raw), "practices.csv")},
-        content_type="multipart/form-data",
-    )
-
-
 @pytest.mark.parametrize("encoding", ["UTF-16 LE with BOM", "Windows-1252"])
 def test_web_practice_import_reads_utf16_and_windows_1252(client, encoding):
     login(client, make_user(role=STUDY_TEAM))
-    response = _upload_practices(client, ENCODED[encoding])
+    response = _upload(client, ENCODED[encoding])
     assert response.status_code == 302, page(response).get_text(" ", strip=True)[:600]
     assert db.session.scalar(select(Practice.name)) == NAME
 
@@ -81,7 +72,7 @@ def test_web_import_of_an_unreadable_file_says_why_next_to_the_field(client):
     """UTF-16 without a BOM is full of NUL bytes: the message is the reader's, on the field,
     not the generic 'problem with your request' the NUL-byte guard used to give."""
     login(client, make_user(role=STUDY_TEAM))
-    response = _upload_practices(client, UNREADABLE["UTF-16 without BOM"][0])
+    response = _upload(client, UNREADABLE["UTF-16 without BOM"][0])
     assert response.status_code == 422
     message = page(response).select_one("#csv_file-error").get_text(" ", strip=True)
     assert "looks like UTF-16 text without a byte order mark" in message

@@ -6,13 +6,13 @@ database owner can still do, and how to keep the app's role apart from the owner
 docs/governance.md ("Who can change the audit log").
 
 Revision ID: 0009_audit_truncate_guard
-Revises: 0007_merge_report_index
+Revises: 0012_sharing_since
 """
 
 from alembic import op
 
 revision = "0009_audit_truncate_guard"
-down_revision = "0007_merge_report_index"
+down_revision = "0012_sharing_since"  # follows main's latest (one head)
 branch_labels = None
 depends_on = None
 

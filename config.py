@@ -7,6 +7,7 @@ environment variable of the same name.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -21,6 +22,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None
 
 
 class Config:
@@ -60,10 +66,19 @@ class Config:
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "pact")
     JOBS_CHUNK = _env_int("JOBS_CHUNK", 200)
     JOBS_STEP_TIMEOUT = _env_int("JOBS_STEP_TIMEOUT", 900)
-    # Sign-in throttling, counted from the audit log so it holds across processes and hosts.
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
-    LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    # Sign-in throttling, counted from the audit log so it holds across processes and hosts
+    # (docs/production.md, "Sign-in throttling"). Whole practices, often many, share one NHS
+    # network address: the address ceiling is far above what their typos reach, and an account
+    # that has signed in from the address before is not held back by it.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = _env_int(
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5
+    )
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 10)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 300)
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15))
+    LOGIN_KNOWN_ADDRESS_DAYS = _env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
+    # Flask-Limiter's flood guard on the sign-in form, per address (Redis in production).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "120 per minute")
 
     # Sessions are server-side rows: revocable, rotated at sign-in, with two timeouts.
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
@@ -88,13 +103,21 @@ class Config:
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the (time-limited) session
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
-    # Where emailed links point; in development the request's own host is used.
+    # Where emailed links point (reset links, invitations): never the request's Host header,
+    # which the client chooses. Required in production.
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL")
+    # Host names requests may carry (Flask refuses others with 400); in production, the host of
+    # SERVER_BASE_URL unless set (comma-separated; add a load balancer's health-check host).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # Attempts at sending an email before the failure is logged and recorded (core.mail).
+    MAIL_SEND_ATTEMPTS = _env_int("MAIL_SEND_ATTEMPTS", 3)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 5)  # seconds per SMTP connection attempt
 
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
@@ -106,6 +129,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SERVER_BASE_URL = "http://localhost"  # the test client's host, so emailed links can be followed
     MAIL_BACKEND = "locmem"
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
@@ -122,6 +146,50 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+
+
+# Keys that are public (this repository, its docs) and so sign nothing.
+KNOWN_SECRET_KEYS = {
+    "dev-only-not-secret",  # DevelopmentConfig's default (its attribute may be the real key)
+    "test-only-not-secret",
+    "changeme",
+    "change-me",
+    "secret",
+}
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_DISTINCT = 16  # "x" * 64 is long, not secret
+
+
+def production_problems(config) -> list[str]:
+    """What stops `config` (a mapping) from running in production, one sentence each."""
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if not key:
+        problems.append("SECRET_KEY must be set outside development (see docs/production.md).")
+    elif (
+        key in KNOWN_SECRET_KEYS
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+    ):
+        problems.append(
+            "SECRET_KEY is weak or public: use at least 32 random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    base = config.get("SERVER_BASE_URL") or ""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.append(
+            "SERVER_BASE_URL must be the public address emailed links point at, "
+            "e.g. https://feedback.pact.example."
+        )
+    return problems
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """TRUSTED_HOSTS as set, or in production the host of SERVER_BASE_URL."""
+    if config.get("TRUSTED_HOSTS") or config.get("ENV_NAME") != "production":
+        return config.get("TRUSTED_HOSTS")
+    return [urlsplit(config["SERVER_BASE_URL"]).hostname]
 
 
 CONFIGS = {

@@ -73,6 +73,7 @@ def prepare_app(url: str, people_file: Path, env: dict, people: int = PEOPLE) ->
         "production",
         SQLALCHEMY_DATABASE_URI=url,
         SECRET_KEY=env["SECRET_KEY"],
+        SERVER_BASE_URL=env.get("SERVER_BASE_URL", "http://127.0.0.1"),
         RATELIMIT_STORAGE_URI="memory://",
     )
     out = []

@@ -98,6 +98,7 @@ class AppServer:
         env = {
             "PACT_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "SERVER_BASE_URL": "http://127.0.0.1",  # required in production; trusts this host
             "DATABASE_URL": self.url,
             "RATELIMIT_STORAGE_URI": REDIS_URL,
             "PROXY_FIX_HOPS": "1",

@@ -6,7 +6,7 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import get_config
+from config import get_config, production_problems, trusted_hosts
 from pact_feedback.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _check_config(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set outside development (see README: Configuration)")
+    if app.config["ENV_NAME"] == "production" and (problems := production_problems(app.config)):
+        raise RuntimeError("Refusing to start in production: " + " ".join(problems))
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

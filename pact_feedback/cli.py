@@ -1,7 +1,6 @@
 """`flask` commands, so the study team can script set-up. Each has a web equivalent."""
 
 import secrets
-from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,6 +12,7 @@ from pact_feedback.accounts.models import User
 from pact_feedback.accounts.passwords import hash_password
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, ROLES, STUDY_TEAM
 from pact_feedback.audit.log import record
+from pact_feedback.core.inputs import NamedText, TextFile
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import (
     import_practices,
@@ -68,15 +68,15 @@ def create_user(email, role, ods_code, slug, name, password, generate):
 
 
 @click.command("import-practices")
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_practices_command(csv_path: Path):
+@click.argument("csv_file", type=TextFile())
+def import_practices_command(csv_file: NamedText):
     """Import or update practices from a CSV file; nothing is imported if any row is bad."""
-    result = parse_practices(csv_path.read_text(encoding="utf-8-sig"))
+    result = parse_practices(csv_file.text)
     if not result.ok:
         click.echo(f"{len(result.errors)} problem(s); nothing imported:", err=True)
         _print_errors(result)
         raise SystemExit(1)
-    created, updated = import_practices(result, by=None, source=str(csv_path.name))
+    created, updated = import_practices(result, by=None, source=csv_file.name)
     click.echo(f"Imported {created} new practice(s), updated {updated}.")
 
 
@@ -98,13 +98,13 @@ def create_study(slug, title, round_, description):
 
 @studies_cli.command("enrol")
 @click.argument("slug")
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def enrol(slug, csv_path: Path):
+@click.argument("csv_file", type=TextFile())
+def enrol(slug, csv_file: NamedText):
     """Enrol practices listed in a CSV (ods_code[, report_sent_on]) in a study."""
     study = study_actions.study_by_slug(slug)
     if study is None:
         raise click.UsageError(f"No study with slug {slug}")
-    result = parse_enrolments(csv_path.read_text(encoding="utf-8-sig"))
+    result = parse_enrolments(csv_file.text)
     if not result.ok:
         click.echo(f"{len(result.errors)} problem(s); nothing enrolled:", err=True)
         _print_errors(result)

@@ -13,6 +13,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# What production refuses to start without (docs/production.md): a strong key, and the public
+# address, whose host is then the only one requests may name (here the loopback address).
+PRODUCTION_ENV = {
+    "PACT_ENV": "production",
+    "SECRET_KEY": "gunicorn-test-" + "aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z",
+    "SERVER_BASE_URL": "http://127.0.0.1",
+}
 
 
 def free_port() -> int:

@@ -1,5 +1,8 @@
 """Account writes: sign-in, sign-out, passwords, invitations; each commits with an audit event."""
 
+from datetime import timedelta
+
+from blinker import Namespace
 from flask import current_app, request
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
@@ -10,10 +13,15 @@ from pact_feedback.accounts.roles import ROLE_LABELS
 from pact_feedback.accounts.sessions import end_all_sessions, end_current_session, start_session
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
-from pact_feedback.core.mail import external_url, send_email
+from pact_feedback.core.mail import external_url, send_email, send_email_or_log
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.tokens import new_token, token_digest
 from pact_feedback.extensions import db
+
+# Sent (with `by=`) inside set_password's transaction: receivers revoke other credentials
+# (api.tokens revokes access tokens) and return how many. A signal, because accounts sits
+# below the packages that hold those credentials.
+password_changed = Namespace().signal("password-changed")
 
 
 class SignInRefused(Exception):
@@ -28,8 +36,7 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).filter_by(email=normalise_email(email)))
 
 
-def _recent_failures(**filters) -> int:
-    since = utcnow() - current_app.config["LOGIN_THROTTLE_WINDOW"]
+def _failures_since(since, **filters) -> int:
     query = select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "sign_in_failed", AuditEvent.at >= since
     )
@@ -38,12 +45,37 @@ def _recent_failures(**filters) -> int:
     return db.session.scalar(query)
 
 
+def _signed_in_from(email: str, address: str | None) -> bool:
+    """Whether `email` has signed in from `address` lately (its practice's network, say)."""
+    days = current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"]
+    query = select(AuditEvent.id).where(
+        AuditEvent.action == "sign_in",
+        AuditEvent.subject == email,
+        AuditEvent.ip_address == address,
+        AuditEvent.at >= utcnow() - timedelta(days=days),
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def is_throttled(email: str) -> bool:
-    """Too many recent failures for this account or this address (counted in the shared DB)."""
+    """Too many recent failures (counted in the shared DB) for this account from this address,
+    for this account from anywhere, or from this address for an account not known there.
+    A completed password reset starts the account's counts again."""
     cfg = current_app.config
+    email, address = normalise_email(email), request.remote_addr
+    window_start = utcnow() - cfg["LOGIN_THROTTLE_WINDOW"]
+    user = user_by_email(email)
+    changed = user.password_changed_at if user is not None else None
+    account_since = max(window_start, changed) if changed else window_start
     return (
-        _recent_failures(subject=normalise_email(email)) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(ip_address=request.remote_addr) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        _failures_since(account_since, subject=email, ip_address=address)
+        >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+        or _failures_since(account_since, subject=email) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or (
+            _failures_since(window_start, ip_address=address)
+            >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+            and not _signed_in_from(email, address)
+        )
     )
 
 
@@ -75,20 +107,26 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def set_password(user: User, password: str, *, by: User, reason: str) -> None:
-    """Set a new password and end every other session of the user."""
+def set_password(user: User, password: str, *, by: User, reason: str) -> int:
+    """Set a new password and end every session of the user; whatever else holds the old
+    credentials (API tokens) is revoked by receivers of `password_changed`. Returns how many
+    such credentials were revoked. Also restarts the account's sign-in throttling counts."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     ended = end_all_sessions(user)
-    record("password_set", by=by, obj=user, reason=reason, sessions_ended=ended)
+    revoked = sum(n or 0 for _, n in password_changed.send(user, by=by))
+    record("password_set", by=by, obj=user, reason=reason, sessions_ended=ended, revoked=revoked)
     db.session.commit()
+    return revoked
 
 
-def change_password(user: User, new_password: str) -> None:
-    set_password(user, new_password, by=user, reason="changed")
+def change_password(user: User, new_password: str) -> int:
+    """Returns how many API tokens were revoked (the page says so)."""
+    revoked = set_password(user, new_password, by=user, reason="changed")
     start_session(user)  # this browser stays signed in, with a fresh session
     login_user(user)
     db.session.commit()
+    return revoked
 
 
 # Password reset -------------------------------------------------------------------------------
@@ -109,7 +147,7 @@ def request_password_reset(email: str) -> None:
         return
     # The token carries a fingerprint of the current hash: once the password changes, it is spent.
     token = _reset_serializer().dumps({"user": user.id, "fp": _fingerprint(user)})
-    send_email(
+    sent = send_email_or_log(
         user.email,
         "reset your password",
         "password_reset",
@@ -117,6 +155,9 @@ def request_password_reset(email: str) -> None:
         link=external_url("accounts.reset_password", token=token),
         hours=int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600),
     )
+    if not sent:  # the page says the same as ever; the log and the audit trail say what failed
+        record("email_failed", obj=user, subject=user.email, template="password_reset")
+        db.session.commit()
 
 
 def _fingerprint(user: User) -> str:

@@ -1,6 +1,6 @@
 """Sign-in, sign-out, password reset and change, and accepting invitations."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from pact_feedback.accounts import actions
@@ -22,7 +22,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -64,8 +64,12 @@ def reset_password(token):
     form = ResetPasswordForm()
     form.email_for_check = user.email
     if form.validate_on_submit():
-        actions.set_password(user, form.password.data, by=user, reason="reset")
-        flash("Your password has been reset. Sign in with your new password.", "success")
+        revoked = actions.set_password(user, form.password.data, by=user, reason="reset")
+        flash(
+            "Your password has been reset. Sign in with your new password. "
+            + password_changed_message(revoked, signed_in=False),
+            "success",
+        )
         return redirect(url_for("accounts.login"))
     return form_page("accounts/reset_password.html", form)
 
@@ -79,10 +83,25 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")
         else:
-            actions.change_password(current_user._get_current_object(), form.password.data)
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            revoked = actions.change_password(
+                current_user._get_current_object(), form.password.data
+            )
+            flash(password_changed_message(revoked), "success")
             return redirect(url_for("home.index"))
     return form_page("accounts/change_password.html", form)
+
+
+def password_changed_message(revoked: int, *, signed_in: bool = True) -> str:
+    """What a new password ended: sessions always, and API access tokens if there were any."""
+    if signed_in:
+        said = "Your password has been changed. Other devices have been signed out."
+    else:
+        said = "Every device that was signed in has been signed out."
+    if revoked == 1:
+        said += " Your API access token was revoked: create a new one for your app."
+    elif revoked:
+        said += f" Your {revoked} API access tokens were revoked: create new ones for your apps."
+    return said
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

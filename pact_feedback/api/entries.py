@@ -80,10 +80,10 @@ def create_entry(day_id):
         .first()
     )
     day = own_day(row)
-    body = json_body()
+    json_body()  # 400 for a body that is not a JSON object
     if errors:
         invalid(errors)
-    fingerprint = actions.request_fingerprint(body)
+    fingerprint = actions.request_fingerprint(schema.canonical_entry(values))
     client_id = values.pop("client_id")
     sent_before, category_id, code, label, group, active = row[-6:]
     if sent_before is not None:

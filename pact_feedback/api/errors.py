@@ -38,7 +38,8 @@ def problem_handler(error: Problem):
 
 
 def http_error_handler(error: HTTPException):
-    return problem_response(error.code or 500)
+    # `detail`: a sentence written for the client (core.security.UnreadableRequest).
+    return problem_response(error.code or 500, getattr(error, "detail", None))
 
 
 def json_body() -> dict:

@@ -87,6 +87,19 @@ ENTRY_INPUT = {
     ),
 }
 ENTRY_REQUIRED_ON_CREATE = ("client_id", "category")
+ENTRY_DEFAULTS = {"outside_hours": False, "interrupted": False}  # others: null
+
+
+def canonical_entry(values: dict) -> dict:
+    """A create request as parsed, every field written out (its default when not sent) and
+    the client_id left out (it is the key): the same entry sent in another spelling (the
+    UUID in capitals or braces, `"interrupted": false` said or not) reads the same."""
+    return {
+        name: values.get(name, ENTRY_DEFAULTS.get(name))
+        for name in ENTRY_INPUT
+        if name != "client_id"
+    }
+
 
 DAY_INPUT = {
     "date": Field(

@@ -4,6 +4,7 @@ import secrets
 
 from sqlalchemy import bindparam, select
 
+from pact_feedback.accounts.actions import password_changed
 from pact_feedback.accounts.models import User
 from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.log import record
@@ -29,9 +30,25 @@ def create_token(user, name: str, *, by) -> tuple[ApiToken, str]:
 
 def revoke_token(token: ApiToken, *, by) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record("api_token_revoked", by=by, obj=token, user_id=token.user_id, prefix=token.prefix)
+        _revoke(token, by=by)
         db.session.commit()
+
+
+def _revoke(token: ApiToken, *, by, **why) -> None:
+    token.revoked_at = utcnow()
+    record("api_token_revoked", by=by, obj=token, user_id=token.user_id, prefix=token.prefix, **why)
+
+
+@password_changed.connect
+def revoke_all_tokens(user, *, by) -> int:
+    """A new password ends every access token (whoever made one with the old password loses
+    it); returns how many were open. Runs inside set_password's transaction."""
+    open_tokens = db.session.scalars(
+        select(ApiToken).filter_by(user_id=user.id, revoked_at=None)
+    ).all()
+    for token in open_tokens:
+        _revoke(token, by=by, reason="password changed")
+    return len(open_tokens)
 
 
 def user_id_for_token(secret: str) -> int | None:

@@ -6,7 +6,7 @@ import time
 from flask import Flask, current_app, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from pact_feedback.extensions import db, limiter
 
@@ -29,6 +29,10 @@ def _wants_json() -> bool:
 
 def render_error(code: int, detail: str | None = None):
     title, hint = MESSAGES.get(code, MESSAGES[500])
+    if isinstance(request.routing_exception, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
+        title, hint = MESSAGES[400]
+        return f"{title}. {hint}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if _wants_json():
         body = {"type": "about:blank", "title": title, "status": code, "detail": detail or hint}
         return body, code, {"Content-Type": "application/problem+json"}
@@ -44,7 +48,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        return render_error(error.code or 500)
+        # `detail`: a sentence written for the user (core.security.UnreadableRequest).
+        return render_error(error.code or 500, getattr(error, "detail", None))
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(error: RateLimitExceeded):

@@ -1,8 +1,11 @@
 """Security headers, CSP with nonces, and the login manager wiring (whose user loader, a
 session row, the factory takes from `pact_feedback.accounts.sessions`)."""
 
-from flask import Flask, abort, request
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
 
+from pact_feedback.core.inputs import UnreadableInput, json_strings, loads_json
 from pact_feedback.core.urls import DatabaseIdConverter
 
 CSP = {
@@ -22,8 +25,26 @@ CSP = {
 }
 
 
+class UnreadableRequest(BadRequest):
+    """A request the edge will not pass on; `detail` is one sentence for the problem or page."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class CheckedJSONProvider(DefaultJSONProvider):
+    """Every JSON body Flask parses (`request.get_json`) goes through `loads_json`: its nesting
+    is bounded before parsing and its text is well-formed Unicode after it. A refusal is a
+    ValueError, which Werkzeug turns into a 400."""
+
+    def loads(self, s, **kwargs):
+        return loads_json(s)
+
+
 def init_security(app: Flask, talisman, login_manager) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is registered
+    app.json = CheckedJSONProvider(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -44,9 +65,13 @@ def init_security(app: Flask, talisman, login_manager) -> None:
     login_manager.session_protection = None  # our own session rows do this, with revocation
 
     @app.before_request
-    def _refuse_nul_bytes():
+    def _refuse_unreadable_requests():
+        # First of all hooks, before authentication and routing: any body, to any URL.
+        if request.is_json and request.get_data(cache=True):
+            _check_json_body()
         if _has_nul(request):
-            abort(400)  # PostgreSQL cannot store U+0000 in text: refuse it, not a 500
+            # PostgreSQL cannot store U+0000 in text: refuse it, not a 500.
+            raise UnreadableRequest("The request holds a NUL character, which no text has.")
 
     @app.after_request
     def _no_store_for_signed_in_pages(response):
@@ -61,27 +86,20 @@ def _has_nul(req) -> bool:
     if "\x00" in req.path or any("\x00" in text for text in query):
         return True
     if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Uploaded files are not checked here: every import reads them with
+        # core.inputs.read_text_file, which names the encoding (a UTF-16 file is full of NULs).
         fields = [v for _, values in req.form.lists() for v in values]
         names = [f.filename or "" for f in req.files.values()]
-        if any(_file_has_nul(f) for f in req.files.values()):  # every upload is CSV or JSON text
-            return True
         return any("\x00" in text for text in fields + names + list(req.form))
     if req.is_json:
-        return _json_has_nul(req.get_json(silent=True))
+        return any("\x00" in text for text in json_strings(req.get_json(silent=True)))
     return False
 
 
-def _file_has_nul(upload) -> bool:
-    found = b"\x00" in upload.stream.read()
-    upload.stream.seek(0)
-    return found
-
-
-def _json_has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_json_has_nul(v) for v in value)
-    return False
+def _check_json_body() -> None:
+    """Refuse a JSON body loads_json will not read, with its reason. (Views parse it again
+    through CheckedJSONProvider: a few microseconds for the bodies the app takes.)"""
+    try:
+        loads_json(request.get_data(cache=True))
+    except UnreadableInput as refusal:
+        raise UnreadableRequest(str(refusal)) from None

@@ -1,10 +1,13 @@
 """Uploaded files as text, with a message beside the field when they cannot be read."""
 
+from pact_feedback.core.inputs import UnreadableInput, read_text_file
+
 
 def read_upload(upload, field) -> str | None:
-    """The uploaded file as text, or None with a message on `field`."""
+    """The uploaded file's text (core.inputs.read_text_file: UTF-8, UTF-16 with a BOM or
+    Windows-1252), or None with the one-sentence reason added to the form `field`'s errors."""
     try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        field.errors.append("The file must be a CSV saved as UTF-8 text")
+        return read_text_file(upload.read())
+    except UnreadableInput as refusal:
+        field.errors.append(str(refusal))
         return None

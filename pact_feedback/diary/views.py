@@ -98,6 +98,7 @@ def _day_context(study, day, form=None, **extra) -> dict:
     categories = queries.categories_for(study)
     if form is None:
         form = EntryForm(formdata=None)
+        form.client_id.data = str(uuid.uuid4())  # a double click without JavaScript: one task
     form.set_categories(categories)
     return {
         "study": study,
@@ -110,6 +111,7 @@ def _day_context(study, day, form=None, **extra) -> dict:
         "hours_minutes": queries.hours_minutes,
         "confirm": ConfirmForm(),
         "last_entry": max(day.entries, key=lambda e: (e.created_at, e.id), default=None),
+        "repeat_client_id": str(uuid.uuid4()),  # "Repeat last task" pressed twice: one task
         **extra,
     }
 
@@ -206,12 +208,14 @@ def add_entry(slug, day_id):
     day = _day(study, day_id)
     form = EntryForm()
     form.set_categories(queries.categories_for(study))
+    client_id, fingerprint = _web_key(day, form.client_id.data)
     result = actions.create_entry(
         day=day,
         by=current_user,
         values={},
         allowed_category_ids={c.id for c in queries.categories_for(study)},
-        client_id=_uuid_or_none(form.client_id.data),
+        client_id=client_id,
+        fingerprint=fingerprint,
         check=form.check,
     )
     if result.outcome == "replayed":  # a resend of a saved entry (the offline queue)
@@ -226,6 +230,23 @@ def add_entry(slug, day_id):
             "diary/day.html", form, **{k: v for k, v in context.items() if k != "form"}
         )
     return _entry_saved(study, day, result.entry, result.checked.warnings)
+
+
+def _web_key(day, sent_client_id) -> tuple[str | None, str]:
+    """(client_id, fingerprint) for a web create. The page's key again with the same fields is
+    a resend (a double click, the offline queue): replayed. The same key with other fields is
+    the page sent again after a change (Back, edit, Add): a new task, under a key of its own,
+    not a silent replay of the first."""
+    fields = {k: request.form.getlist(k) for k in request.form if k not in _NOT_THE_TASK}
+    fingerprint = actions.request_fingerprint(fields)
+    client_id = _uuid_or_none(sent_client_id)
+    found = actions.client_id_in_use(day.id, client_id) if client_id else None
+    if found is not None and found[1] is not None and found[1] != fingerprint:
+        client_id = None
+    return client_id, fingerprint
+
+
+_NOT_THE_TASK = {"csrf_token", "client_id"}
 
 
 def _uuid_or_none(value):
@@ -278,7 +299,10 @@ def repeat_last(slug, day_id):
         by=current_user,
         values=values,
         allowed_category_ids={c.id for c in queries.categories_for(study)} | {last.category_id},
+        client_id=_uuid_or_none(request.form.get("client_id")),
     )
+    if result.outcome == "replayed":  # the same button press sent twice
+        return _entry_saved(study, day, result.entry, [], created=False, message="Task repeated")
     if result.outcome == "refused":
         message = " ".join(m for ms in result.checked.errors.values() for m in ms)
         if _wants_json():

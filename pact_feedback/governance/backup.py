@@ -1,5 +1,6 @@
 """Backups: SQLite through its online backup API, PostgreSQL through pg_dump."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ def backup(database_url: str, out: Path) -> str:
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise BackupError("An in-memory SQLite database cannot be backed up.")
+        _private_file(out)
         source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
         target = sqlite3.connect(out)
         try:
@@ -35,6 +37,7 @@ def backup(database_url: str, out: Path) -> str:
                 "pg_dump is not on the PATH. Install the PostgreSQL client tools "
                 "(e.g. apt-get install postgresql-client) and try again."
             )
+        _private_file(out)
         plain = url.set(drivername="postgresql")
         env = {"PGPASSWORD": plain.password} if plain.password else {}
         dsn = plain.set(password=None).render_as_string(hide_password=False)
@@ -50,7 +53,13 @@ def backup(database_url: str, out: Path) -> str:
     raise BackupError(f"Backups of {url.get_backend_name()} databases are not supported.")
 
 
-def _base_env() -> dict:
-    import os
+def _private_file(out: Path) -> None:
+    """Create (or empty) `out` readable by its owner only, before any data goes in: a backup
+    holds every diary, so it is never world-readable, whatever the umask."""
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(out, 0o600)  # an existing file keeps its old mode through O_CREAT
 
+
+def _base_env() -> dict:
     return dict(os.environ)

@@ -48,8 +48,30 @@ class ParseResult:
         return not self.errors and bool(self.rows)
 
 
+# Every CSV import (practices, enrolments, survey responses) takes at most this many rows: the
+# UK has about 7,700 practices, so a bigger file is the wrong one (practices and every branch
+# site, or files concatenated by mistake). Refused before parsing, so time and memory stay
+# bounded whatever the file's size.
+MAX_IMPORT_ROWS = 50_000
+# Codes per `IN (...)` query: PostgreSQL takes at most 65,535 parameters a statement, SQLite
+# 32,766.
+LOOKUP_CHUNK = 5_000
+
+
 def _read(text: str, required: tuple[str, ...], result: ParseResult):
     """Yield (line number, row dict) after checking the header; problems go to result."""
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_IMPORT_ROWS + 1:  # a quoted line break only ever overcounts
+        result.errors.append(
+            RowError(
+                1,
+                "",
+                f"The file has {lines - 1:,} rows, more than the {MAX_IMPORT_ROWS:,} an import "
+                "takes (the UK has about 7,700 practices): check it is the right file, or split "
+                "it. Nothing was imported.",
+            )
+        )
+        return
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = [(name or "").strip() for name in reader.fieldnames or []]
@@ -168,11 +190,16 @@ def parse_enrolments(text: str) -> ParseResult:
 
 
 def practices_by_code(codes) -> dict[str, Practice]:
-    codes = list(set(codes))
-    if not codes:
-        return {}
-    found = db.session.scalars(select(Practice).where(Practice.ods_code.in_(codes)))
-    return {p.ods_code: p for p in found}
+    """The practices with these ODS codes, by code, asked for LOOKUP_CHUNK codes at a time."""
+    codes = sorted(set(codes))
+    found = {}
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        found.update(
+            (p.ods_code, p)
+            for p in db.session.scalars(select(Practice).where(Practice.ods_code.in_(chunk)))
+        )
+    return found
 
 
 def import_practices(result: ParseResult, *, by, source: str = "upload") -> tuple[int, int]:

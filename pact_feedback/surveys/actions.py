@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy.exc import IntegrityError
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import today, utcnow
@@ -227,13 +228,39 @@ class WaveClosed(SurveyError):
     """The wave is not open for answers."""
 
 
+class SavedByColleague(SurveyError):
+    """Someone else saved the practice's answers after this person's form was shown (or at the
+    same moment): nothing was saved, so they can see both and decide."""
+
+
 def save_response(
-    wave: SurveyWave, practice, answers: dict, *, by, submit: bool, on: date | None = None
+    wave: SurveyWave,
+    practice,
+    answers: dict,
+    *,
+    by,
+    submit: bool,
+    on: date | None = None,
+    based_on: int | None = None,
 ) -> SurveyResponse:
-    """Save a new version of the practice's answers to `wave` (a draft, or submitted)."""
+    """Save a new version of the practice's answers to `wave` (a draft, or submitted).
+    `based_on`: the version number the form showed (0 for none); if another save came since,
+    SavedByColleague is raised and nothing is saved. Two saves at the same moment cannot both
+    become the same version (unique constraints): the loser gets SavedByColleague too."""
     if not wave.is_open(on or today()):
         raise WaveClosed("This survey wave is not open for answers")
     response = queries.response_for(wave, practice)
+    latest = response.latest.number if response and response.latest else 0
+    if based_on is not None and based_on != latest:
+        raise SavedByColleague("A colleague saved answers for this wave just now")
+    try:
+        return _add_version(wave, practice, response, answers, by=by, submit=submit)
+    except IntegrityError:
+        db.session.rollback()
+        raise SavedByColleague("A colleague saved answers for this wave just now") from None
+
+
+def _add_version(wave, practice, response, answers, *, by, submit) -> SurveyResponse:
     if response is None:
         response = SurveyResponse(wave=wave, practice=practice)
         db.session.add(response)

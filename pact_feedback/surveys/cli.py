@@ -2,11 +2,11 @@
 
 import json
 import math
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from pact_feedback.core.inputs import NamedText, TextFile
 from pact_feedback.jobs.queue import queued
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import emails, queries
@@ -63,22 +63,22 @@ def stats_command(slug, number, fmt):
 
 @surveys_cli.command("import-responses")
 @click.argument("slug")
-@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_responses_command(slug, csv_path: Path):
+@click.argument("csv_file", type=TextFile())
+def import_responses_command(slug, csv_file: NamedText):
     """Import answers gathered elsewhere: ods_code, wave, then a column per question code."""
 
     study = study_by_slug(slug)
     survey = queries.survey_for(study) if study else None
     if survey is None:
         raise click.UsageError(f"No survey for a study {slug}")
-    result = parse_responses(csv_path.read_text(encoding="utf-8-sig"), survey)
+    result = parse_responses(csv_file.text, survey)
     if not result.ok:
         click.echo(f"{len(result.errors) or 'No rows, so'} problem(s); nothing imported:", err=True)
         for error in result.errors:
             click.echo(f"  line {error.line} [{error.column}]: {error.message}", err=True)
         raise SystemExit(1)
     added, changed, unchanged = import_responses(
-        result, by=None, survey=survey, source=csv_path.name
+        result, by=None, survey=survey, source=csv_file.name
     )
     click.echo(f"Imported {added} new response(s), changed {changed}, {unchanged} unchanged.")
 

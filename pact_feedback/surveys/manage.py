@@ -1,11 +1,10 @@
 """The study team's survey pages: overview, question editor, JSON export/import, waves, emails."""
 
-import json
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from pact_feedback.core.inputs import UnreadableInput, loads_json, read_text_file
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
 from pact_feedback.core.uploads import read_upload
@@ -237,9 +236,9 @@ def import_json(slug):
             form.json_file.errors.append("Choose a JSON file exported from PACT Feedback")
         else:
             try:
-                definition, problems = from_json(json.loads(upload.read().decode("utf-8-sig")))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                definition, problems = None, ["The file is not valid JSON"]
+                definition, problems = from_json(loads_json(read_text_file(upload.read())))
+            except UnreadableInput as refusal:
+                definition, problems = None, [str(refusal)]
             if definition is not None:
                 imported = _try(
                     lambda: actions.apply_definition(

@@ -63,7 +63,7 @@ def answer(ods_code, slug, number):
     state = "closed" if study.status == "closed" else wave.state(today())
     errors: dict = {}
     raw = raw_from_answers(questions, response.latest.answers) if response else {}
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         require(leads_practice(current_user, practice))  # the study team reads, never answers
         if state != "open":
@@ -74,10 +74,26 @@ def answer(ods_code, slug, number):
             )
             answers, errors = parse_answers(questions, request.form, check_required=submit)
             if not errors:
-                actions.save_response(wave, practice, answers, by=current_user, submit=submit)
-                flash(_saved_message(submit, wave), "success")
-                return redirect(url_for("surveys.practice_index", ods_code=practice.ods_code))
-            raw, status = raw_from_form(request.form), 422
+                try:
+                    actions.save_response(
+                        wave,
+                        practice,
+                        answers,
+                        by=current_user,
+                        submit=submit,
+                        based_on=_based_on(request.form),
+                    )
+                except actions.SavedByColleague:
+                    # Show theirs beside what this lead typed; saving again makes it the next
+                    # version on top of theirs.
+                    response = queries.response_for(wave, practice)
+                    raw, status = raw_from_form(request.form), 409
+                    conflict = response.latest if response else None
+                else:
+                    flash(_saved_message(submit, wave), "success")
+                    return redirect(url_for("surveys.practice_index", ods_code=practice.ods_code))
+            else:
+                raw, status = raw_from_form(request.form), 422
     rendered = renderer.items(questions)
     return render_template(
         "surveys/answer.html",
@@ -90,6 +106,7 @@ def answer(ods_code, slug, number):
         questions=questions,
         raw=raw,
         errors=errors,
+        conflict=conflict,
         form=form,
         can_answer=state == "open" and leads_practice(current_user, practice),
         items=rendered,
@@ -97,6 +114,12 @@ def answer(ods_code, slug, number):
         display_answer=display_answer,
         is_shown=is_shown,
     ), status
+
+
+def _based_on(form) -> int | None:
+    """The version the lead's form showed (a hidden field); None from a form without it."""
+    value = form.get("based_on", "")
+    return int(value) if value.isdigit() and len(value) < 9 else None
 
 
 def _saved_message(submit: bool, wave) -> str:

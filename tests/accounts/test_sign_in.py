@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 from pact_feedback.accounts.models import UserSession
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
-from tests.conftest import PASSWORD, error_messages, login, make_user, page, submit
+from tests.conftest import (
+    PASSWORD,
+    PRODUCTION_SETTINGS,
+    error_messages,
+    login,
+    make_user,
+    page,
+    submit,
+)
 
 
 def _events(action):
@@ -140,7 +148,7 @@ def test_security_headers_on_pages(client):
 
 
 def test_production_config_sets_hsts_and_secure_cookies(another_app):
-    prod = another_app("production", FORCE_HTTPS=False, SECRET_KEY="x" * 32)
+    prod = another_app("production", FORCE_HTTPS=False, **PRODUCTION_SETTINGS)
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     response = prod.test_client().get("/account/sign-in", base_url="https://pact.test")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gunicorn_server import get_status, serving
+from tests.gunicorn_server import PRODUCTION_ENV, get_status, serving
 
 
 def _children(pid: int) -> set[int]:
@@ -25,8 +25,7 @@ def _children(pid: int) -> set[int]:
 @pytest.fixture
 def served(tmp_path):
     env = {
-        "PACT_ENV": "production",
-        "SECRET_KEY": "gunicorn-config-test-" + "x" * 40,
+        **PRODUCTION_ENV,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PROXY_FIX_HOPS": "1",

@@ -12,6 +12,7 @@ schemathesis's own pytest plugin (`from_fixture`) does not run under pytest 9, s
 come from its strategies through hypothesis directly: the same generation and checks.
 """
 
+import json
 import os
 import uuid
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from schemathesis import GenerationMode
 from pact_feedback import create_app
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.api.tokens import create_token
+from pact_feedback.core.inputs import UnreadableInput, loads_json
 from pact_feedback.diary.taxonomy import ensure_taxonomy
 from pact_feedback.extensions import db, limiter
 from tests.conftest import make_practice, make_study, make_user
@@ -123,6 +125,21 @@ def _holds_nul(value) -> bool:
     return False
 
 
+def _edge_refuses(body) -> bool:
+    """Whether core.security refuses this body before authentication (core.inputs.loads_json)."""
+    if isinstance(body, bytes):  # sent as it is
+        raw = body
+    elif isinstance(body, dict | list | str | int | float | bool):  # sent as JSON
+        raw = json.dumps(body).encode()
+    else:
+        return False  # no body
+    try:
+        loads_json(raw)
+    except UnreadableInput:
+        return bool(raw)
+    return False
+
+
 def _refusals_without_a_token(case) -> set[int]:
     """What a request with no valid token may get: 401, unless it is refused before anyone
     asks who sent it — U+0000 anywhere is a 400 for every request (PostgreSQL cannot store
@@ -130,6 +147,8 @@ def _refusals_without_a_token(case) -> set[int]:
     always sent (a query name with no values is dropped), so 401 stays possible then."""
     if _holds_nul([case.body, case.query, case.path_parameters]):
         return {400, 401, 404}
+    if _edge_refuses(case.body):  # not JSON, nested too deep, a lone surrogate: before anything
+        return {400}
     if not _routable(case.path_parameters or {}):
         return {401, 404}
     return {401}

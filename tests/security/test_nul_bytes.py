@@ -46,13 +46,16 @@ def test_json_with_a_nul_byte_is_a_problem_response(client):
     assert response.get_json()["status"] == 400
 
 
-def test_an_uploaded_file_with_a_nul_byte_is_refused(client):
+def test_an_uploaded_file_with_a_nul_byte_is_refused_next_to_the_field(client):
+    """Uploads are read by core.inputs.read_text_file (which knows UTF-16 is full of NUL
+    bytes), so a NUL in a UTF-8 file is refused there, with a sentence on the field."""
     from pact_feedback.accounts.roles import STUDY_TEAM
     from pact_feedback.practices.models import Practice
     from tests.practices.test_import import GOOD, _csv, _upload
 
     login(client, make_user(role=STUDY_TEAM))
     response = _upload(client, _csv(GOOD[0].replace("Riverside", "River\x00side")).encode())
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "holds a NUL character" in page(response).select_one("#csv_file-error").get_text()
     assert db.session.scalar(select(func.count()).select_from(Practice)) == 0
     assert _upload(client, _csv(GOOD[0]).encode()).status_code == 302  # the clean file imports

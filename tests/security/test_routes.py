@@ -9,7 +9,7 @@ import pytest
 
 from pact_feedback.extensions import db
 from tests.access_rows import ROLES
-from tests.conftest import IsolatedClient, login
+from tests.conftest import PRODUCTION_SETTINGS, IsolatedClient, login
 from tests.security._world import (
     READ_ACTIONS,
     audit_actions_since,
@@ -98,7 +98,13 @@ def test_every_get_route_sends_security_headers_and_changes_nothing(app, client,
 def test_production_config_sends_hsts_on_every_get_route(another_app, world):
     users, values = world
     email = users["lead"].email
-    prod = another_app("production", FORCE_HTTPS=False, SECRET_KEY="x" * 32)
+    # `url()` builds paths in a request context for localhost, so that host is trusted too.
+    prod = another_app(
+        "production",
+        FORCE_HTTPS=False,
+        **PRODUCTION_SETTINGS,
+        TRUSTED_HOSTS=["pact.test", "localhost"],
+    )
     prod.test_client_class = IsolatedClient
     with prod.app_context():
         client = prod.test_client()

@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from pact_feedback import create_app
 from pact_feedback.extensions import db
 from tests.conftest import PASSWORD, make_user
-from tests.gunicorn_server import serving
+from tests.gunicorn_server import PRODUCTION_ENV, serving
 
 SIGN_IN = "/account/sign-in"
 LOCKED = "Too many unsuccessful attempts"
@@ -78,8 +78,7 @@ def two_servers(tmp_path):
     storage = redis.Redis.from_url(REDIS_URI)
     storage.flushdb()  # counters from earlier tests are not this test's
     env = {
-        "PACT_ENV": "production",
-        "SECRET_KEY": "throttling-test-" + "x" * 40,
+        **PRODUCTION_ENV,
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": REDIS_URI,
         "PROXY_FIX_HOPS": "1",
@@ -87,6 +86,7 @@ def two_servers(tmp_path):
         "GUNICORN_ACCESS_LOG": "",
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": "5",
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",  # the address limit is Flask-Limiter's here
+        "LOGIN_RATE_LIMIT": "30 per minute",
     }
     try:
         with ExitStack() as servers:

@@ -8,7 +8,6 @@ Dates can be shifted by a per-participant number of days (also derived from the 
 participant's days keep their order and spacing.
 """
 
-import csv
 import hashlib
 import hmac
 import io
@@ -30,6 +29,7 @@ from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys.definitions import TYPE_LABELS, spec_of
 from pact_feedback.surveys.models import Survey, SurveyResponse, SurveyWave
+from pact_feedback.tabulation import exports
 
 MAX_SHIFT_DAYS = 30
 _STAFF = "; ".join(f"{code}={label}" for code, label in STAFF_ROLES)
@@ -102,11 +102,7 @@ class _Table:
         self.columns.append((variable, label, kind, allowed))
 
     def csv(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([c[0] for c in self.columns])
-        writer.writerows(self.rows)
-        return out.getvalue().encode("utf-8")
+        return exports.csv_rows([c[0] for c in self.columns], self.rows)
 
 
 def _categories_allowed(study) -> str:
@@ -143,7 +139,7 @@ def build_export(study, options: ExportOptions, progress: Callable[[int], None] 
             archive.writestr(table.name, table.csv())
         if options.spreadsheets:
             frames = {t.name.removesuffix(".csv"): _frame(t) for t in [*tables, dictionary]}
-            archive.writestr("analysis.xlsx", _xlsx(frames))
+            archive.writestr("analysis.xlsx", exports.xlsx_bytes(frames))
             for table in tables:
                 name = table.name.removesuffix(".csv")
                 archive.writestr(f"stata/{name}.dta", _stata(table, frames[name]))
@@ -169,16 +165,6 @@ def _frame(table: _Table):
     return frame
 
 
-def _xlsx(frames: dict) -> bytes:
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
-
-
 def _stata(table: _Table, frame) -> bytes:
     """Stata 118 (.dta): names at most 32 characters, variable labels at most 80."""
     renamed, labels, used = {}, {}, set()
@@ -190,16 +176,9 @@ def _stata(table: _Table, frame) -> bytes:
             name = f"{variable[: 32 - len(str(n)) - 1]}_{n}"
         used.add(name)
         renamed[variable] = name
-        labels[name] = label[:80]
-    buffer = io.BytesIO()
-    frame.rename(columns=renamed).to_stata(
-        buffer,
-        write_index=False,
-        version=118,
-        variable_labels=labels,
-        convert_strl=[renamed[v] for v, _, kind, _ in table.columns if kind == "free text"],
-    )
-    return buffer.getvalue()
+        labels[name] = label
+    strl = [renamed[v] for v, _, kind, _ in table.columns if kind == "free text"]
+    return exports.dta_bytes(frame.rename(columns=renamed), labels, strl)
 
 
 def count_rows(study) -> int:

@@ -90,6 +90,8 @@ def participants(slug):
         .filter_by(role=PARTICIPANT, study_id=study.id)
         .order_by(Membership.practice_id, Membership.id)
     ).all()
+    record("participants_viewed", obj=study, rows=len(memberships))  # names and emails shown
+    db.session.commit()
     return render_template(
         "governance/participants.html",
         study=study,

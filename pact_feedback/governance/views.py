@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.audit.log import record
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
@@ -183,7 +184,7 @@ def export(slug):
     if form.validate_on_submit():
         options = ExportOptions(
             include_notes=form.include_notes.data,
-            shift_dates=form.shift_dates.data,
+            shift_dates=not form.real_dates.data,
             spreadsheets=form.spreadsheets.data,
         )
         # Built as a job: on the queue a national round's export does not hold a request.

@@ -1,4 +1,5 @@
-"""Ids are never reused on SQLite: every table keyed by `id` becomes AUTOINCREMENT.
+"""Ids are never reused on SQLite: every table keyed by `id` becomes AUTOINCREMENT; and a
+withdrawal records when the participant's data was erased (their standing: "erased").
 
 Without it SQLite hands the largest id out again once its row is deleted, so an erased
 participant's diary day id went to someone else's next day and old audit rows pointed at it.
@@ -11,6 +12,7 @@ Revises: 0007_merge_report_index
 
 import re
 
+import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import text
 
@@ -73,8 +75,19 @@ def _rebuild(rewrite) -> None:
 
 
 def upgrade():
+    with op.batch_alter_table("withdrawals", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "erased_at",
+                sa.DateTime(),
+                nullable=True,
+                comment="When their diary data in the study was erased (UTC); empty if kept",
+            )
+        )
     _rebuild(lambda sql, name: _with_autoincrement(sql))
 
 
 def downgrade():
     _rebuild(_without_autoincrement)
+    with op.batch_alter_table("withdrawals", schema=None) as batch_op:
+        batch_op.drop_column("erased_at")

@@ -25,6 +25,7 @@ from pact_feedback.governance.retention import set_retention
 from pact_feedback.participation.access import my_participation
 from pact_feedback.participation.actions import withdraw as record_withdrawal
 from pact_feedback.participation.actions import withdrawal_for
+from pact_feedback.participation.standing import standing_required
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("governance", __name__)
@@ -42,6 +43,7 @@ def _team_participant(study, membership_id: int) -> Membership:
 
 @bp.route("/take-part/<slug>/withdraw", methods=["GET", "POST"])
 @login_required
+@standing_required("withdraw", "erase")  # a withdrawn participant still sees when they left
 def withdraw(slug):
     membership = my_participation(slug)[1]
     form = WithdrawForm()
@@ -62,6 +64,7 @@ def withdraw(slug):
 
 @bp.route("/take-part/<slug>/erase", methods=["GET", "POST"])
 @login_required
+@standing_required("erase")
 def erase(slug):
     membership = my_participation(slug)[1]
     form = EraseForm()

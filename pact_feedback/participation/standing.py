@@ -11,7 +11,7 @@ import enum
 import functools
 from dataclasses import dataclass
 
-from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -173,10 +173,18 @@ def refuse_web(standing: Standing, study):
     return redirect(url_for("participation.study", slug=study.slug))
 
 
+def standing_exempt(view):
+    """Marks a view of a gated blueprint that holds no one's data (e.g. a static script)."""
+    view.standing_exempt = True
+    return view
+
+
 def diary_gate():
     """A `before_request` hook for a blueprint of diary pages under a study `slug`: only a
     participant who may keep a diary gets past (`g.standing` holds their standing)."""
     if not (request.view_args or {}).get("slug") or not current_user.is_authenticated:
+        return None
+    if getattr(current_app.view_functions.get(request.endpoint), "standing_exempt", False):
         return None
     study = _study_for_request()
     g.standing = standing_of(current_user.id, study)

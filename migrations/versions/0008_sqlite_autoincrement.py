@@ -7,7 +7,7 @@ SQLite cannot alter a key, so each table is rebuilt (create new, copy, drop, ren
 SQLite's own recipe. PostgreSQL sequences never go back: nothing to do there.
 
 Revision ID: 0008_sqlite_autoincrement
-Revises: 0007_merge_report_index
+Revises: 0012_sharing_since
 """
 
 import re
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "0008_sqlite_autoincrement"
-down_revision = "0007_merge_report_index"
+down_revision = "0012_sharing_since"  # main's head when rebased; the lead re-chains
 branch_labels = None
 depends_on = None
 

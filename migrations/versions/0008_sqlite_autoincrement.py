@@ -7,7 +7,7 @@ SQLite cannot alter a key, so each table is rebuilt (create new, copy, drop, ren
 SQLite's own recipe. PostgreSQL sequences never go back: nothing to do there.
 
 Revision ID: 0008_sqlite_autoincrement
-Revises: 0012_sharing_since
+Revises: 0014_jobs
 """
 
 import re
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "0008_sqlite_autoincrement"
-down_revision = "0012_sharing_since"  # main's head when rebased; the lead re-chains
+down_revision = "0014_jobs"  # main's head when rebased; the lead re-chains
 branch_labels = None
 depends_on = None
 

@@ -117,12 +117,12 @@ def test_dates_are_shifted_by_default_and_real_dates_are_an_audited_choice(clien
     team = make_user(role=STUDY_TEAM)
     login(client, team)
     url = f"/governance/studies/{study.slug}/export"
-    web_default = submit(client, url, {})
+    web_default = submit(client, url, {}, follow_redirects=True)
     with zipfile.ZipFile(io.BytesIO(web_default.data)) as archive:
         assert archive.read("diary_days.csv") == zipfile.ZipFile(io.BytesIO(shifted)).read(
             "diary_days.csv"
         )
-    submit(client, url, {"real_dates": "y"})
+    submit(client, url, {"real_dates": "y"}, follow_redirects=True)
     events = db.session.scalars(
         select(AuditEvent).filter_by(action="analysis_exported").order_by(AuditEvent.id)
     ).all()

@@ -19,6 +19,8 @@ MAX_DOMINANCE = 0.70  # no single contributor may hold more than 70% of a cell's
 PRACTICE_FLOOR = 3  # a study may raise k_practice above this, never below
 SMALL_COUNT = 8  # counts 1..7 are shown as "<8"
 ROUND_TO = 5
+MIN_QUANTILE_VALUES = 5  # quartiles or a median of fewer values give individuals' figures away
+OWN_NETWORK_REASON = "most of the network is this practice's own clinicians"
 
 SECONDARY_REASON = "withheld so another cell cannot be worked out from the total"
 DERIVED_REASON = "withheld so another figure cannot be worked out from the ones shown"
@@ -75,6 +77,18 @@ def effective_k_practice(k_practice: int) -> int:
 
 def practice_aggregate_allowed(contributors: int, k_practice: int = 5) -> bool:
     return contributors >= effective_k_practice(k_practice)
+
+
+def network_shown_to_practice(participants_elsewhere: int, k_practice: int = 5) -> bool:
+    """A practice sees the network column only when enough of it comes from other practices:
+    a network made (almost) of the practice's own clinicians is their aggregate, which the
+    practice sees only when enough of them share (`practice_aggregate_allowed`)."""
+    return participants_elsewhere >= effective_k_practice(k_practice)
+
+
+def quantiles_allowed(values: int) -> bool:
+    """A median or quartiles only over at least MIN_QUANTILE_VALUES values."""
+    return values >= MIN_QUANTILE_VALUES
 
 
 def _primary(count: np.ndarray, total: np.ndarray, largest: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from pact_feedback.diary.models import (
     DiaryPreference,
     TaskEntry,
 )
+from pact_feedback.extensions import db
 from pact_feedback.governance.models import StudyKey
 from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
 from pact_feedback.participation.models import Withdrawal
@@ -67,3 +68,14 @@ __all__ = [
     "StudyKey",
     "Withdrawal",
 ]
+
+
+def _never_reuse_ids() -> None:
+    """Audit rows name objects by id, so no table may hand an erased row's id to another row:
+    SQLite reuses the largest id unless the key is AUTOINCREMENT (migration 0008)."""
+    for table in db.metadata.tables.values():
+        if [column.name for column in table.primary_key] == ["id"]:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_never_reuse_ids()

@@ -11,11 +11,12 @@ from pact_feedback.api.errors import Problem
 from pact_feedback.diary import queries
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.extensions import db
-from pact_feedback.participation.actions import (
-    WITHDRAWN_MESSAGE,
-    participant_standing,
+from pact_feedback.participation.standing import (
+    N_COLUMNS,
+    diary_refusal,
     standing_columns,
     standing_from,
+    standing_of,
 )
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.studies.models import Study
@@ -25,22 +26,19 @@ def study_for_caller(slug: str, study=None):
     """The study (by slug, or as already loaded) and the caller's standing in it, which must
     be a consented, not withdrawn participant's."""
     study = study or study_by_slug(slug)
-    standing = participant_standing(g.api_user_id, study) if study else None
+    standing = standing_of(g.api_user_id, study)
     require_standing(standing, "No study with that name that you take part in")
     return study, standing
 
 
 def require_standing(standing, not_found: str) -> None:
-    if standing is None:
+    """The participant's standing decides (participation.standing), as on the web."""
+    refusal = diary_refusal(standing)
+    if refusal is None:
+        return
+    if refusal.kind == "not-found":
         raise Problem(404, not_found, kind="not-found")
-    if not standing.consented:
-        raise Problem(
-            403,
-            "Give your consent on the website before keeping a diary for this study",
-            kind="consent-needed",
-        )
-    if standing.withdrawn:
-        raise Problem(403, WITHDRAWN_MESSAGE, kind="withdrawn")
+    raise Problem(403, refusal.message, kind=refusal.kind)
 
 
 class DayRef(NamedTuple):
@@ -100,7 +98,7 @@ def own_day(row) -> DayRef:
     not_found = "No diary day of yours with that id"
     if row is None:
         raise Problem(404, not_found, kind="not-found")
-    require_standing(standing_from(*row[4:7]), not_found)
+    require_standing(standing_from(*row[4 : 4 + N_COLUMNS]), not_found)
     return DayRef(*row[:4])
 
 

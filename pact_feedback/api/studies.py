@@ -7,17 +7,14 @@ from pact_feedback.api.lookups import (
 )
 from pact_feedback.api.serialisers import category_json, study_json
 from pact_feedback.diary import queries
-from pact_feedback.participation.actions import (
-    current_consent,
-    is_withdrawn,
-)
+from pact_feedback.participation.standing import standing_of
 
 
 @bp.get("/studies")
 def studies():
     memberships = [m for m in api_user().memberships if m.role == "participant" and m.study]
-    open_to_me = [m for m in memberships if not is_withdrawn(m.user_id, m.study_id)]
-    return {"items": [study_json(m.study) for m in open_to_me if current_consent(m)]}
+    open_to_me = [m for m in memberships if standing_of(m.user_id, m.study).keeps_diary]
+    return {"items": [study_json(m.study) for m in open_to_me]}
 
 
 @bp.get("/studies/<slug>/categories")

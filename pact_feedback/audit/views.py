@@ -1,8 +1,6 @@
 """The study team's view of the audit log, filterable by action, person and date range
 (`pact_feedback.audit.filters`); the same rows download as CSV."""
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, render_template, request
@@ -14,6 +12,7 @@ from pact_feedback.audit.filters import actor_emails, filtered_query, parse_filt
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
+from pact_feedback.tabulation import exports
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
@@ -45,39 +44,35 @@ def export_csv():
     if filters.errors:
         return Response(" ".join(filters.errors.values()), status=422, mimetype="text/plain")
     events = db.session.scalars(filtered_query(filters)).all()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    header = [
+        "id",
+        "at",
+        "action",
+        "actor_id",
+        "object_type",
+        "object_id",
+        "subject",
+        "ip_address",
+        "details",
+    ]
+    rows = [
         [
-            "id",
-            "at",
-            "action",
-            "actor_id",
-            "object_type",
-            "object_id",
-            "subject",
-            "ip_address",
-            "details",
+            e.id,
+            e.at.isoformat(sep=" "),
+            e.action,
+            e.actor_id or "",
+            e.object_type or "",
+            e.object_id or "",
+            e.subject or "",
+            e.ip_address or "",
+            json.dumps(e.details or {}, sort_keys=True),
         ]
-    )
-    for e in events:
-        writer.writerow(
-            [
-                e.id,
-                e.at.isoformat(sep=" "),
-                e.action,
-                e.actor_id or "",
-                e.object_type or "",
-                e.object_id or "",
-                e.subject or "",
-                e.ip_address or "",
-                json.dumps(e.details or {}, sort_keys=True),
-            ]
-        )
+        for e in events
+    ]
     record("audit_exported", by=current_user, filters=filters.as_args(), rows=len(events))
     db.session.commit()
     return Response(
-        out.getvalue(),
+        exports.csv_rows(header, rows),  # formula-safe, like every CSV the app writes
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

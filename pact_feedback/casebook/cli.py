@@ -7,6 +7,7 @@ import click
 from pact_feedback.casebook import national
 from pact_feedback.casebook.actions import form_for
 from pact_feedback.studies.actions import study_by_slug
+from pact_feedback.tabulation.exports import csv_bytes
 
 
 @click.command("tabulate")
@@ -24,4 +25,4 @@ def tabulate(slug, fmt):
     if fmt == "json":
         click.echo(json.dumps(national.as_json(result), indent=2))
     else:
-        click.echo(result.frame.to_csv(index=False), nl=False)
+        click.echo(csv_bytes(result.frame).decode(), nl=False)  # as the download: one writer

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from pact_feedback.accounts.models import Consent, Membership, User
+from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
@@ -20,8 +20,7 @@ from pact_feedback.core.mail import external_url, send_email
 from pact_feedback.core.time import today, utcnow
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference
 from pact_feedback.extensions import db
-from pact_feedback.participation.actions import is_withdrawn
-from pact_feedback.participation.models import Withdrawal
+from pact_feedback.participation.standing import keeping_diary, standing_of
 from pact_feedback.studies.models import Study
 
 NUDGE_AFTER_DAYS = 2
@@ -64,9 +63,8 @@ def choose_days(
 
 
 def _consented_participants(study) -> list[Membership]:
-
-    consented = set(db.session.scalars(select(Consent.user_id).filter_by(study_id=study.id)))
-    consented -= set(db.session.scalars(select(Withdrawal.user_id).filter_by(study_id=study.id)))
+    """Participants whose standing keeps a diary (participation.standing)."""
+    consented = set(db.session.scalars(keeping_diary(study)))  # their standing decides
     return [
         m
         for m in db.session.scalars(
@@ -127,7 +125,7 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
     ).all()
     for allocation in due:
         study = db.session.get(Study, allocation.study_id)
-        if study.status != "collecting" or is_withdrawn(allocation.user_id, study.id):
+        if study.status != "collecting" or not standing_of(allocation.user_id, study).keeps_diary:
             continue
         user = db.session.get(User, allocation.user_id)
         send_email(
@@ -156,7 +154,7 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
     for day in stale:
         if day.id in nudged or day.study.status != "collecting":
             continue
-        if is_withdrawn(day.user_id, day.study_id):
+        if not standing_of(day.user_id, day.study).keeps_diary:
             continue
         user = db.session.get(User, day.user_id)
         send_email(

@@ -9,7 +9,10 @@ the other static files. See docs/diary.md, "Offline".
 
 from flask import current_app, request, send_from_directory
 
+from pact_feedback.participation.standing import standing_exempt
 
+
+@standing_exempt  # a static script with nobody's data: the browser fetches it for anyone
 def service_worker(slug):
     """The service worker's script (routed by `diary.views` as `diary.service_worker`)."""
     # max_age=0: "no-cache", so a changed worker is picked up on the next visit.

@@ -17,11 +17,12 @@ from pact_feedback.diary.models import DiaryAllocation, DiaryPreference
 from pact_feedback.diary.summary import summary_context
 from pact_feedback.diary.taxonomy import GROUP_LABELS
 from pact_feedback.extensions import db
-from pact_feedback.participation.access import my_participation, refuse_withdrawn
+from pact_feedback.participation.access import my_participation
 from pact_feedback.participation.actions import current_consent
+from pact_feedback.participation.standing import diary_gate
 
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
-bp.before_request(refuse_withdrawn)  # a withdrawn participant's diary is closed
+bp.before_request(diary_gate)  # only a participant whose standing keeps a diary gets in
 bp.add_url_rule("/sw.js", view_func=offline.service_worker)
 bp.after_app_request(offline.forget_this_device_on_sign_out)
 

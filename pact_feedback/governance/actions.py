@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.audit.log import record
+from pact_feedback.core.time import utcnow
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.participation.actions import withdrawal_for
@@ -46,10 +47,12 @@ def erase(membership: Membership, *, by) -> dict[str, int]:
 
     user_id, study = membership.user_id, membership.study
     counts = held_data(user_id, study.id)
-    if withdrawal_for(user_id, study.id) is None:
-        db.session.add(
-            Withdrawal(user_id=user_id, study_id=study.id, withdrawn_by_id=getattr(by, "id", None))
+    withdrawal = withdrawal_for(user_id, study.id)
+    if withdrawal is None:
+        withdrawal = Withdrawal(
+            user_id=user_id, study_id=study.id, withdrawn_by_id=getattr(by, "id", None)
         )
+        db.session.add(withdrawal)
         record(
             "participant_withdrawn",
             by=by,
@@ -74,6 +77,7 @@ def erase(membership: Membership, *, by) -> dict[str, int]:
     drafts = db.session.scalar(
         select(func.count(Report.id)).filter_by(study_id=study.id, status="draft")
     )
+    withdrawal.erased_at = utcnow()  # their standing is now "erased"
     record(
         "participant_erased",
         by=by,

@@ -21,16 +21,18 @@ from pact_feedback.studies.actions import study_by_slug
     "--include-notes", is_flag=True, help="Include free text (diary notes and text answers)"
 )
 @click.option(
-    "--shift-dates", is_flag=True, help="Shift diary dates by a fixed amount per participant"
+    "--real-dates",
+    is_flag=True,
+    help="Keep real dates (the study's secure environment only; logged). Default: shifted",
 )
 @click.option("--spreadsheets", is_flag=True, help="Also XLSX and Stata (.dta) versions")
-def export_command(slug, out: Path, include_notes, shift_dates, spreadsheets):
+def export_command(slug, out: Path, include_notes, real_dates, spreadsheets):
     """Write a study's pseudonymised analysis export (ZIP of CSVs) to OUT."""
     study = study_by_slug(slug)
     if study is None:
         raise click.UsageError(f"No study with slug {slug}")
     options = ExportOptions(
-        include_notes=include_notes, shift_dates=shift_dates, spreadsheets=spreadsheets
+        include_notes=include_notes, shift_dates=not real_dates, spreadsheets=spreadsheets
     )
     with click.progressbar(length=count_rows(study), label="Exporting diary rows") as bar:
         result = build_export(study, options, progress=bar.update)
@@ -39,7 +41,8 @@ def export_command(slug, out: Path, include_notes, shift_dates, spreadsheets):
         "analysis_exported",
         obj=study,
         include_notes=include_notes,
-        shift_dates=shift_dates,
+        shift_dates=not real_dates,
+        real_dates=real_dates,
         spreadsheets=spreadsheets,
         rows=result.rows,
         via="command line",

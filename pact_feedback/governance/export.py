@@ -8,7 +8,6 @@ Dates can be shifted by a per-participant number of days (also derived from the 
 participant's days keep their order and spacing.
 """
 
-import csv
 import hashlib
 import hmac
 import io
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pandas as pd
 from sqlalchemy import select
 
 from pact_feedback.accounts.roles import STAFF_ROLES
@@ -25,11 +25,13 @@ from pact_feedback.core.time import utcnow
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.diary.validation import WHO_COULD_LABELS
 from pact_feedback.extensions import db
+from pact_feedback.governance import anonymity
 from pact_feedback.governance.models import StudyKey
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys.definitions import TYPE_LABELS, spec_of
 from pact_feedback.surveys.models import Survey, SurveyResponse, SurveyWave
+from pact_feedback.tabulation import exports
 
 MAX_SHIFT_DAYS = 30
 _STAFF = "; ".join(f"{code}={label}" for code, label in STAFF_ROLES)
@@ -39,7 +41,7 @@ _WHO = "; ".join(f"{code}={label}" for code, label in WHO_COULD_LABELS.items())
 @dataclass
 class ExportOptions:
     include_notes: bool = False
-    shift_dates: bool = False
+    shift_dates: bool = True  # real dates only by an explicit, audited choice
     spreadsheets: bool = False  # also analysis.xlsx and stata/*.dta
 
 
@@ -72,8 +74,8 @@ class Pseudonyms:
     def practice(self, practice_id: int) -> str:
         return "S-" + self._digest("practice", practice_id)[:10]
 
-    def shift(self, user_id: int) -> int:
-        """Days to add to this participant's dates: -30..30, never 0."""
+    def shift(self, user_id) -> int:
+        """Days to add to this participant's (or ("practice", id)'s) dates: -30..30, never 0."""
         n = int(self._digest("shift", user_id)[:8], 16) % (2 * MAX_SHIFT_DAYS)
         return n - MAX_SHIFT_DAYS if n < MAX_SHIFT_DAYS else n - MAX_SHIFT_DAYS + 1
 
@@ -102,11 +104,7 @@ class _Table:
         self.columns.append((variable, label, kind, allowed))
 
     def csv(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([c[0] for c in self.columns])
-        writer.writerows(self.rows)
-        return out.getvalue().encode("utf-8")
+        return exports.csv_rows([c[0] for c in self.columns], self.rows)
 
 
 def _categories_allowed(study) -> str:
@@ -143,7 +141,7 @@ def build_export(study, options: ExportOptions, progress: Callable[[int], None] 
             archive.writestr(table.name, table.csv())
         if options.spreadsheets:
             frames = {t.name.removesuffix(".csv"): _frame(t) for t in [*tables, dictionary]}
-            archive.writestr("analysis.xlsx", _xlsx(frames))
+            archive.writestr("analysis.xlsx", exports.xlsx_bytes(frames))
             for table in tables:
                 name = table.name.removesuffix(".csv")
                 archive.writestr(f"stata/{name}.dta", _stata(table, frames[name]))
@@ -156,8 +154,6 @@ NUMERIC_KINDS = {"integer", "number", "number (%)", "0/1"}
 
 def _frame(table: _Table):
     """The table as a DataFrame: numeric columns as numbers (empty = missing), others text."""
-    import pandas as pd
-
     frame = pd.DataFrame(table.rows, columns=[c[0] for c in table.columns], dtype=object)
     for variable, _, kind, _ in table.columns:
         if kind in NUMERIC_KINDS:
@@ -167,16 +163,6 @@ def _frame(table: _Table):
         else:
             frame[variable] = frame[variable].map(lambda v: "" if v is None else str(v))
     return frame
-
-
-def _xlsx(frames: dict) -> bytes:
-    import pandas as pd
-
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
 
 
 def _stata(table: _Table, frame) -> bytes:
@@ -190,16 +176,9 @@ def _stata(table: _Table, frame) -> bytes:
             name = f"{variable[: 32 - len(str(n)) - 1]}_{n}"
         used.add(name)
         renamed[variable] = name
-        labels[name] = label[:80]
-    buffer = io.BytesIO()
-    frame.rename(columns=renamed).to_stata(
-        buffer,
-        write_index=False,
-        version=118,
-        variable_labels=labels,
-        convert_strl=[renamed[v] for v, _, kind, _ in table.columns if kind == "free text"],
-    )
-    return buffer.getvalue()
+        labels[name] = label
+    strl = [renamed[v] for v, _, kind, _ in table.columns if kind == "free text"]
+    return exports.dta_bytes(frame.rename(columns=renamed), labels, strl)
 
 
 def count_rows(study) -> int:
@@ -319,7 +298,11 @@ def _survey_responses(study, names, options) -> _Table:
     t = _Table("survey_responses.csv")
     t.column("practice_id", "Practice study ID (links practices.csv)", "text")
     t.column("wave", "Survey wave number", "integer", ">= 1")
-    t.column("submitted_on", "Date first submitted", "date (YYYY-MM-DD)")
+    t.column(
+        "submitted_on",
+        "Date first submitted" + (" (shifted per practice)" if options.shift_dates else ""),
+        "date (YYYY-MM-DD)",
+    )
     survey = db.session.scalar(select(Survey).filter_by(study_id=study.id))
     if survey is None:
         return t
@@ -362,7 +345,9 @@ def _survey_responses(study, names, options) -> _Table:
         row = [
             names.practice(response.practice_id),
             response.wave.number,
-            response.submitted_at.date().isoformat(),
+            _shifted(
+                names, options, ("practice", response.practice_id), response.submitted_at.date()
+            ).isoformat(),
         ]
         for spec, choice in layout:
             value = answers.get(spec.code)
@@ -377,41 +362,26 @@ def _survey_responses(study, names, options) -> _Table:
 
 
 def _practices(study, names) -> _Table:
-    """Enrolled practices' public demographics, without names or ODS codes."""
+    """Enrolled practices' public demographics, banded and k-anonymous (`anonymity`), without
+    names or ODS codes."""
     t = _Table("practices.csv")
     t.column("practice_id", "Practice study ID", "text")
-    for column, kind in (
-        ("nation", "text"),
-        ("region", "text"),
-        ("list_size", "integer"),
-        ("pct_65_plus", "number (%)"),
-        ("imd_score", "number"),
-        ("imd_decile", "integer"),
-        ("pct_rural", "number (%)"),
-        ("data_date", "date (YYYY-MM-DD)"),
-    ):
-        allowed = "1-10 (1 = most deprived)" if column == "imd_decile" else ""
-        t.column(column, _comment(Practice, column) or column, kind, allowed)
+    allowed = f"or '{anonymity.WITHHELD}' where fewer than {anonymity.K_ANONYMITY} practices share"
+    for column in anonymity.QUASI_IDENTIFIERS:
+        label = anonymity.DESCRIPTIONS.get(column) or _comment(Practice, column) or column
+        t.column(column, label, "text", allowed)
+    t.column("data_date", _comment(Practice, "data_date"), "date (YYYY-MM-DD)")
     query = (
         select(Practice)
         .join(Enrolment, Enrolment.practice_id == Practice.id)
         .where(Enrolment.study_id == study.id)
         .order_by(Practice.id)
     )
-    for p in db.session.scalars(query):
-        t.rows.append(
-            [
-                names.practice(p.id),
-                p.nation,
-                p.region,
-                p.list_size,
-                p.pct_65_plus,
-                p.imd_score,
-                p.imd_decile,
-                p.pct_rural,
-                _iso(p.data_date),
-            ]
-        )
+    practices = list(db.session.scalars(query))
+    coarse = [anonymity.bands({c: getattr(p, c) for c in anonymity.INPUTS}) for p in practices]
+    banded = anonymity.k_anonymous(pd.DataFrame(coarse, columns=anonymity.QUASI_IDENTIFIERS))
+    for p, values in zip(practices, banded.itertuples(index=False), strict=True):
+        t.rows.append([names.practice(p.id), *values, _iso(p.data_date)])
     return t
 
 
@@ -424,10 +394,11 @@ def _readme(study, options: ExportOptions, tables) -> str:
     )
     dates = (
         "Diary dates are SHIFTED by a fixed number of days (between -30 and 30) per\n"
-        "  participant; the order and spacing of one participant's days are kept, weekdays\n"
-        "  may change."
+        "  participant, survey dates per practice; the order and spacing of one participant's\n"
+        "  days are kept, weekdays may change."
         if options.shift_dates
-        else "Diary dates are the real dates."
+        else "Diary and survey dates are the REAL dates (chosen for the study's secure\n"
+        "  environment; the choice is in the audit log)."
     )
     extra = (
         "\nOther formats\n"

@@ -22,10 +22,11 @@ class ExportForm(FlaskForm):
         description="Free text can identify people. Leave this unticked unless the analysis "
         "needs it and the data management plan allows it.",
     )
-    shift_dates = BooleanField(
-        "Shift diary dates by a fixed number of days for each participant",
-        description="Each participant's days move by the same number of days (up to 30), "
-        "so their order and spacing are kept.",
+    real_dates = BooleanField(
+        "Keep the real dates (only for the study's own secure environment)",
+        description="By default each participant's diary dates (and each practice's survey "
+        "dates) move by the same number of days, up to 30, so their order and spacing are "
+        "kept but real dates do not travel. Choosing real dates is recorded in the audit log.",
     )
     spreadsheets = BooleanField(
         "Also include Excel (XLSX) and Stata (.dta) versions of the files",

@@ -58,7 +58,16 @@ def export_step(run, study_id: int, options: dict, by_id: int | None) -> None:
         )
     )
     by = db.session.get(User, by_id) if by_id else None
-    record("analysis_exported", by=by, obj=study, rows=result.rows, via="job", **asdict(options))
+    real_dates = not options.shift_dates  # the audited opt-out (docs/governance.md)
+    record(
+        "analysis_exported",
+        by=by,
+        obj=study,
+        rows=result.rows,
+        via="job",
+        real_dates=real_dates,
+        **asdict(options),
+    )
     set_progress(run.id, done=total, total=total)
     run.result = {"message": f"The export is ready: {sum(result.rows.values())} rows."}
     db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.audit.log import record
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
@@ -24,6 +25,7 @@ from pact_feedback.governance.retention import set_retention
 from pact_feedback.participation.access import my_participation
 from pact_feedback.participation.actions import withdraw as record_withdrawal
 from pact_feedback.participation.actions import withdrawal_for
+from pact_feedback.participation.standing import standing_required
 from pact_feedback.studies.access import managed_study
 
 bp = Blueprint("governance", __name__)
@@ -41,6 +43,7 @@ def _team_participant(study, membership_id: int) -> Membership:
 
 @bp.route("/take-part/<slug>/withdraw", methods=["GET", "POST"])
 @login_required
+@standing_required("withdraw", "erase")  # a withdrawn participant still sees when they left
 def withdraw(slug):
     membership = my_participation(slug)[1]
     form = WithdrawForm()
@@ -61,6 +64,7 @@ def withdraw(slug):
 
 @bp.route("/take-part/<slug>/erase", methods=["GET", "POST"])
 @login_required
+@standing_required("erase")
 def erase(slug):
     membership = my_participation(slug)[1]
     form = EraseForm()
@@ -90,6 +94,8 @@ def participants(slug):
         .filter_by(role=PARTICIPANT, study_id=study.id)
         .order_by(Membership.practice_id, Membership.id)
     ).all()
+    record("participants_viewed", obj=study, rows=len(memberships))  # names and emails shown
+    db.session.commit()
     return render_template(
         "governance/participants.html",
         study=study,
@@ -181,7 +187,7 @@ def export(slug):
     if form.validate_on_submit():
         options = ExportOptions(
             include_notes=form.include_notes.data,
-            shift_dates=form.shift_dates.data,
+            shift_dates=not form.real_dates.data,
             spreadsheets=form.spreadsheets.data,
         )
         # Built as a job: on the queue a national round's export does not hold a request.

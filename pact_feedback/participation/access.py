@@ -1,12 +1,11 @@
 """The participant gate every feature's "take part" pages share (beside
 `pact_feedback.studies.access.managed_study`, the study team's)."""
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort
 from flask_login import current_user
 
 from pact_feedback.accounts.access import memberships_with_role, require
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.participation.actions import WITHDRAWN_MESSAGE, is_withdrawn
 from pact_feedback.studies.actions import study_by_slug
 
 
@@ -26,20 +25,3 @@ def my_participation(slug: str):
     membership = participation_in(current_user, study)
     require(membership is not None, hide=True)
     return study, membership
-
-
-def refuse_withdrawn():
-    """A `before_request` hook for a blueprint of a participant's pages under a study `slug`
-    (the diary registers it): a withdrawn participant goes back to the study page."""
-    if not (request.view_args or {}).get("slug"):
-        return None
-    if not current_user.is_authenticated:
-        return None
-    study = study_by_slug(request.view_args["slug"])
-    membership = participation_in(current_user, study) if study else None
-    if membership is None or not is_withdrawn(membership.user_id, study.id):
-        return None
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify({"withdrawn": WITHDRAWN_MESSAGE}), 409
-    flash(WITHDRAWN_MESSAGE, "info")
-    return redirect(url_for("participation.study", slug=study.slug))

@@ -25,3 +25,6 @@ class Withdrawal(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"),
         comment="Who recorded it: the participant or a study-team member",
     )
+    erased_at: Mapped[datetime | None] = mapped_column(
+        comment="When their diary data in the study was erased (UTC); empty if kept"
+    )

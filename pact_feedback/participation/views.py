@@ -5,14 +5,16 @@ from flask_login import current_user, login_required
 
 from pact_feedback.core.render import form_page
 from pact_feedback.participation.access import my_participation
-from pact_feedback.participation.actions import current_consent, give_consent, withdrawn_consent
+from pact_feedback.participation.actions import give_consent, latest_consent
 from pact_feedback.participation.forms import ConsentForm
+from pact_feedback.participation.standing import Stage, standing_of, standing_required
 
 bp = Blueprint("participation", __name__, url_prefix="/take-part")
 
 
 @bp.route("/<slug>/consent", methods=["GET", "POST"])
 @login_required
+@standing_required("consent", "change_role")  # not after withdrawal: the diary stays closed
 def consent(slug):
     membership = my_participation(slug)[1]
     form = ConsentForm(staff_role=membership.staff_role)
@@ -28,12 +30,14 @@ def consent(slug):
 @bp.route("/<slug>")
 @login_required
 def study(slug):
-    membership = my_participation(slug)[1]
-    consent = current_consent(membership)
-    if consent is None:
-        consent = withdrawn_consent(membership)  # no re-consent asked of someone who left
-    if consent is None:
+    study, membership = my_participation(slug)
+    standing = standing_of(membership.user_id, study)
+    if standing.stage in (Stage.INVITED, Stage.NEEDS_RECONSENT):
         return redirect(url_for("participation.consent", slug=slug))
     return render_template(
-        "participation/study.html", membership=membership, study=membership.study, consent=consent
+        "participation/study.html",
+        membership=membership,
+        study=study,
+        consent=latest_consent(membership.user_id, study.id),
+        standing=standing,
     )

@@ -117,10 +117,9 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     frames = _frames(inputs, recorded)
     by_category, by_group, people = frames
     members = people.groupby("practice_id").groups  # practice id -> participant ids
-    network = {
-        "by_category": compute.network_profile(by_category),
-        "by_group": compute.network_profile(by_group),
-    }
+    network = compute.network_profiles(
+        by_category, by_group, {c["code"]: c["group"] for c in inputs.categories}
+    )
     eligible = [
         inputs.practices[pid]["profile"]
         for pid in inputs.enrolled
@@ -163,6 +162,9 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
                     "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
                     "participants": len(members.get(pid, [])),
                     "sharing": len(sharing[pid]),
+                    "network": compute.network_for_practice(
+                        network, len(people) - len(members.get(pid, [])), inputs.k_practice
+                    ),
                     "own": profiles["own", pid],
                     "comparator": (
                         profiles["whole", by_code[match.comparator]] if match.comparator else None

@@ -151,11 +151,13 @@ def participant_summary(entries: pd.DataFrame, days: pd.DataFrame) -> dict:
 def role_benchmark(per_day_frame: pd.DataFrame, roles: pd.Series, role: str) -> dict:
     """Median and IQR across the network for one staff role, per column of `per_day_frame`.
 
-    Returns {column: {"median", "q1", "q3", "n"}}, or {} when fewer than three participants
-    share the role (a benchmark of one or two people would show their own data).
+    Returns {column: {"median", "q1", "q3", "n"}}, or {} when fewer than five participants
+    share the role (quartiles of three or four values are their own figures). A column that
+    fails the cell rules (fewer than three recorded time there, or one holds most of it) has
+    no entry.
     """
     members = per_day_frame.loc[per_day_frame.index.isin(roles[roles == role].index)]
-    if len(members) < disclosure.MIN_CELL_CONTRIBUTORS:
+    if not disclosure.quantiles_allowed(len(members)):
         return {}
     quantiles = members.quantile([0.25, 0.5, 0.75])
     return {
@@ -166,6 +168,24 @@ def role_benchmark(per_day_frame: pd.DataFrame, roles: pd.Series, role: str) -> 
             "n": int(len(members)),
         }
         for column in members.columns
+        if not disclosure.primary_reason(members[column].tolist())
+    }
+
+
+def _ranges(per_day_frame: pd.DataFrame, profile: dict) -> dict:
+    """The middle half of clinicians per shown column that at least five people recorded."""
+    shown = [
+        column
+        for column, value in (profile.get("values") or {}).items()
+        if value is not None
+        and disclosure.quantiles_allowed(int((per_day_frame[column] > 0).sum()))
+    ]
+    if not shown:
+        return {}
+    quartiles = per_day_frame[shown].quantile([0.25, 0.75]).round(1)
+    return {
+        column: [float(quartiles.loc[0.25, column]), float(quartiles.loc[0.75, column])]
+        for column in shown
     }
 
 
@@ -173,18 +193,47 @@ def network_profile(per_day_frame: pd.DataFrame) -> dict:
     """Mean minutes per diary day across every participant in the network, per column, and
     the middle half of clinicians (interquartile range) as "range".
 
-    Quartiles, never minimum or maximum: an extreme belongs to one identifiable person.
+    The network is a column like any other: each cell follows the disclosure rules with its
+    own contributors counted ("withheld": {column: reason}). Quartiles, never minimum or
+    maximum (an extreme belongs to one identifiable person), and only over five or more.
     """
-    if len(per_day_frame) < disclosure.MIN_CELL_CONTRIBUTORS:
-        return {"n": int(len(per_day_frame)), "values": {}, "range": {}}
-    quartiles = per_day_frame.quantile([0.25, 0.75]).round(1)
+    n = int(len(per_day_frame))
+    if n < disclosure.MIN_CELL_CONTRIBUTORS:
+        return {"n": n, "values": {}, "withheld": {}, "range": {}}
+    cells = disclosure.protect_row({c: per_day_frame[c].tolist() for c in per_day_frame.columns})
+    profile = {**_published(cells, n), "n": n}
+    return {**profile, "range": _ranges(per_day_frame, profile)}
+
+
+def network_profiles(
+    by_category: pd.DataFrame, by_group: pd.DataFrame, group_of: dict[str, str]
+) -> dict:
+    """The network's profile by category and by group, protected together like any group's
+    (`layered_profiles`), each with its count of people and its ranges."""
+    everyone = [by_category.index.tolist()]
+    (layered,) = layered_profiles(
+        by_category, by_group, group_of, everyone, k_practice=disclosure.PRACTICE_FLOOR
+    )
+    network = {}
+    for key, frame in (("by_category", by_category), ("by_group", by_group)):
+        profile = {"withheld": {}, **layered[key], "n": int(len(frame))}
+        network[key] = {**profile, "range": _ranges(frame, profile)}
+    return network
+
+
+def network_for_practice(network: dict, participants_elsewhere: int, k_practice: int) -> dict:
+    """The network as one practice's report shows it: withheld whole when (almost) all of it
+    is the practice's own clinicians (`disclosure.network_shown_to_practice`)."""
+    if disclosure.network_shown_to_practice(participants_elsewhere, k_practice):
+        return network
     return {
-        "n": int(len(per_day_frame)),
-        "values": per_day_frame.mean().round(1).to_dict(),
-        "range": {
-            column: [float(quartiles.loc[0.25, column]), float(quartiles.loc[0.75, column])]
-            for column in per_day_frame.columns
-        },
+        key: {
+            "n": disclosure.display_count(profile["n"]),
+            "values": None,
+            "reason": disclosure.OWN_NETWORK_REASON,
+            "range": {},
+        }
+        for key, profile in network.items()
     }
 
 

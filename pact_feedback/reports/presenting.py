@@ -106,6 +106,7 @@ def withheld_notes(payload: dict) -> list[str]:
         "own": "your practice's own figures",
         "comparator": "the similar practice",
         "peer_group": "the peer group",
+        "network": "the network",
     }
     for key, name in names.items():
         section = payload.get(key)

@@ -12,6 +12,7 @@ from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import emails, queries
 from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.surveys.importing import import_responses, parse_responses
+from pact_feedback.tabulation.exports import csv_bytes
 from pact_feedback.tabulation.uptake import export_rows
 
 surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
@@ -56,7 +57,7 @@ def stats_command(slug, number, fmt):
         raise click.UsageError(f"No survey wave {number} for a study {slug}")
     result = compute_uptake(study, survey, number)
     if fmt == "csv":
-        click.echo(export_rows(study.slug, result).to_csv(index=False), nl=False)
+        click.echo(csv_bytes(export_rows(study.slug, result)).decode("utf-8"), nl=False)
     else:
         click.echo(json.dumps(as_json(study.slug, result), indent=2))
 

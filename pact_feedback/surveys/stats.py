@@ -40,6 +40,7 @@ def _wave_number() -> int:
 def uptake(slug):
     study, survey = team_study_survey(slug)
     wave, result, questions = uptake_for(study, survey, _wave_number())
+    _record_view(study, wave, "statistics")
     return render_template(
         "surveys/uptake.html",
         study=study,
@@ -50,6 +51,12 @@ def uptake(slug):
         breakdown_labels=BREAKDOWNS,
         chart=_chart(result, questions),
     )
+
+
+def _record_view(study, wave, page: str) -> None:
+    """Uptake statistics are personal data of the practices that answered: views are logged."""
+    record("uptake_viewed", obj=study, wave=wave.number, page=page)
+    db.session.commit()
 
 
 def _chart(result, questions):
@@ -86,6 +93,7 @@ def uptake_practices(slug):
         number,
     )
     labels = {code: {c.code: c.label for c in questions[code].choices} for code in codes}
+    _record_view(study, wave, "practices")
     return render_template(
         "surveys/uptake_practices.html",
         study=study,

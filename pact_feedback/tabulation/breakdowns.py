@@ -1,8 +1,13 @@
 """Uptake broken down by practice characteristics, with small groups withheld.
 
-A group with fewer than MIN_GROUP responding practices is withheld; when that leaves exactly one
-group withheld, the next smallest is withheld too, so the withheld one cannot be worked out
-from the overall figures shown on the same page.
+A group with fewer than MIN_GROUP responding practices is withheld. Within one table, the
+withheld groups must have company: while only one is withheld, or all withheld groups are
+single practices (their sizes could then be pinned), the smallest shown group is withheld
+too. Nations and regions are protected together (docs/decisions/0004): the regions of a
+withheld nation are not listed at all, a nation whose regions cannot be protected is
+withheld itself, and a table whose groups would all be withheld lists none of them.
+The rule is audited by linear programming over every table of the page
+(tests/disclosure_audit/).
 """
 
 import math
@@ -38,8 +43,12 @@ def imd_quintile(decile: int) -> str:
 
 
 def add_groups(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with list_size_band and imd_quintile columns added (from list_size, imd_decile)."""
+    """`frame` with list_size_band and imd_quintile columns added (from list_size, imd_decile),
+    and a missing region named within its nation, so every region belongs to one nation."""
     out = frame.copy()
+    if "region" in out:
+        missing = out["region"].isna() | (out["region"].astype(object) == "")
+        out.loc[missing, "region"] = [f"{NOT_ANSWERED} ({n})" for n in out.loc[missing, "nation"]]
     bins = [-1] + [upper - 1 for upper, _ in _BANDS] + [float("inf")]
     labels = [label for _, label in _BANDS] + ["15,000 or more"]
     out["list_size_band"] = pd.cut(out["list_size"], bins=bins, labels=labels).astype(object)
@@ -48,15 +57,14 @@ def add_groups(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def breakdown(
+def group_counts(
     frame: pd.DataFrame, by: str, code: str, choices: list[tuple[str, str]], labels=None
 ) -> pd.DataFrame:
-    """Answers to `code` by the groups in column `by`, one row per group (sorted).
+    """Answers to `code` by the groups in column `by`, nothing withheld (sorted by group).
 
     `frame`: one row per responding practice with columns `by` and `code`. `labels` maps group
-    values to words (e.g. choice labels of respondent_role). Returns columns: n_responded, then
-    n_<choice> and pct_<choice> (whole percentages adding to 100) for each choice, withheld
-    (bool). Counts and percentages of withheld groups are empty (NA).
+    values to words (e.g. choice labels of respondent_role). Returns columns n_responded and
+    n_<choice> for each choice.
     """
     data = frame[[by, code]].dropna(subset=[code])
     groups = data[by].astype(object).where(data[by].notna(), NOT_ANSWERED)
@@ -73,23 +81,90 @@ def breakdown(
     table["n_responded"] = counts.sum(axis=1)
     for c in codes:
         table[f"n_{c}"] = counts[c]
-    shares = [largest_remainder(list(row)) for row in counts.itertuples(index=False)]
-    for i, c in enumerate(codes):
-        table[f"pct_{c}"] = [share[i] for share in shares]
-    table["withheld"] = _withheld(table["n_responded"])
-    shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
-    table = table.astype({col: "Int64" for col in shown_columns})
-    table.loc[table["withheld"], shown_columns] = pd.NA
     table.index.name = by
     return table.sort_index()
 
 
-def _withheld(sizes: pd.Series) -> pd.Series:
-    withheld = sizes < MIN_GROUP
-    if withheld.sum() == 1 and (~withheld).any():
-        smallest = sizes[~withheld].sort_values(kind="stable").index[0]
-        withheld[smallest] = True
-    return withheld
+def breakdown(
+    frame: pd.DataFrame,
+    by: str,
+    code: str,
+    choices: list[tuple[str, str]],
+    labels=None,
+    *,
+    withheld: pd.Series | None = None,
+) -> pd.DataFrame:
+    """`group_counts` with whole percentages (adding to 100) and small groups withheld.
+
+    Returns columns: n_responded, n_<choice> and pct_<choice> for each choice, withheld (bool).
+    Counts and percentages of withheld groups are empty (NA). `withheld` (from
+    `withheld_hierarchy`) decides which groups; by default the siblings rule on this table
+    alone. Groups it leaves out (the regions of a withheld nation) are not listed; when every
+    group would be withheld none is listed and `table.attrs["withheld_whole"]` is True.
+    """
+    table = group_counts(frame, by, code, choices, labels)
+    codes = [c for c, _ in choices]
+    counts = table[[f"n_{c}" for c in codes]]
+    shares = [largest_remainder(list(row)) for row in counts.itertuples(index=False)]
+    for i, c in enumerate(codes):
+        table[f"pct_{c}"] = [share[i] for share in shares]
+    if withheld is None:
+        withheld, _ = _withheld_siblings(table["n_responded"])
+    table = table.loc[table.index.isin(withheld.index)]
+    table["withheld"] = withheld.reindex(table.index).astype(bool)
+    shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
+    table = table.astype({col: "Int64" for col in shown_columns})
+    table.loc[table["withheld"], shown_columns] = pd.NA
+    whole = bool(len(table)) and bool(table["withheld"].all())
+    if whole:
+        table = table.iloc[0:0]
+    table.attrs["withheld_whole"] = whole
+    return table
+
+
+def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:
+    """Withheld groups that could be worked out: one alone, or only single practices (with a
+    listed group holding at least one practice, each would be pinned at 1)."""
+    n = int(withheld.sum())
+    return n > 0 and (n == 1 or int(sizes[withheld].sum()) <= n)
+
+
+def _withheld_siblings(sizes: pd.Series, forced=()) -> tuple[pd.Series, bool]:
+    """Groups of one table (or of one parent) to withhold, and whether that protects them:
+    fewer than MIN_GROUP (and `forced`), then the smallest shown ones while the withheld ones
+    could be worked out. All of them, unprotected, when even that is not enough."""
+    withheld = (sizes < MIN_GROUP) | sizes.index.isin(list(forced))
+    while _unsafe(sizes, withheld) and (~withheld).any():
+        withheld[sizes[~withheld].sort_values(kind="stable").index[0]] = True
+    if _unsafe(sizes, withheld):
+        withheld[:] = True
+        return withheld, False
+    return withheld, True
+
+
+def withheld_hierarchy(
+    parents: pd.Series, children: pd.Series, parent_of: dict
+) -> tuple[pd.Series, pd.Series]:
+    """Which nations and which regions to withhold, decided together.
+
+    `parents`, `children`: practices per nation and per region; `parent_of`: region -> nation.
+    Returns (nations withheld, regions withheld), the latter indexed by the regions to list:
+    none of a withheld nation's (listing them would bound it), and a nation whose regions
+    cannot be protected (e.g. three regions of one practice each) is withheld with them.
+    """
+    forced: set = set()
+    while True:
+        nations, _ = _withheld_siblings(parents, forced)
+        listed = children[[not nations.get(parent_of[r], False) for r in children.index]]
+        regions = pd.Series(False, index=listed.index, dtype=bool)
+        unprotected = set()
+        for nation, siblings in listed.groupby(lambda r: parent_of[r]):
+            regions[siblings.index], safe = _withheld_siblings(siblings)
+            if not safe:
+                unprotected.add(nation)
+        if not unprotected:
+            return nations, regions
+        forced |= unprotected
 
 
 def percent_or_dash(value) -> str:

@@ -1,9 +1,20 @@
-"""Uptake figures as files: CSV, XLSX (with a data dictionary sheet) and Stata .dta (with
-variable labels). DataFrame in, bytes out; no database here."""
+"""DataFrames as files: the one CSV / XLSX / Stata writer every download of the app uses, and
+the uptake figures through it (XLSX with a data dictionary sheet, .dta with variable labels).
+DataFrame in, bytes out; no database here.
 
+Text a spreadsheet would run as a formula (OWASP "CSV injection": a cell starting with = + - @,
+a tab or a carriage return) is written inert: prefixed with ' in CSV, typed as a string in XLSX.
+Numbers stay numbers. Stata never evaluates text, so .dta keeps it as typed.
+"""
+
+import csv
 import io
+from collections.abc import Iterable, Mapping
 
+import openpyxl
 import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 DATA_DICTIONARY = {
     "study": "Study short name",
@@ -28,24 +39,75 @@ def dictionary_frame(columns, dictionary=DATA_DICTIONARY) -> pd.DataFrame:
     )
 
 
+def neutralise(value):
+    """A CSV cell that no spreadsheet will run: text starting a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> bytes:
+    """Rows (of plain values) as UTF-8 CSV (RFC 4180), every text cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([neutralise(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _plain(value):
+    """A cell value without pandas' missing markers (written as an empty cell)."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV (no index); missing values are empty cells."""
+    rows = ([_plain(v) for v in row] for row in frame.itertuples(index=False, name=None))
+    return csv_rows(frame.columns, rows)
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """One worksheet per frame (names cut to Excel's 31 characters); text cells are strings."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(str(name)[:31])
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_plain(v.item() if hasattr(v, "item") else v) for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl would store "=..." as a live formula
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def dta_bytes(frame: pd.DataFrame, labels: Mapping[str, str], strl: Iterable[str] = ()) -> bytes:
+    """Stata 118 (.dta); `labels`: variable labels (at most 80 characters each)."""
+    buffer = io.BytesIO()
+    frame.to_stata(
+        buffer,
+        write_index=False,
+        version=118,
+        variable_labels={c: text[:80] for c, text in labels.items()},
+        convert_strl=list(strl),
+    )
+    return buffer.getvalue()
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(frame)
 
 
 def to_xlsx(frame: pd.DataFrame, *, sheet="uptake", dictionary=DATA_DICTIONARY) -> bytes:
     """Sheets `sheet` (the figures) and "data_dictionary"."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet, index=False)
-        dictionary_frame(frame.columns, dictionary).to_excel(
-            writer, sheet_name="data_dictionary", index=False
-        )
-    return buffer.getvalue()
+    return xlsx_bytes(
+        {sheet: frame, "data_dictionary": dictionary_frame(frame.columns, dictionary)}
+    )
 
 
 def to_dta(frame: pd.DataFrame, *, dictionary=DATA_DICTIONARY) -> bytes:
     """Stata 14+ file; every variable carries its data-dictionary description as its label."""
-    buffer = io.BytesIO()
-    labels = {c: dictionary.get(c, "")[:80] for c in frame.columns}
-    frame.to_stata(buffer, write_index=False, version=118, variable_labels=labels)
-    return buffer.getvalue()
+    return dta_bytes(frame, {c: dictionary.get(c, "") for c in frame.columns})

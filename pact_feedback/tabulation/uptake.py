@@ -4,7 +4,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pact_feedback.tabulation.breakdowns import BREAKDOWNS, add_groups, breakdown
+from pact_feedback.tabulation.breakdowns import (
+    BREAKDOWNS,
+    NOT_ANSWERED,
+    add_groups,
+    breakdown,
+    group_counts,
+    withheld_hierarchy,
+)
 from pact_feedback.tabulation.tables import (
     choice_table,
     headline,
@@ -44,9 +51,13 @@ def tabulate(
         result.tables[code] = table
         if code in HEADLINE_CODES:
             result.headlines[code] = headline(code, table)
+        nations, regions = nations_and_regions(groups, code, choices)
         for by in BREAKDOWNS:
             labels = role_labels if by == "respondent_role" else None
-            result.breakdowns[(code, by)] = breakdown(groups, by, code, choices, labels)
+            withheld = {"nation": nations, "region": regions}.get(by)
+            result.breakdowns[(code, by)] = breakdown(
+                groups, by, code, choices, labels, withheld=withheld
+            )
         codes = [c for c, _ in choices]
         earlier = sorted(w for w in answers["wave"].unique() if w < wave)
         if earlier:
@@ -54,6 +65,16 @@ def tabulate(
         status = latest_status(answers[answers["wave"] <= wave], code)
         result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
     return result
+
+
+def nations_and_regions(groups: pd.DataFrame, code: str, choices) -> tuple:
+    """Nations and regions withheld together (`withheld_hierarchy`) for question `code`."""
+    nations = group_counts(groups, "nation", code, choices)["n_responded"]
+    regions = group_counts(groups, "region", code, choices)["n_responded"]
+    answered = groups.dropna(subset=[code])
+    nation = answered["nation"].astype(object).where(answered["nation"].notna(), NOT_ANSWERED)
+    parent_of = dict(zip(answered["region"], nation, strict=True))
+    return withheld_hierarchy(nations, regions, parent_of)
 
 
 def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:

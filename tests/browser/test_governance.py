@@ -25,7 +25,7 @@ def test_participant_withdraws_then_erases(live_server, sign_in, new_page, axe_c
     page = new_page()
     sign_in(page, email, DEMO_PASSWORD)
     page.goto(STUDY)
-    page.get_by_role("link", name="Withdraw or erase your data").click()
+    page.get_by_role("link", name="withdraw from the study", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw from the study")
     expect(page.get_by_text("no new diary days or tasks can be added")).to_be_visible()
     axe_check(page)

@@ -26,7 +26,7 @@ def test_participant_reads_what_withdrawing_means_then_withdraws(client, diary):
     make_day(diary.me, diary.study, diary.practice, entries=[("A1", 30)])
     login(client, diary.me)
     study_page = page(client.get(f"/take-part/{diary.study.slug}"))
-    assert study_page.find("a", string="Withdraw or erase your data")
+    assert study_page.find("a", string="withdraw from the study")
     url = f"/take-part/{diary.study.slug}/withdraw"
     text = page(client.get(url)).get_text(" ", strip=True)
     assert "no new diary days or tasks can be added" in text

@@ -67,14 +67,17 @@ def test_participant_summary_splits_hidden_visible_outside_hours_and_who_could()
     assert own["by_category"] == {"A1": 120.0, "B1": 60.0}
 
 
-def test_role_benchmark_gives_median_and_iqr_only_for_three_or_more():
+def test_role_benchmark_gives_median_and_iqr_only_for_five_or_more():
+    """Quartiles of three values are those people's figures (PRODUCT.md section 4)."""
     entries, days = _frames()
     frame = compute.per_day(entries, days)
     roles = days.drop_duplicates("participant_id").set_index("participant_id")["staff_role"]
-    gp = compute.role_benchmark(frame, roles, "gp_partner")
-    assert gp["A1"]["median"] == 120 and gp["A1"]["n"] == 3  # 120, 200, 0 minutes a day
-    assert gp["A1"]["q1"] == 60 and gp["A1"]["q3"] == 160
-    assert compute.role_benchmark(frame, roles, "practice_nurse") == {}
+    assert compute.role_benchmark(frame, roles, "gp_partner") == {}  # three GPs
+    everyone = pd.Series("gp_partner", index=roles.index)  # five "GPs": 120, 200, 0, 300, 0
+    gp = compute.role_benchmark(frame, everyone, "gp_partner")
+    assert gp["A1"]["median"] == 120 and gp["A1"]["n"] == 5
+    assert gp["A1"]["q1"] == 0 and gp["A1"]["q3"] == 200
+    assert "B3" not in gp  # one person recorded it
 
 
 def test_group_profile_withholds_small_groups_and_small_cells():
@@ -97,8 +100,8 @@ def test_network_profile_is_the_mean_over_everyone():
 
 
 def test_network_range_is_the_middle_half_never_the_extremes():
-    frame = pd.DataFrame({"A1": [10.0, 20.0, 30.0, 40.0, 500.0]}, index=[1, 2, 3, 4, 5])
+    frame = pd.DataFrame({"A1": [10.0, 20.0, 30.0, 40.0, 60.0]}, index=[1, 2, 3, 4, 5])
     profile = compute.network_profile(frame)
     assert profile["range"]["A1"] == [20.0, 40.0]
-    assert 500.0 not in profile["range"]["A1"] and 10.0 not in profile["range"]["A1"]
+    assert 60.0 not in profile["range"]["A1"] and 10.0 not in profile["range"]["A1"]
     assert compute.network_profile(frame.head(2))["range"] == {}

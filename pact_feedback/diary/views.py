@@ -303,7 +303,7 @@ def edit_entry(slug, day_id, entry_id):
     if request.method == "GET":
         form.fill(entry)
     else:
-        checked = form.check(**_entry_rules(day, editing=entry))
+        checked = form.check(before=entry, **_entry_rules(day, editing=entry))
         if checked:
             actions.update_entry(entry, checked.values, by=current_user)
             for warning in checked.warnings:

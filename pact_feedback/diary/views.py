@@ -110,6 +110,8 @@ def _day_context(study, day, form=None, **extra) -> dict:
         "hours_minutes": queries.hours_minutes,
         "confirm": ConfirmForm(),
         "last_entry": max(day.entries, key=lambda e: (e.created_at, e.id), default=None),
+        "recent": queries.recent_categories(study, current_user, categories),
+        "note_rules": validation.note_rules_for_browser(),
         **extra,
     }
 
@@ -249,6 +251,7 @@ def _entry_saved(study, day, entry, warnings, *, created=True, message="Task add
                 "row_html": render_template("diary/_entry_row.html", entry=entry, **context),
                 "figures_html": render_template("diary/_figures.html", **context),
                 "repeat_html": render_template("diary/_repeat.html", **context),
+                "tally_html": render_template("diary/_tally.html", **context),
             }
         ), (201 if created else 200)
     for warning in warnings:

@@ -4,6 +4,7 @@
 // (diary-queue.js) and a service worker (diary-sw.js) opens the page offline.
 
 import * as queue from "./diary-queue.js";
+import { noteErrors } from "./note-check.js";
 
 const form = document.querySelector("[data-diary-entry]");
 const tbody = document.getElementById("diary-entries-body");
@@ -89,10 +90,12 @@ function saved(data) {
   else tbody.append(row);
   document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
   figures.innerHTML = data.figures_html;
+  const tally = document.getElementById("diary-tally");
+  if (tally && data.tally_html) tally.innerHTML = data.tally_html;
   const repeat = document.querySelector("[data-diary-repeat]");
   const newRepeat = data.repeat_html.trim() ? fromHtml(data.repeat_html) : null;
   if (repeat && newRepeat) repeat.replaceWith(newRepeat);
-  else if (!repeat && newRepeat) form.closest("section").querySelector("#diary-warnings").after(newRepeat);
+  else if (!repeat && newRepeat) form.closest("section").querySelector("h2").after(newRepeat);
   if (newRepeat) enhanceRepeat(newRepeat);
   say([`${data.message}.`, ...data.warnings], data.warnings.length ? "info" : "success");
 }
@@ -390,7 +393,14 @@ if (form && tbody) {
     form.querySelector('[name="csrf_token"]').value = keep;
     clientId.value = "";
   };
+  const noteRules = JSON.parse(form.dataset.noteRules || "null");
   const keepOnDevice = async (why) => {
+    // What the server would refuse never waits on the device: say why, beside the note.
+    const refused = noteErrors(form.querySelector('[name="note"]')?.value, noteRules);
+    if (refused.length) {
+      showErrors({ note: refused }, ["This task was not kept on the device."]);
+      return;
+    }
     const chosen = form.querySelector('[name="category_id"]:checked');
     const item = {
       client_id: clientId.value,
@@ -466,6 +476,47 @@ if (form && tbody) {
 if (tbody && owner) {
   startQueue().catch(() => say(["Tasks kept on this device cannot be read in this browser."], "error"));
   prepareOffline().catch(() => {}); // a bonus: the page works online without it
+}
+
+// Finding a task by typing: the list narrows to the tasks whose code, name or description
+// holds what was typed ("res" finds B1 Test results); Enter chooses the first one and moves on
+// to the durations.
+const search = document.querySelector("[data-diary-search]");
+if (search && form) {
+  const input = search.querySelector("input");
+  const count = document.getElementById("diary-search-count");
+  const all = form.querySelector("[data-diary-all]");
+  const recentGroup = form.querySelector("[data-diary-recent]");
+  const choices = [...all.querySelectorAll(".diary-choice")];
+  const groups = [...all.querySelectorAll(".diary-group")];
+  const shown = () => choices.filter((choice) => !choice.hidden);
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const choice of choices) {
+      choice.hidden = !words.every((word) => choice.dataset.search.includes(word));
+    }
+    for (const group of groups) group.hidden = !group.querySelector(".diary-choice:not([hidden])");
+    if (recentGroup) recentGroup.hidden = words.length > 0;
+    if (words.length) all.open = true;
+    const found = shown().length;
+    count.textContent = words.length ? `${found} task${found === 1 ? "" : "s"} found` : "";
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && input.value) {
+      input.value = "";
+      input.dispatchEvent(new Event("input"));
+    }
+    if (event.key !== "Enter") return;
+    event.preventDefault(); // Enter chooses a task here; it does not send the form
+    const first = shown()[0]?.querySelector("input");
+    if (!input.value || !first) return;
+    first.checked = true;
+    const duration = form.querySelector('[name="duration"]:checked, [name="duration"]');
+    duration?.focus();
+    say([`Chosen: ${first.dataset.label}. Now choose how long it took.`]);
+  });
+  form.addEventListener("reset", () => setTimeout(() => input.dispatchEvent(new Event("input"))));
+  search.hidden = false;
 }
 
 // The timer: its start time is kept in localStorage, so a reload (or a closed tab) keeps it.

@@ -31,6 +31,29 @@ def _labels():
     return {"WHO_COULD_LABELS": validation.WHO_COULD_LABELS}
 
 
+def next_step(membership) -> dict | None:
+    """The home page's first action for a participant (home/views.py): consent first, then
+    today's diary day (continue it, or open it) while the study collects; None when there is
+    nothing to do."""
+    study = membership.study
+    if not _consented(membership):
+        return {
+            "text": "Read about the study and give your consent",
+            "href": url_for("participation.consent", slug=study.slug),
+            "first": True,
+        }
+    if queries.day_locked(study):
+        return None
+    days = queries.days_for(study, membership.user)
+    todays = next((d for d in days if d.date == today()), None)
+    if todays is not None:
+        return {
+            "text": "Continue today's diary",
+            "href": url_for("diary.day", slug=study.slug, day_id=todays.id),
+        }
+    return {"text": "Start today's diary", "href": url_for("diary.new_day", slug=study.slug)}
+
+
 def _consented(membership) -> bool:
     return current_consent(membership) is not None
 

@@ -216,3 +216,30 @@ def test_the_device_refuses_an_identifying_note_before_keeping_it(
     page.get_by_label("Note").fill("letter dated 1/2/26")
     page.get_by_role("button", name="Add task").click()
     expect(page.locator("tr.diary-pending")).to_contain_text("Waiting to send")
+
+
+BROKEN_WORDS = """(root) => {
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 1024, "height": 768}, PHONES[1]])
+def test_the_sidebar_breaks_lines_between_words(live_server, sign_in, open_context, viewport):
+    """ "Care-related encounters" and "Scheduled" are never split inside a word."""
+    page = _new_day(
+        live_server, sign_in, open_context, f"side{viewport['width']}@practice.example", viewport
+    )
+    sidebar = page.locator(".nhsuk-grid-column-one-third")
+    assert sidebar.evaluate(BROKEN_WORDS) == []

@@ -5,11 +5,12 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
+from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.diary.models import DiaryDay, TaskEntry
 from pact_feedback.diary.validation import NHS_NUMBER_MESSAGE
 from pact_feedback.extensions import db
-from tests.conftest import error_messages, login, page, submit
+from tests.conftest import error_messages, login, make_user, page, submit
 from tests.diary.conftest import make_day
 
 
@@ -365,3 +366,26 @@ def test_a_resent_entry_is_answered_as_saved_even_when_the_day_is_full_or_locked
     late = submit(client, f"{url}/entries", fields, form_url=url, headers=json_headers)
     assert late.status_code == 200 and late.json["id"] == first.json["id"]
     assert _count(TaskEntry) == 2
+
+
+def _home_button(client):
+    button = page(client.get("/")).select_one("main a.nhsuk-button")
+    return button and (button.get_text(" ", strip=True), button["href"])
+
+
+def test_the_home_page_opens_or_continues_todays_diary(client, diary):
+    """One click from the home page to today's diary day: open it, then continue it."""
+    login(client, diary.me)
+    assert _home_button(client) == ("Start today's diary", f"{diary.base}/new")
+    day = make_day(diary.me, diary.study, diary.practice)
+    assert _home_button(client) == ("Continue today's diary", f"{diary.base}/{day.id}")
+
+
+def test_the_home_page_gives_a_new_participant_their_first_step(client, diary):
+    """A participant who has not consented is told to consent first, with the link."""
+    newcomer = make_user(role=PARTICIPANT, practice=diary.practice, study=diary.study)
+    login(client, newcomer)
+    text, href = _home_button(client)
+    assert text == "Read about the study and give your consent"
+    assert href == f"/take-part/{diary.study.slug}/consent"
+    assert "Your first step" in page(client.get("/")).get_text()

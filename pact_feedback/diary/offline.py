@@ -21,7 +21,8 @@ def service_worker(slug):
 def forget_this_device_on_sign_out(response):
     """Signing out deletes the diary's offline copies of the person's pages, their queue of
     unsent entries and the service worker from this browser: a shared practice computer keeps
-    nothing of theirs. (The diary page asks before signing out while entries are unsent.)"""
+    nothing of theirs.
+    (The diary page asks before signing out while entries are unsent.)"""
     if request.endpoint == "accounts.logout" and response.status_code == 302:
         response.headers["Clear-Site-Data"] = '"storage"'
     return response

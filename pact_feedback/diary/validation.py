@@ -97,9 +97,9 @@ def looks_like_date_of_birth(text: str) -> bool:
 
 
 def note_rules_for_browser() -> dict:
-    """The note check for the browser (static/js/note-check.js): the date-of-birth patterns as
-    JavaScript RegExp sources and the two messages, so the device refuses what the server would
-    before it keeps a task offline."""
+    """The note check for the browser (`noteErrors`, static/js/diary.js): the date-of-birth
+    patterns as JavaScript RegExp sources and the two messages, so the device refuses what the
+    server would before it keeps a task offline."""
     return {
         "patterns": [
             {"source": p.pattern, "flags": "i" if p.flags & re.I else ""}

@@ -4,7 +4,16 @@ add-entry form by asking for JSON (Accept: application/json) instead of a redire
 
 import uuid
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.access import require
@@ -201,7 +210,11 @@ def _suggested_date(study):
 def day(slug, day_id):
     study, _ = my_participation(slug)
     day = _day(study, day_id)
-    return render_template("diary/day.html", **_day_context(study, day))
+    response = make_response(render_template("diary/day.html", **_day_context(study, day)))
+    # The service worker keeps this answer as the offline copy of the day (static/js/diary-sw.js)
+    # rather than the page fetching itself a second time.
+    response.headers["X-Pact-Offline-Copy"] = "day"
+    return response
 
 
 @bp.route("/<int:day_id>/edit", methods=["GET", "POST"])

@@ -4,7 +4,39 @@
 // (diary-queue.js) and a service worker (diary-sw.js) opens the page offline.
 
 import * as queue from "./diary-queue.js";
-import { noteErrors } from "./note-check.js";
+
+// The note check the server makes (pact_feedback/diary/validation.py), run before a task is
+// kept on the device offline, so a note with an NHS number or a date of birth never waits in
+// the queue. The date patterns come from the server (the form's data-note-rules): one list of
+// them. The server stays the authority. (Exported for the browser tests.)
+/** Ten digits whose Modulus 11 check digit is right (a check digit of 10 is never valid). */
+export function isValidNhsNumber(digits) {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let total = 0;
+  for (let i = 0; i < 9; i += 1) total += Number(digits[i]) * (10 - i);
+  let check = 11 - (total % 11);
+  if (check === 11) check = 0;
+  return check !== 10 && check === Number(digits[9]);
+}
+
+/** Whether `text` holds a valid NHS number, with or without spaces or hyphens. */
+export function hasNhsNumber(text) {
+  const candidates = (text || "").matchAll(/(?<!\d)(?:\d[ -]?){9}\d(?!\d)/g);
+  for (const match of candidates) {
+    if (isValidNhsNumber(match[0].replace(/\D/g, ""))) return true;
+  }
+  return false;
+}
+
+/** The messages the server would give for this note (an empty list when it is fine). */
+export function noteErrors(note, rules) {
+  if (!note || !rules) return [];
+  const errors = [];
+  if (hasNhsNumber(note)) errors.push(rules.nhs_message);
+  const patterns = rules.patterns.map(({ source, flags }) => new RegExp(source, flags));
+  if (patterns.some((pattern) => pattern.test(note))) errors.push(rules.dob_message);
+  return errors;
+}
 
 const form = document.querySelector("[data-diary-entry]");
 const tbody = document.getElementById("diary-entries-body");
@@ -341,14 +373,19 @@ async function prepareOffline() {
   const script = table?.dataset.serviceWorker;
   if (!script || !owner || !("serviceWorker" in navigator) || !("caches" in window)) return;
   // Copies of someone else's pages (signed in here before, and never signed out) go.
+  let copied = Boolean(navigator.serviceWorker.controller); // the worker kept this page
   if (localStorage.getItem(PAGES_OWNER) !== owner) {
     await caches.delete(PAGES);
     localStorage.setItem(PAGES_OWNER, owner);
+    copied = false;
   }
   await navigator.serviceWorker.register(script);
   if (navigator.onLine) {
-    const fresh = await refreshPage();
-    if (fresh.token) useToken(fresh.token);
+    // Only the first visit on this device (no worker yet) fetches the page again to keep it.
+    if (!copied) {
+      const fresh = await refreshPage();
+      if (fresh.token) useToken(fresh.token);
+    }
     await saveAssets();
   }
   await navigator.serviceWorker.ready;

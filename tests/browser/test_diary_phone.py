@@ -191,7 +191,7 @@ def test_the_device_refuses_an_identifying_note_before_keeping_it(
     agrees with the server's on every documented example."""
     page = _new_day(live_server, sign_in, open_context, "offnote@practice.example", PHONES[0])
     check = """async ([notes, rules]) => {
-      const { noteErrors } = await import("/assets/js/note-check.js");
+      const { noteErrors } = await import("/assets/js/diary.js");
       return notes.map((note) => noteErrors(note, rules).length > 0);
     }"""
     rules = json.loads(page.locator("[data-diary-entry]").get_attribute("data-note-rules"))

@@ -32,6 +32,7 @@ from pact_feedback.participation.actions import current_consent
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
 bp.before_request(refuse_withdrawn)  # a withdrawn participant's diary is closed
 bp.add_url_rule("/sw.js", view_func=offline.service_worker)
+bp.add_url_rule("/manifest.webmanifest", view_func=offline.manifest)
 bp.after_app_request(offline.forget_this_device_on_sign_out)
 
 
@@ -172,6 +173,15 @@ def index(slug):
         hours_minutes=queries.hours_minutes,
         figures={d.id: queries.day_figures(d) for d in days},
     )
+
+
+@bp.route("/today")
+@login_required
+def open_today(slug):
+    """Where the installed diary opens: today's day, or the form to open it (or consent)."""
+    _, membership = my_participation(slug)
+    step = next_step(membership)
+    return redirect(step["href"] if step else url_for("diary.index", slug=slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])

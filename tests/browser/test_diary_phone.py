@@ -180,10 +180,14 @@ def test_no_sideways_scroll_on_a_participants_pages(live_server, sign_in, open_c
         f"{day}/edit",
         edit,
         DIARY + "summary",
-        "/account/",
+        DIARY + "settings",
+        "/take-part/hidden-workload/consent",
+        "/account/password",
+        "/account/api-tokens/",
     ]
     for url in pages:
-        page.goto(url)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{url} is {width} px wide"
 

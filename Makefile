@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := pact_feedback:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed serve-prod bench bench-reports bench-diary bench-load bench-uptake clean
+.PHONY: run test lint format migrate seed serve-prod css bench bench-reports bench-diary bench-load bench-uptake clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit $(BANDIT_ARGS)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The NHS.UK stylesheet, rebuilt from static/scss/nhsuk.scss with npm (only here: the built
+# file is committed, so run, test and CI need no Node).
+css:
+	bin/build-css
 
 # bandit: medium and high findings fail; pip-audit asks PyPI's advisory data about every locked
 # version (it needs the network, so it is here rather than in `make test`; docs/security-scans.md).

@@ -83,6 +83,9 @@ class Config:
     # Sessions are server-side rows: revocable, rotated at sign-in, with two timeouts.
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
+    # "Keep me signed in on this device": the diary stays open this long after sign-in
+    # (accounts/sessions.py); other pages keep the two limits above.
+    KEPT_SESSION_TIMEOUT = timedelta(days=_env_int("KEPT_SESSION_DAYS", 14))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)

@@ -127,6 +127,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
+    from pact_feedback.core.assets import init_assets
+
+    init_assets(app)
 
 
 def _register_blueprints(app: Flask) -> None:

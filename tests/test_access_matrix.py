@@ -35,6 +35,7 @@ MATRIX = {
     "core.privacy": {"GET": EVERYONE},
     "accounts.login": {"GET": row(200, 302, 302, 302, 302), "POST": row(422, 302, 302, 302, 302)},
     "accounts.logout": {"POST": row(302, 302, 302, 302, 302)},
+    "accounts.sign_out_everywhere": {"POST": row(302, 302, 302, 302, 302)},
     "accounts.forgot_password": {"GET": EVERYONE, "POST": row(422, 422, 422, 422, 422)},
     "accounts.reset_password": {"GET": DEAD_LINK, "POST": DEAD_LINK},
     "accounts.change_password": {"GET": SIGNED_IN_ONLY, "POST": row(302, 422, 422, 422, 422)},

@@ -79,7 +79,8 @@ def is_throttled(email: str) -> bool:
     )
 
 
-def sign_in(email: str, password: str) -> User:
+def sign_in(email: str, password: str, *, keep: bool = False) -> User:
+    """`keep`: "keep me signed in on this device" for the diary (accounts/sessions.py)."""
     email = normalise_email(email)
     if is_throttled(email):
         record("sign_in_throttled", subject=email)
@@ -92,10 +93,10 @@ def sign_in(email: str, password: str) -> User:
         record("sign_in_failed", subject=email)
         db.session.commit()
         raise SignInRefused("Enter a correct email address and password.")
-    start_session(user)
+    start_session(user, keep=keep)
     login_user(user)
     user.last_sign_in_at = utcnow()
-    record("sign_in", by=user, obj=user, subject=email)
+    record("sign_in", by=user, obj=user, subject=email, kept=keep)
     db.session.commit()
     return user
 
@@ -104,6 +105,15 @@ def sign_out(user: User) -> None:
     end_current_session()
     logout_user()
     record("sign_out", by=user, obj=user)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of `user`, on every device, kept ones included."""
+    ended = end_all_sessions(user)
+    end_current_session()
+    logout_user()
+    record("sign_out_everywhere", by=user, obj=user, sessions_ended=ended)
     db.session.commit()
 
 

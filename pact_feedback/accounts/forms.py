@@ -2,7 +2,7 @@
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from pact_feedback.core.text import strip_whitespace
@@ -44,6 +44,13 @@ class LoginForm(FlaskForm):
         filters=[strip_whitespace],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    keep_signed_in = BooleanField(
+        "Keep me signed in to my diary on this device",
+        description=(
+            "For your own phone or computer only. Your diary stays open for 14 days; other pages "
+            "still ask for your password after 30 minutes without use."
+        ),
+    )
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -2,11 +2,18 @@
 
 A row per signed-in browser gives revocation (sign-out, password change), a new id at every
 sign-in, and idle and absolute timeouts, none of which a signed cookie alone can give.
+
+"Keep me signed in on this device" (`keep=True`, for the diary between patients): the diary's
+pages (`KEPT_PAGES`) stay open for `KEPT_SESSION_DAYS` after sign-in however long the person is
+idle, while every other page (account, reports, consent, tokens) asks for the password again
+after the usual idle limit or absolute limit, counted from the last time the person used one of
+those pages (`active_at`, in the signed cookie, so it cannot be moved). Sign-out, sign-out
+everywhere and a password change revoke the row, and so end a kept session too.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, request, session
 from sqlalchemy import select, update
 
 from pact_feedback.accounts.models import User, UserSession
@@ -15,15 +22,23 @@ from pact_feedback.core.tokens import new_token, token_digest
 from pact_feedback.extensions import db
 
 SESSION_KEY = "sid"
+KEEP_KEY, ACTIVE_KEY = "keep", "active_at"
 _TOUCH_EVERY = timedelta(seconds=60)  # avoid a write on every request
+# What a kept session opens after the idle limit: the diary (its pages, its service worker) and
+# the home page that links to it. Blueprint names, or endpoints.
+KEPT_PAGES = frozenset({"diary", "home.index"})
 
 
-def start_session(user: User) -> None:
-    """Rotate the cookie session and open a new server-side session for `user`."""
-    session.clear()
+def start_session(user: User, *, keep: bool = False) -> None:
+    """Rotate the cookie session and open a new server-side session for `user`; `keep`: the
+    diary stays signed in on this device (see the module's docstring)."""
+    end_current_session()  # signing in again (a kept session asked for the password) replaces it
     token = new_token()
     db.session.add(UserSession(token_hash=token_digest(token), user_id=user.id))
     session[SESSION_KEY] = token
+    if keep:
+        session[KEEP_KEY] = True
+        session[ACTIVE_KEY] = _stamp(utcnow())
     session.permanent = True
 
 
@@ -36,6 +51,8 @@ def load_session_user(user_id: str) -> User | None:
     if row is None or row.user_id != int(user_id) or not _still_valid(row):
         return None
     now = utcnow()
+    if session.get(KEEP_KEY) and not _kept_page() and _stamp(now) - session[ACTIVE_KEY] > 60:
+        session[ACTIVE_KEY] = _stamp(now)
     if now - row.last_seen_at > _TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
@@ -45,11 +62,31 @@ def load_session_user(user_id: str) -> User | None:
 def _still_valid(row: UserSession) -> bool:
     cfg = current_app.config
     now = utcnow()
+    if row.revoked_at is not None:
+        return False
+    if session.get(KEEP_KEY):
+        if now - row.created_at > cfg["KEPT_SESSION_TIMEOUT"]:
+            return False
+        if _kept_page():
+            return True
+        active_at = datetime.fromtimestamp(session.get(ACTIVE_KEY, 0), UTC).replace(tzinfo=None)
+        return (
+            now - active_at <= cfg["SESSION_IDLE_TIMEOUT"]
+            and now - row.created_at <= cfg["SESSION_ABSOLUTE_TIMEOUT"]
+        )
     return (
-        row.revoked_at is None
-        and now - row.last_seen_at <= cfg["SESSION_IDLE_TIMEOUT"]
+        now - row.last_seen_at <= cfg["SESSION_IDLE_TIMEOUT"]
         and now - row.created_at <= cfg["SESSION_ABSOLUTE_TIMEOUT"]
     )
+
+
+def _stamp(moment: datetime) -> float:
+    """Seconds since the epoch of a naive UTC time (the app's clock), for the cookie."""
+    return moment.replace(tzinfo=UTC).timestamp()
+
+
+def _kept_page() -> bool:
+    return request.blueprint in KEPT_PAGES or request.endpoint in KEPT_PAGES
 
 
 def end_current_session() -> None:

@@ -29,7 +29,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            actions.sign_in(form.email.data, form.password.data)
+            actions.sign_in(form.email.data, form.password.data, keep=form.keep_signed_in.data)
         except actions.SignInRefused as refusal:
             form.password.errors.append(str(refusal))
         else:
@@ -42,6 +42,14 @@ def login():
 def logout():
     actions.sign_out(current_user._get_current_object())
     flash("You have signed out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    actions.sign_out_everywhere(current_user._get_current_object())
+    flash("You have signed out on every device, this one included.", "success")
     return redirect(url_for("accounts.login"))
 
 

@@ -13,8 +13,8 @@ CSP = {
     "script-src": "'self'",
     "style-src": "'self'",
     "img-src": ["'self'", "data:"],
-    # The NHS.UK CSS loads Frutiger from the NHS asset host; pages fall back to Arial without it.
-    "font-src": ["'self'", "https://assets.nhs.uk"],
+    # No font from another host: the NHS.UK stylesheet is built with the system font stack.
+    "font-src": "'self'",
     "connect-src": "'self'",
     # The diary's service worker (/take-part/<slug>/diary/sw.js); no other worker, no blob:.
     "worker-src": "'self'",

@@ -160,9 +160,13 @@ class EntryForm(FlaskForm):
             "note": self.note.data,
         }
 
-    def check(self, **rules) -> validation.Checked | None:
+    def check(self, *, before=None, **rules) -> validation.Checked | None:
+        """`before`: the entry being edited, so that new minutes move its end time."""
         fields_ok = self.validate_on_submit()
-        checked = validation.check_entry(self.values(), **rules)
+        values = self.values()
+        if before is not None:
+            values = validation.minutes_edit(values, before=before)
+        checked = validation.check_entry(values, **rules)
         return checked if _apply(self, checked) and fields_ok else None
 
     def fill(self, entry) -> None:

@@ -7,7 +7,9 @@ itself is a static file (`static/js/diary-sw.js`) with no personal data, so it i
 the other static files. See docs/diary.md, "Offline".
 """
 
-from flask import current_app, request, send_from_directory
+import json
+
+from flask import current_app, request, send_from_directory, url_for
 
 from pact_feedback.participation.standing import standing_exempt
 
@@ -21,10 +23,41 @@ def service_worker(slug):
     )
 
 
+def manifest(slug):
+    """The web app manifest (routed by `diary.views` as `diary.manifest`), so the diary can be
+    added to a phone's home screen: it opens on today's diary day (`diary.open_today`). No
+    personal data: public like the worker."""
+    body = {
+        "name": "PACT diary",
+        "short_name": "PACT diary",
+        "description": "Your PACT workload diary",
+        "start_url": url_for("diary.open_today", slug=slug),
+        "scope": url_for("diary.index", slug=slug),
+        "display": "standalone",
+        "background_color": "#f0f4f5",
+        "theme_color": "#005eb8",
+        "icons": [
+            {
+                "src": url_for("static", filename=f"images/nhsuk-icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = current_app.response_class(
+        json.dumps(body, indent=1), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def forget_this_device_on_sign_out(response):
     """Signing out deletes the diary's offline copies of the person's pages, their queue of
     unsent entries and the service worker from this browser: a shared practice computer keeps
-    nothing of theirs. (The diary page asks before signing out while entries are unsent.)"""
-    if request.endpoint == "accounts.logout" and response.status_code == 302:
+    nothing of theirs.
+    (The diary page asks before signing out while entries are unsent.)"""
+    signing_out = request.endpoint in ("accounts.logout", "accounts.sign_out_everywhere")
+    if signing_out and response.status_code == 302:
         response.headers["Clear-Site-Data"] = '"storage"'
     return response

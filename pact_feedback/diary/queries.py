@@ -26,6 +26,25 @@ def categories_by_group(categories: list[Category]) -> list[tuple[str, str, list
     return [(g, GROUP_LABELS[g], grouped[g]) for g in GROUP_LABELS if grouped[g]]
 
 
+def recent_categories(study, user, categories: list[Category], limit: int = 4) -> list[Category]:
+    """The person's most-used tasks in this study, among their last 60 entries, most used first
+    (ties: most recently used): the large targets at the top of the day page. Only categories
+    still offered (`categories`)."""
+    rows = db.session.execute(
+        select(TaskEntry.category_id)
+        .join(DiaryDay, DiaryDay.id == TaskEntry.day_id)
+        .where(DiaryDay.study_id == study.id, DiaryDay.user_id == user.id)
+        .order_by(TaskEntry.created_at.desc(), TaskEntry.id.desc())
+        .limit(60)
+    ).scalars()
+    counts: dict[int, int] = {}
+    for category_id in rows:  # newest first: dict order keeps first use as the tie-break
+        counts[category_id] = counts.get(category_id, 0) + 1
+    offered = {c.id: c for c in categories}
+    ranked = sorted(counts, key=lambda cid: -counts[cid])  # stable: recency breaks ties
+    return [offered[cid] for cid in ranked if cid in offered][:limit]
+
+
 def days_for(study, user) -> list[DiaryDay]:
     return list(
         db.session.scalars(

@@ -22,29 +22,51 @@ WHO_COULD_LABELS = {
 
 # Ten digits, each optionally followed by a single space or hyphen, not inside a longer number.
 _NHS_NUMBER = re.compile(r"(?<![\d])(?:\d[ \-]?){9}\d(?![\d])")
+# Months with either case of first letter, so the case-sensitive name pattern finds them too.
 _MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]une?|[Jj]uly?"
+    r"|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?"
 )
-_DATE_OF_BIRTH = (
-    # A keyword that introduces a date of birth.
-    re.compile(r"\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born\s+(?:on|in)?\s*\d)", re.I),
-    # A full date with a year: 03/04/1956, 3-4-56, 03.04.1956, 1956-04-03.
-    re.compile(r"(?<!\d)\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})(?!\d)"),
-    re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?!\d)"),
-    # 3 April 1956, 3rd Apr 56, April 3 1956.
-    re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?:\d{{4}}|'?\d{{2}})\b", re.I
-    ),
-    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
+# A full date with a year: 03/04/1956, 3-4-56, 03.04.1956, 1956-04-03, 3 April 1956, April 3 1956.
+_FULL_DATE = (
+    r"(?:(?<!\d)\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})(?!\d)"
+    r"|(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?!\d)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+(?:\d{{4}}|'?\d{{2}})\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b)"
+)
+# Any part of a date: a full date, a day and month (3 April, 3/4) or a year (1956).
+_ANY_DATE = (
+    rf"(?:{_FULL_DATE}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b"
+    r"|(?<!\d)\d{1,2}[/.]\d{1,2}(?![\d/.])|\b(?:19|20)\d{2}\b)"
+)
+# A label that says what follows is a date of birth: DOB, d.o.b., date of birth, born, b.
+_BIRTH_LABEL = r"(?:\bd\.?\s?o\.?\s?b\b\.?|\bdate\s+of\s+birth\b|\bborn\b)"
+# Words people write with a capital that are not names (checked case-sensitively).
+_NOT_NAMES = (
+    "Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept"
+    "|September|Oct|October|Nov|November|Dec|December|Monday|Tuesday|Wednesday|Thursday|Friday"
+    "|Saturday|Sunday|Seen|Saw|Letter|Letters|Dated|Discharge|Summary|Results|Result|Blood|Bloods"
+    "|Test|Tests|Referral|Review|Reviewed|Clinic|Hospital|Appointment|Report|Reports|Called"
+    "|Phoned|Filed|Sent|Done|Due|From|To|On|At|The|A|An|And|For|Re|Meeting|Team|Practice"
+    "|Care|Home|Surgery|Ward|Echo|Scan|Repeat|Prescription|Prescriptions|Request|Form|Forms"
+    "|Dr|Prof|Nurse|Sister|Doctor|Consultant"
+)
+_NAME_WORD = rf"(?!(?:{_NOT_NAMES})\b)[A-Z][a-z'’\-]+"
+# A name: a patient's title and a capitalised word (Mrs Smith), or two capitalised words
+# (John Smith). "Dr" is not a patient's title: notes name the colleagues who wrote letters.
+_NAME = rf"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+[A-Z][a-z'’\-]+|\b{_NAME_WORD}\s+{_NAME_WORD})"
+# What identifies a patient: a labelled date of birth, or a full date close to a name.
+DATE_OF_BIRTH_PATTERNS = (
+    re.compile(rf"{_BIRTH_LABEL}\W{{0,3}}(?:\w+\W+){{0,2}}?{_ANY_DATE}", re.I),
+    re.compile(rf"{_NAME}[^.;\n]{{0,40}}?{_FULL_DATE}|{_FULL_DATE}[^.;\n]{{0,40}}?{_NAME}"),
 )
 NHS_NUMBER_MESSAGE = (
     "Remove the NHS number from the note. Notes must never hold anything that could identify "
     "a patient"
 )
 DATE_OF_BIRTH_MESSAGE = (
-    "Remove the date from the note: it looks like a date of birth. Notes must never hold "
-    "anything that could identify a patient"
+    "Remove the date of birth, or the name beside the date, from the note. Notes must never "
+    "hold anything that could identify a patient"
 )
 
 
@@ -69,7 +91,23 @@ def find_nhs_number(text: str) -> str | None:
 
 
 def looks_like_date_of_birth(text: str) -> bool:
-    return any(pattern.search(text or "") for pattern in _DATE_OF_BIRTH)
+    """A date labelled as a birth date (DOB, born), or a full date beside a name. A date alone
+    ("seen 12/03/2026", "letter dated 1/2/26") identifies no one and is accepted."""
+    return any(pattern.search(text or "") for pattern in DATE_OF_BIRTH_PATTERNS)
+
+
+def note_rules_for_browser() -> dict:
+    """The note check for the browser (`noteErrors`, static/js/diary.js): the date-of-birth
+    patterns as JavaScript RegExp sources and the two messages, so the device refuses what the
+    server would before it keeps a task offline."""
+    return {
+        "patterns": [
+            {"source": p.pattern, "flags": "i" if p.flags & re.I else ""}
+            for p in DATE_OF_BIRTH_PATTERNS
+        ],
+        "nhs_message": NHS_NUMBER_MESSAGE,
+        "dob_message": DATE_OF_BIRTH_MESSAGE,
+    }
 
 
 def note_errors(note: str | None) -> list[str]:
@@ -131,6 +169,11 @@ def resolve_duration(
     """
     if started_at and ended_at:
         span = minutes_between(started_at, ended_at)
+        if minutes is not None and 0 < span <= MAX_MINUTES and minutes != span:
+            checked.warnings.append(
+                f"The start and end times give {span} minutes, so {span} minutes were recorded "
+                f"rather than the {minutes} you entered. To record {minutes}, clear the end time"
+            )
         if span <= 0:
             checked.error("ended_at", "The end time must be after the start time")
             return None, started_at, ended_at
@@ -155,6 +198,19 @@ def resolve_duration(
             checked.error("minutes", "The task would run past midnight: shorten it or split it")
             return None, started_at, None
     return minutes, started_at, ended_at
+
+
+def minutes_edit(values: dict, *, before) -> dict:
+    """An edit's values: new minutes with the entry's own start and end left as they were move
+    the end (start + minutes), as the API's PATCH does. `before`: the entry as saved."""
+    unchanged = (values.get("started_at"), values.get("ended_at")) == (
+        before.started_at,
+        before.ended_at,
+    )
+    minutes = values.get("minutes")
+    if unchanged and before.ended_at and minutes is not None and minutes != before.minutes:
+        return values | {"ended_at": None}
+    return values
 
 
 def overlapping(

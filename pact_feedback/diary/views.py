@@ -4,7 +4,16 @@ add-entry form by asking for JSON (Accept: application/json) instead of a redire
 
 import uuid
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.access import require
@@ -24,12 +33,36 @@ from pact_feedback.participation.standing import diary_gate
 bp = Blueprint("diary", __name__, url_prefix="/take-part/<slug>/diary")
 bp.before_request(diary_gate)  # only a participant whose standing keeps a diary gets in
 bp.add_url_rule("/sw.js", view_func=offline.service_worker)
+bp.add_url_rule("/manifest.webmanifest", view_func=offline.manifest)
 bp.after_app_request(offline.forget_this_device_on_sign_out)
 
 
 @bp.context_processor
 def _labels():
     return {"WHO_COULD_LABELS": validation.WHO_COULD_LABELS}
+
+
+def next_step(membership) -> dict | None:
+    """The home page's first action for a participant (home/views.py): consent first, then
+    today's diary day (continue it, or open it) while the study collects; None when there is
+    nothing to do."""
+    study = membership.study
+    if not _consented(membership):
+        return {
+            "text": "Read about the study and give your consent",
+            "href": url_for("participation.consent", slug=study.slug),
+            "first": True,
+        }
+    if queries.day_locked(study):
+        return None
+    days = queries.days_for(study, membership.user)
+    todays = next((d for d in days if d.date == today()), None)
+    if todays is not None:
+        return {
+            "text": "Continue today's diary",
+            "href": url_for("diary.day", slug=study.slug, day_id=todays.id),
+        }
+    return {"text": "Start today's diary", "href": url_for("diary.new_day", slug=study.slug)}
 
 
 def _consented(membership) -> bool:
@@ -113,6 +146,8 @@ def _day_context(study, day, form=None, **extra) -> dict:
         "confirm": ConfirmForm(),
         "last_entry": max(day.entries, key=lambda e: (e.created_at, e.id), default=None),
         "repeat_client_id": str(uuid.uuid4()),  # "Repeat last task" pressed twice: one task
+        "recent": queries.recent_categories(study, current_user, categories),
+        "note_rules": validation.note_rules_for_browser(),
         **extra,
     }
 
@@ -141,6 +176,15 @@ def index(slug):
         hours_minutes=queries.hours_minutes,
         figures={d.id: queries.day_figures(d) for d in days},
     )
+
+
+@bp.route("/today")
+@login_required
+def open_today(slug):
+    """Where the installed diary opens: today's day, or the form to open it (or consent)."""
+    _, membership = my_participation(slug)
+    step = next_step(membership)
+    return redirect(step["href"] if step else url_for("diary.index", slug=slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -179,7 +223,11 @@ def _suggested_date(study):
 def day(slug, day_id):
     study, _ = my_participation(slug)
     day = _day(study, day_id)
-    return render_template("diary/day.html", **_day_context(study, day))
+    response = make_response(render_template("diary/day.html", **_day_context(study, day)))
+    # The service worker keeps this answer as the offline copy of the day (static/js/diary-sw.js)
+    # rather than the page fetching itself a second time.
+    response.headers["X-Pact-Offline-Copy"] = "day"
+    return response
 
 
 @bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
@@ -271,6 +319,7 @@ def _entry_saved(study, day, entry, warnings, *, created=True, message="Task add
                 "row_html": render_template("diary/_entry_row.html", entry=entry, **context),
                 "figures_html": render_template("diary/_figures.html", **context),
                 "repeat_html": render_template("diary/_repeat.html", **context),
+                "tally_html": render_template("diary/_tally.html", **context),
             }
         ), (201 if created else 200)
     for warning in warnings:
@@ -328,7 +377,7 @@ def edit_entry(slug, day_id, entry_id):
     if request.method == "GET":
         form.fill(entry)
     else:
-        checked = form.check(**_entry_rules(day, editing=entry))
+        checked = form.check(before=entry, **_entry_rules(day, editing=entry))
         if checked:
             actions.update_entry(entry, checked.values, by=current_user)
             for warning in checked.warnings:

@@ -3,8 +3,9 @@
 // the network first. Without a connection it answers a diary page from the copy the page
 // saved on its last online visit (static/js/diary.js keeps the signed-in person's own day
 // pages in the "pact-diary-pages" cache), and the stylesheets, scripts and images from
-// "pact-diary-assets". It never caches a page itself, so no one else's page, an error or a
-// sign-in page can be kept. Entries are not sent from here: the page sends its IndexedDB queue
+// "pact-diary-assets". The only page it keeps itself is a day page the server marks
+// (X-Pact-Offline-Copy: day, sent only to the day's owner), so no one else's page, an error or
+// a sign-in page can be kept; the page drops the copies when another person signs in here. Entries are not sent from here: the page sends its IndexedDB queue
 // on load and on the `online` event (Background Sync is not relied on). Signing out clears
 // the caches, the queue and this worker (Clear-Site-Data: "storage").
 
@@ -21,15 +22,22 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(page(request));
+    event.respondWith(page(event, request));
   } else if (url.pathname.startsWith("/assets/")) {
     event.respondWith(asset(event, request));
   }
 });
 
-async function page(request) {
+async function page(event, request) {
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    // A day page of the signed-in person (the server marks it): keep it as the offline copy,
+    // so the page need not fetch itself a second time. Nothing else is kept.
+    if (response.ok && response.headers.get("X-Pact-Offline-Copy") === "day") {
+      const url = new URL(request.url);
+      event.waitUntil(caches.open(PAGES).then((cache) => cache.put(url.pathname, response.clone())));
+    }
+    return response;
   } catch (error) {
     const cache = await caches.open(PAGES);
     const saved = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
@@ -69,7 +77,7 @@ without a connection: go back and choose one of those.</p>
       "Content-Type": "text/html; charset=utf-8",
       // As strict as the app's own policy (pact_feedback/core/security.py), and no script.
       "Content-Security-Policy":
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self' https://assets.nhs.uk",
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'",
     },
   });
 }

@@ -5,6 +5,39 @@
 
 import * as queue from "./diary-queue.js";
 
+// The note check the server makes (pact_feedback/diary/validation.py), run before a task is
+// kept on the device offline, so a note with an NHS number or a date of birth never waits in
+// the queue. The date patterns come from the server (the form's data-note-rules): one list of
+// them. The server stays the authority. (Exported for the browser tests.)
+/** Ten digits whose Modulus 11 check digit is right (a check digit of 10 is never valid). */
+export function isValidNhsNumber(digits) {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let total = 0;
+  for (let i = 0; i < 9; i += 1) total += Number(digits[i]) * (10 - i);
+  let check = 11 - (total % 11);
+  if (check === 11) check = 0;
+  return check !== 10 && check === Number(digits[9]);
+}
+
+/** Whether `text` holds a valid NHS number, with or without spaces or hyphens. */
+export function hasNhsNumber(text) {
+  const candidates = (text || "").matchAll(/(?<!\d)(?:\d[ -]?){9}\d(?!\d)/g);
+  for (const match of candidates) {
+    if (isValidNhsNumber(match[0].replace(/\D/g, ""))) return true;
+  }
+  return false;
+}
+
+/** The messages the server would give for this note (an empty list when it is fine). */
+export function noteErrors(note, rules) {
+  if (!note || !rules) return [];
+  const errors = [];
+  if (hasNhsNumber(note)) errors.push(rules.nhs_message);
+  const patterns = rules.patterns.map(({ source, flags }) => new RegExp(source, flags));
+  if (patterns.some((pattern) => pattern.test(note))) errors.push(rules.dob_message);
+  return errors;
+}
+
 const form = document.querySelector("[data-diary-entry]");
 const tbody = document.getElementById("diary-entries-body");
 const figures = document.getElementById("diary-figures");
@@ -89,10 +122,12 @@ function saved(data) {
   else tbody.append(row);
   document.getElementById("diary-no-entries")?.setAttribute("hidden", "");
   figures.innerHTML = data.figures_html;
+  const tally = document.getElementById("diary-tally");
+  if (tally && data.tally_html) tally.innerHTML = data.tally_html;
   const repeat = document.querySelector("[data-diary-repeat]");
   const newRepeat = data.repeat_html.trim() ? fromHtml(data.repeat_html) : null;
   if (repeat && newRepeat) repeat.replaceWith(newRepeat);
-  else if (!repeat && newRepeat) form.closest("section").querySelector("#diary-warnings").after(newRepeat);
+  else if (!repeat && newRepeat) form.closest("section").querySelector("h2").after(newRepeat);
   if (newRepeat) enhanceRepeat(newRepeat);
   say([`${data.message}.`, ...data.warnings], data.warnings.length ? "info" : "success");
 }
@@ -338,14 +373,19 @@ async function prepareOffline() {
   const script = table?.dataset.serviceWorker;
   if (!script || !owner || !("serviceWorker" in navigator) || !("caches" in window)) return;
   // Copies of someone else's pages (signed in here before, and never signed out) go.
+  let copied = Boolean(navigator.serviceWorker.controller); // the worker kept this page
   if (localStorage.getItem(PAGES_OWNER) !== owner) {
     await caches.delete(PAGES);
     localStorage.setItem(PAGES_OWNER, owner);
+    copied = false;
   }
   await navigator.serviceWorker.register(script);
   if (navigator.onLine) {
-    const fresh = await refreshPage();
-    if (fresh.token) useToken(fresh.token);
+    // Only the first visit on this device (no worker yet) fetches the page again to keep it.
+    if (!copied) {
+      const fresh = await refreshPage();
+      if (fresh.token) useToken(fresh.token);
+    }
     await saveAssets();
   }
   await navigator.serviceWorker.ready;
@@ -390,7 +430,14 @@ if (form && tbody) {
     form.querySelector('[name="csrf_token"]').value = keep;
     clientId.value = "";
   };
+  const noteRules = JSON.parse(form.dataset.noteRules || "null");
   const keepOnDevice = async (why) => {
+    // What the server would refuse never waits on the device: say why, beside the note.
+    const refused = noteErrors(form.querySelector('[name="note"]')?.value, noteRules);
+    if (refused.length) {
+      showErrors({ note: refused }, ["This task was not kept on the device."]);
+      return;
+    }
     const chosen = form.querySelector('[name="category_id"]:checked');
     const item = {
       client_id: clientId.value,
@@ -466,6 +513,47 @@ if (form && tbody) {
 if (tbody && owner) {
   startQueue().catch(() => say(["Tasks kept on this device cannot be read in this browser."], "error"));
   prepareOffline().catch(() => {}); // a bonus: the page works online without it
+}
+
+// Finding a task by typing: the list narrows to the tasks whose code, name or description
+// holds what was typed ("res" finds B1 Test results); Enter chooses the first one and moves on
+// to the durations.
+const search = document.querySelector("[data-diary-search]");
+if (search && form) {
+  const input = search.querySelector("input");
+  const count = document.getElementById("diary-search-count");
+  const all = form.querySelector("[data-diary-all]");
+  const recentGroup = form.querySelector("[data-diary-recent]");
+  const choices = [...all.querySelectorAll(".diary-choice")];
+  const groups = [...all.querySelectorAll(".diary-group")];
+  const shown = () => choices.filter((choice) => !choice.hidden);
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const choice of choices) {
+      choice.hidden = !words.every((word) => choice.dataset.search.includes(word));
+    }
+    for (const group of groups) group.hidden = !group.querySelector(".diary-choice:not([hidden])");
+    if (recentGroup) recentGroup.hidden = words.length > 0;
+    if (words.length) all.open = true;
+    const found = shown().length;
+    count.textContent = words.length ? `${found} task${found === 1 ? "" : "s"} found` : "";
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && input.value) {
+      input.value = "";
+      input.dispatchEvent(new Event("input"));
+    }
+    if (event.key !== "Enter") return;
+    event.preventDefault(); // Enter chooses a task here; it does not send the form
+    const first = shown()[0]?.querySelector("input");
+    if (!input.value || !first) return;
+    first.checked = true;
+    const duration = form.querySelector('[name="duration"]:checked, [name="duration"]');
+    duration?.focus();
+    say([`Chosen: ${first.dataset.label}. Now choose how long it took.`]);
+  });
+  form.addEventListener("reset", () => setTimeout(() => input.dispatchEvent(new Event("input"))));
+  search.hidden = false;
 }
 
 // The timer: its start time is kept in localStorage, so a reload (or a closed tab) keeps it.

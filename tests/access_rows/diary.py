@@ -36,6 +36,9 @@ ROWS = {
     "diary.summary": {"GET": OWN_PARTICIPATION_PAGE},
     # The service worker's script: a static file, no personal data (pact_feedback/diary/offline.py).
     "diary.service_worker": {"GET": EVERYONE},
+    "diary.manifest": {"GET": EVERYONE},  # the web app manifest: no personal data either
+    # Where the installed diary opens: a redirect to today's day (or its form, or consent).
+    "diary.open_today": {"GET": row(302, 302, 404, 404, 404)},
     "diary.settings": {"GET": OWN_PARTICIPATION_PAGE, "POST": OWN_LOCKED_WRITE},
     "api_tokens.index": {"GET": SIGNED_IN_ONLY, "POST": row(302, 422, 422, 422, 422)},
     "api_tokens.revoke": {"POST": row(302, 302, 404, 404, 404)},

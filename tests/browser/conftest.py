@@ -19,7 +19,8 @@ on them):
   `hidden-workload` at the first practice), `NEWCOMER` (participant without consent), and
   `DEMO_PASSWORD`.
 - `page`, `context`: pytest-playwright's, with `base_url` set to the live server (so
-  `page.goto("/account/sign-in")` works) and every request to another host aborted.
+  `page.goto("/account/sign-in")` works); a request to any other host is aborted and fails the
+  test (no page may depend on another host: fonts are the system's, assets are our own).
   `new_page()` gives a page in another fresh context (a second person); `open_context(**kw)`
   a bare context. Every page of these fails the test on an uncaught script error or a console
   error such as a Content-Security-Policy refusal (`browser_errors` holds them).
@@ -182,13 +183,17 @@ def browser_context_args(browser_context_args, live_server):
     return {**browser_context_args, "base_url": live_server.url, "locale": "en-GB"}
 
 
-def _only_the_live_server(live_server):
+def _only_the_live_server(live_server, errors: list[str] | None = None):
+    """Requests to the live server go through; one to any other host is refused and, with
+    `errors` (the test's `browser_errors`), fails the test: no page may leave the app's host."""
     host = urlsplit(live_server.url).netloc
 
     def handle(route):
         if urlsplit(route.request.url).netloc == host:
             route.continue_()
         else:
+            if errors is not None:
+                errors.append(f"a request left the app's host: {route.request.url}")
             route.abort()
 
     return handle
@@ -209,11 +214,12 @@ def open_context(new_context, live_server, browser_errors):
 
     def _open(**kwargs):
         context = new_context(**kwargs)
-        context.route("**/*", _only_the_live_server(live_server))
+        context.route("**/*", _only_the_live_server(live_server, browser_errors))
         context.on("weberror", lambda e: browser_errors.append(f"{e.page.url}: {e.error}"))
 
         def console(message):
-            # Resources that fail to load (aborted off-site fonts, 4xx pages) are expected.
+            # Resources that fail to load (4xx pages) are expected; an off-site request is
+            # caught (and fails the test) by the route above.
             if message.type == "error" and "Failed to load resource" not in message.text:
                 browser_errors.append(f"{message.page and message.page.url}: {message.text}")
 

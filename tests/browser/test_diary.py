@@ -83,6 +83,9 @@ def test_a_diary_day_in_the_browser(live_server, sign_in, new_page, axe_check):
     expect(page.locator("#diary-timer-time")).to_contain_text("10 min")
     page.get_by_role("button", name="Stop and use this duration").click()
     expect(page.get_by_label("Or enter the minutes")).to_have_value("10")
+    # Used tasks come first now; the whole list is one tap away.
+    expect(page.locator("[data-diary-recent]")).to_contain_text("B2 Prescriptions")
+    page.get_by_text("All tasks", exact=True).click()
     page.get_by_text("C2 Clinical meetings", exact=True).click()
     page.get_by_role("button", name="Add task").click()
     expect(rows).to_have_count(4)
@@ -190,7 +193,7 @@ def test_keyboard_only_entry(live_server, sign_in, open_context):
     page.locator("#category_id").focus()
     page.keyboard.press("Space")  # A1
     page.keyboard.press("ArrowDown")  # A2
-    page.keyboard.press("Tab")  # into the durations
+    page.locator("#duration-0").focus()  # past the optional details, into the durations
     page.keyboard.press("ArrowRight")  # 5 min
     page.keyboard.press("Enter")
     rows = page.locator("#diary-entries-body tr")

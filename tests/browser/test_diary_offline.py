@@ -102,7 +102,7 @@ def persistent_browser(playwright, browser_type_launch_args, live_server, browse
         context = playwright.chromium.launch_persistent_context(
             str(profile), **browser_type_launch_args, base_url=live_server.url, locale="en-GB"
         )
-        context.route("**/*", _only_the_live_server(live_server))
+        context.route("**/*", _only_the_live_server(live_server, browser_errors))
         context.on("weberror", lambda e: browser_errors.append(f"{e.page.url}: {e.error}"))
         context.on(
             "console",

@@ -43,3 +43,20 @@ def test_other_answers_do_not_clear_the_device(client, diary):
     refused = client.post("/account/sign-out", data={})  # no CSRF token: not signed out
     assert refused.status_code == 400
     assert "Clear-Site-Data" not in refused.headers
+
+
+def test_the_diary_can_be_installed_and_opens_on_todays_day(client, diary):
+    """A web app manifest with icons, linked from the diary; it starts on today's day."""
+    login(client, diary.me)
+    link = page(client.get(f"{diary.base}/")).find("link", rel="manifest")
+    manifest = client.get(link["href"])
+    assert manifest.mimetype == "application/manifest+json"
+    body = manifest.get_json(force=True)
+    assert body["display"] == "standalone" and body["scope"] == f"{diary.base}/"
+    assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
+    for icon in body["icons"]:
+        assert client.get(icon["src"]).mimetype == "image/png"
+    start = client.get(body["start_url"])
+    assert start.headers["Location"] == f"{diary.base}/new"  # no day yet: open today's
+    day = make_day(diary.me, diary.study, diary.practice)
+    assert client.get(body["start_url"]).headers["Location"] == f"{diary.base}/{day.id}"

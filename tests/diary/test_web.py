@@ -1,15 +1,16 @@
 """The web diary, as a participant uses it: open a day, add, change, repeat and delete tasks,
 mark the day complete; errors beside fields with nothing lost; locked after collection."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
+from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.diary.models import DiaryDay, TaskEntry
 from pact_feedback.diary.validation import NHS_NUMBER_MESSAGE
 from pact_feedback.extensions import db
-from tests.conftest import error_messages, login, page, submit
+from tests.conftest import error_messages, login, make_user, page, submit
 from tests.diary.conftest import make_day
 
 
@@ -209,6 +210,53 @@ def test_repeat_edit_and_delete(client, diary):
     assert _count(TaskEntry) == 1
 
 
+def _timed_entry(diary, start, end):
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 12)])
+    entry = db.session.scalar(select(TaskEntry))
+    entry.started_at, entry.ended_at = start, end
+    db.session.commit()
+    return day, entry
+
+
+def _edit_form_values(client, edit_url) -> dict:
+    """The edit form's fields as the browser would send them."""
+    form = page(client.get(edit_url)).find(attrs={"name": "started_at"}).find_parent("form")
+    values = {}
+    for field in form.find_all(["input", "textarea"]):
+        kind = field.get("type")
+        if field.get("name") in (None, "csrf_token") or (
+            kind in ("radio", "checkbox") and not field.has_attr("checked")
+        ):
+            continue
+        values[field["name"]] = field.get("value") or field.get_text()
+    return values
+
+
+def test_changing_the_minutes_of_a_timed_task_moves_its_end(client, diary):
+    """Start timer, stop, add (09:00-09:12), Change, type 30, Save: 30 minutes, 09:00-09:30."""
+    day, entry = _timed_entry(diary, time(9, 0), time(9, 12))
+    login(client, diary.me)
+    edit = f"{diary.base}/{day.id}/entries/{entry.id}/edit"
+    values = _edit_form_values(client, edit)
+    assert (values["started_at"], values["ended_at"]) == ("09:00", "09:12")
+    response = submit(client, edit, values | {"minutes": "30"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (entry.minutes, entry.started_at, entry.ended_at) == (30, time(9, 0), time(9, 30))
+
+
+def test_minutes_that_disagree_with_new_times_are_explained(client, diary):
+    """New times and new minutes together: the times win, and the page says so."""
+    day, entry = _timed_entry(diary, time(9, 0), time(9, 12))
+    login(client, diary.me)
+    edit = f"{diary.base}/{day.id}/entries/{entry.id}/edit"
+    values = _edit_form_values(client, edit) | {"minutes": "30", "ended_at": "09:20"}
+    response = submit(client, edit, values, follow_redirects=True)
+    db.session.expire_all()
+    assert entry.minutes == 20
+    assert "rather than the 30 you entered" in page(response).get_text()
+
+
 def test_mark_complete_and_reopen(client, diary):
     day = make_day(diary.me, diary.study, diary.practice)
     login(client, diary.me)
@@ -319,3 +367,26 @@ def test_a_resent_entry_is_answered_as_saved_even_when_the_day_is_full_or_locked
     late = submit(client, f"{url}/entries", fields, form_url=url, headers=json_headers)
     assert late.status_code == 200 and late.json["id"] == first.json["id"]
     assert _count(TaskEntry) == 2
+
+
+def _home_button(client):
+    button = page(client.get("/")).select_one("main a.nhsuk-button")
+    return button and (button.get_text(" ", strip=True), button["href"])
+
+
+def test_the_home_page_opens_or_continues_todays_diary(client, diary):
+    """One click from the home page to today's diary day: open it, then continue it."""
+    login(client, diary.me)
+    assert _home_button(client) == ("Start today's diary", f"{diary.base}/new")
+    day = make_day(diary.me, diary.study, diary.practice)
+    assert _home_button(client) == ("Continue today's diary", f"{diary.base}/{day.id}")
+
+
+def test_the_home_page_gives_a_new_participant_their_first_step(client, diary):
+    """A participant who has not consented is told to consent first, with the link."""
+    newcomer = make_user(role=PARTICIPANT, practice=diary.practice, study=diary.study)
+    login(client, newcomer)
+    text, href = _home_button(client)
+    assert text == "Read about the study and give your consent"
+    assert href == f"/take-part/{diary.study.slug}/consent"
+    assert "Your first step" in page(client.get("/")).get_text()

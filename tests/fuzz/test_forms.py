@@ -951,6 +951,8 @@ CASE_ANSWERS = (
 EXEMPT = {
     "accounts.logout": f"{BUTTON} (tests/accounts/test_sign_in.py::"
     "test_sign_out_requires_post_and_csrf)",
+    "accounts.sign_out_everywhere": f"{BUTTON} (tests/diary/test_kept_sessions.py::"
+    "test_sign_out_everywhere_ends_a_kept_session)",
     "api_tokens.revoke": f"{BUTTON} (tests/diary/test_api.py::"
     "test_token_page_creates_shows_once_and_revokes)",
     "diary.complete_day": f"{BUTTON}; its `complete` value only chooses complete or reopen "

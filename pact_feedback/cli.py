@@ -21,6 +21,7 @@ from pact_feedback.practices.importing import (
     practices_by_code,
 )
 from pact_feedback.studies import actions as study_actions
+from pact_feedback.studies.lifecycle import STATUS_CODES
 
 studies_cli = AppGroup("studies", help="Create studies and enrol practices.")
 
@@ -94,6 +95,80 @@ def create_study(slug, title, round_, description):
     except study_actions.StudyError as refusal:
         raise click.UsageError(str(refusal)) from None
     click.echo(f"Created study {study.slug} (round {study.round}).")
+
+
+@studies_cli.command("edit")
+@click.argument("slug")
+@click.option("--title")
+@click.option("--round", "round_", type=click.IntRange(1, 99))
+@click.option("--collection-start", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--collection-end", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--wave-months", help="Months after release of each survey wave, like 3,6")
+@click.option("--yes", is_flag=True, help="Save without asking (the change is still printed)")
+def edit_study(slug, title, round_, collection_start, collection_end, wave_months, yes):
+    """Change a study's title, round, collection window or survey wave offsets (audited)."""
+    from pact_feedback.study_admin import settings
+
+    study = _study_or_fail(slug)
+    wanted = {"title": title, "round": round_, "wave_months": wave_months}
+    wanted["collection_start"] = collection_start.date() if collection_start else None
+    wanted["collection_end"] = collection_end.date() if collection_end else None
+    wanted = {name: value for name, value in wanted.items() if value is not None}
+    if "wave_months" in wanted:
+        try:
+            wanted["wave_months"] = settings.parse_wave_months(wave_months)
+        except ValueError as problem:
+            raise click.UsageError(str(problem)) from None
+    plan = settings.plan_settings(study, wanted)
+    if plan.problems:
+        for name, problems in plan.problems.items():
+            for problem in problems:
+                click.echo(f"  {name}: {problem}", err=True)
+        raise SystemExit(1)
+    if not plan.changes:
+        click.echo("Nothing to change.")
+        return
+    for name, (before, after) in plan.changes.items():
+        click.echo(f"{name}: {settings.show(before)} -> {settings.show(after)}")
+    for effect in plan.effects:
+        click.echo(f"  {effect}")
+    if yes or click.confirm("Save these changes?"):
+        settings.apply_settings(study, plan, by=None)
+        click.echo("Saved.")
+
+
+@studies_cli.command("advance")
+@click.argument("slug")
+@click.option("--to", "to", required=True, type=click.Choice(STATUS_CODES), help="Stage to move to")
+@click.option("--yes", is_flag=True, help="Do it without asking (what it does is still printed)")
+def advance_study(slug, to, yes):
+    """Move a study one step forward (or one back), with the rules of the study page."""
+    from pact_feedback.study_admin import stages
+
+    study = _study_or_fail(slug)
+    try:
+        proposed = stages.plan(study, to)
+    except stages.StageRefused as refusal:
+        raise click.UsageError(str(refusal)) from None
+    click.echo(f"{proposed.title} ({slug}, now at {study.stage.label})")
+    for need in proposed.needs:
+        click.echo(f"  needs: {need}")
+    if not proposed.allowed:
+        for reason in proposed.missing:
+            click.echo(f"  refused: {reason}", err=True)
+        raise SystemExit(1)
+    for effect in proposed.effects:
+        click.echo(f"  will: {effect}")
+    if yes or click.confirm("Go ahead?"):
+        stages.perform(study, to, by=None)
+        click.echo(f"{slug} is now at the stage: {study.stage.label}.")
+
+
+def _study_or_fail(slug):
+    study = study_actions.study_by_slug(slug)
+    if study is None:
+        raise click.UsageError(f"No study with slug {slug}")
+    return study
 
 
 @studies_cli.command("enrol")

@@ -29,6 +29,8 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
 
     Once reports are released they can only change through `reissue`.
     """
+    if study.status == "closed":
+        raise ReportError("The study is closed: reports can no longer be generated.")
     if study.status not in GENERATABLE:
         raise ReportError("Reports can be generated once data collection has closed.")
     if released_reports(study):

@@ -4,7 +4,7 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -72,10 +72,6 @@ class StudyForm(FlaskForm):
             raise ValidationError("Last day must be on or after the first day")
         if bool(field.data) != bool(start):
             raise ValidationError("Enter both days of the collection window, or neither")
-
-
-class AdvanceForm(FlaskForm):
-    to = HiddenField(validators=[DataRequired()])
 
 
 class InviteForm(FlaskForm):

@@ -15,7 +15,7 @@ from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Study
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.actions import schedule_waves
-from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
+from pact_feedback.surveys.models import SURVEY_STAGE, Survey, SurveySend, SurveyWave
 
 TEMPLATES = {"invitation": "survey_invitation", "reminder": "survey_reminder"}
 SUBJECTS = {
@@ -100,14 +100,14 @@ def send_reminders(wave: SurveyWave, *, by=None, on: date | None = None, min_day
 
 
 def open_waves(on: date) -> list[SurveyWave]:
-    """Waves open on `on` in studies that are not closed."""
+    """Waves open on `on` in studies at the uptake-survey stage."""
     return list(
         db.session.scalars(
             select(SurveyWave)
             .join(Survey, Survey.id == SurveyWave.survey_id)
             .join(Study, Study.id == Survey.study_id)
             .where(
-                Study.status != "closed",
+                Study.status == SURVEY_STAGE,
                 SurveyWave.opens_on <= on,
                 SurveyWave.closes_on >= on,
             )

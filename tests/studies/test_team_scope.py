@@ -6,7 +6,7 @@ from tests.conftest import login, make_study, make_user, page
 
 def test_member_for_one_study_sees_it_on_home_and_in_the_studies_list(client):
     mine = make_study(title="Why Test")
-    theirs = make_study(title="Someone Else's Study")
+    make_study(title="Someone Else's Study")
     member = make_user(role=STUDY_TEAM, study=mine)
     login(client, member)
 

@@ -188,6 +188,47 @@ def enrol(slug, csv_path: Path):
     click.echo(f"Enrolled {added} practice(s), updated {updated}.")
 
 
+users_cli = AppGroup("users", help="People and their roles.")
+
+
+@users_cli.command("remove-role")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--practice", "ods_code", help="ODS code (practice leads and participants)")
+@click.option("--study", "slug", help="Study slug (participants; a one-study team member)")
+@click.option("--hand-to", help="Invite this email as the practice's new lead (practice leads)")
+def remove_role_command(email, role, ods_code, slug, hand_to):
+    """Remove a role: the person is signed out, their tokens revoked, their history kept."""
+    from pact_feedback.accounts.models import Membership
+    from pact_feedback.study_admin.people import RemovalRefused, remove_role
+
+    practice = practices_by_code([ods_code.upper()]).get(ods_code.upper()) if ods_code else None
+    if ods_code and practice is None:
+        raise click.UsageError(f"No practice with ODS code {ods_code}")
+    study = _study_or_fail(slug) if slug else None
+    user = db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+    membership = user and db.session.scalar(
+        select(Membership).filter_by(
+            user_id=user.id,
+            role=role,
+            practice_id=practice.id if practice else None,
+            study_id=study.id if study else None,
+        )
+    )
+    if not membership:
+        raise click.UsageError(f"{email} does not hold {role} there")
+    try:
+        done = remove_role(membership, by=None, hand_to=hand_to)
+    except RemovalRefused as refusal:
+        raise click.UsageError(str(refusal)) from None
+    click.echo(
+        f"{email} no longer holds {role}: {done.sessions_ended} session(s) ended, "
+        f"{done.tokens_revoked} token(s) revoked."
+    )
+    if done.handed_to:
+        click.echo(f"{done.handed_to} was invited as the practice's new lead.")
+
+
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users")
 @click.option("--password", envvar="DEMO_PASSWORD", default="demo-password-2026", show_default=True)
@@ -206,7 +247,7 @@ def seed_demo(if_empty, password):
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user, import_practices_command, seed_demo, studies_cli):
+    for command in (create_user, import_practices_command, seed_demo, studies_cli, users_cli):
         app.cli.add_command(command)
     from pact_feedback.governance.cli import COMMANDS as governance_commands
 

@@ -1,9 +1,18 @@
 """Forms of the study team's running pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from pact_feedback.core.text import strip_whitespace
 from pact_feedback.study_admin.settings import parse_wave_months
 
 
@@ -39,8 +48,6 @@ class SettingsForm(FlaskForm):
         try:
             self.wave_months_list = parse_wave_months(field.data)
         except ValueError as problem:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(str(problem)) from None
 
     def wanted(self) -> dict:
@@ -57,3 +64,12 @@ class ConfirmForm(FlaskForm):
     """A confirmed action: what the person saw offered travels with it."""
 
     to = HiddenField(validators=[DataRequired()])
+
+
+class RemoveRoleForm(FlaskForm):
+    hand_to = EmailField(
+        "Hand the practice to a new lead (optional)",
+        description="Their email address: they are invited as this practice's lead",
+        validators=[Optional(), Email("Enter a valid email address")],
+        filters=[strip_whitespace],
+    )

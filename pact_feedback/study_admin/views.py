@@ -1,12 +1,15 @@
 """The study team's running pages: settings, stage changes with a confirmation, people."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.roles import PRACTICE_LEAD, ROLE_LABELS, STUDY_TEAM
+from pact_feedback.core.access import is_global_study_team, require
 from pact_feedback.core.render import form_page
 from pact_feedback.studies.access import managed_study
 from pact_feedback.study_admin import settings, stages
-from pact_feedback.study_admin.forms import ConfirmForm, SettingsForm
+from pact_feedback.study_admin.forms import ConfirmForm, RemoveRoleForm, SettingsForm
+from pact_feedback.study_admin.people import RemovalRefused, describe, remove_role, study_people
 
 bp = Blueprint("study_admin", __name__, url_prefix="/studies")
 
@@ -80,3 +83,43 @@ def _study_page_helpers():
         "lead_states": lead_states,
         "lead_labels": STATES,
     }
+
+
+@bp.route("/<slug>/people")
+@login_required
+def people(slug):
+    study = managed_study(slug)
+    return render_template(
+        "study_admin/people.html", study=study, people=study_people(study), labels=ROLE_LABELS
+    )
+
+
+@bp.route("/<slug>/people/<int:membership_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_person(slug, membership_id):
+    study = managed_study(slug)
+    membership = next(
+        (m for ms in study_people(study).values() for m in ms if m.id == membership_id), None
+    )
+    if membership is None:
+        abort(404)
+    if membership.role == STUDY_TEAM and membership.study_id is None:
+        require(is_global_study_team(current_user))
+    form = RemoveRoleForm()
+    if form.validate_on_submit():
+        try:
+            done = remove_role(membership, by=current_user, hand_to=form.hand_to.data or None)
+        except RemovalRefused as refusal:
+            form.hand_to.errors.append(str(refusal))
+        else:
+            handed = f" {done.handed_to} was invited as the new lead." if done.handed_to else ""
+            flash(f"Role removed; {done.sessions_ended} session(s) ended.{handed}", "success")
+            return redirect(url_for("study_admin.people", slug=slug))
+    return form_page(
+        "study_admin/remove.html",
+        form,
+        study=study,
+        membership=membership,
+        what=describe(membership),
+        is_lead=membership.role == PRACTICE_LEAD,
+    )

@@ -171,6 +171,7 @@ FORMS = {
         rules=(Rule({"wave_months": "nine"}, "wave_months", "whole numbers of months"),),
     ),
     "pact_feedback.study_admin.forms.ConfirmForm": FormSpec({"to": "collecting"}),
+    "pact_feedback.study_admin.forms.RemoveRoleForm": FormSpec({"hand_to": EMAIL}),
     "pact_feedback.studies.forms.InviteForm": FormSpec({"email": EMAIL, "name": "Dr B"}),
     "pact_feedback.studies.forms.EnrolForm": FormSpec(
         {"ods_codes": "A81001"},

@@ -572,6 +572,15 @@ ROUTES = {
         accepted=200,
         rules=(Rule({"collection_end": "2000-01-01"}, "collection_end", "on or after"),),
     ),
+    "study_admin.remove_person": Route(
+        "pact_feedback.study_admin.forms.RemoveRoleForm",
+        "world",
+        lambda o: Target(
+            o.team,
+            f"/studies/{o.study.slug}/people/{o.values['membership_id']}/remove",
+            {"hand_to": "new.lead@example.org"},
+        ),
+    ),
     "studies.enrol": Route(
         "pact_feedback.studies.forms.EnrolForm",
         "world",

@@ -20,19 +20,28 @@ surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
 def open_waves_command():
     """Send invitations for every wave that is open today and has not had them (run daily)."""
     sent = emails.invite_opened_waves()
-    for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} invitation(s) sent")
+    for wave, result in sent:
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {result.sent} invitation(s) sent")
+        if result.skipped:
+            click.echo(f"  {result.skipped_text()}")
     if not sent:
         click.echo("No wave needs invitations today.")
 
 
 @surveys_cli.command("remind")
-@click.option("--min-days", default=7, show_default=True, help="Skip practices emailed recently")
+@click.option(
+    "--min-days",
+    default=emails.REMIND_MIN_DAYS,
+    show_default=True,
+    help="Skip practices emailed recently",
+)
 def remind_command(min_days):
     """Remind practices that have not answered an open wave (run it daily or weekly)."""
     sent = emails.remind_open_waves(min_days=min_days)
-    for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} reminder(s) sent")
+    for wave, result in sent:
+        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {result.sent} reminder(s) sent")
+        if result.skipped:
+            click.echo(f"  {result.skipped_text()}")
     if not sent:
         click.echo("No open wave has had its invitations yet.")
 

@@ -345,8 +345,12 @@ def send_wave(slug, number):
             flash("Choose invitations or reminders", "error")
             return _back(slug)
         try:
-            count = senders[form.value.data](wave, by=current_user)
-            flash(f"{count} {form.value.data} email(s) sent for wave {number}.", "success")
+            result = senders[form.value.data](wave, by=current_user)
+            flash(
+                f"{result.sent} {form.value.data} email(s) sent for wave {number}. "
+                f"{result.skipped_text()}".strip(),
+                "success",
+            )
         except emails.SendRefused as refusal:
             flash(str(refusal), "error")
     return _back(slug)

@@ -10,7 +10,7 @@ from pact_feedback.accounts.roles import STUDY_TEAM
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.surveys.models import SurveySend
-from tests.conftest import login, make_study, make_user, page, submit
+from tests.conftest import login, make_user, page, submit
 from tests.surveys.helpers import lead_of, surveyed_study
 
 
@@ -29,9 +29,10 @@ def test_study_page_shows_each_practice_lead_state_and_filters(client):
     study, _, _ = _three_practices()
     login(client, make_user(role=STUDY_TEAM))
     rows = page(client.get(f"/studies/{study.slug}")).select("#practices-caption ~ tbody tr")
+    cells = [(r.select("td")[0], r.select("td")[-1]) for r in rows]
     states = {
-        r.select("td")[0].get_text(strip=True).split(" (")[0]: r.select("td")[-1].get_text(" ", strip=True)
-        for r in rows
+        name.get_text(strip=True).split(" (")[0]: lead.get_text(" ", strip=True)
+        for name, lead in cells
     }
     assert states["Alpha"].startswith("Lead joined")
     assert states["Beta"].startswith("Lead invited") and "Invite again" in states["Beta"]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.audit.filters import actor_emails, filtered_query, parse_filters
+from pact_feedback.audit.labels import about, study_names
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
@@ -33,6 +34,8 @@ def index():
         selected=filters.action,
         filters=filters,
         emails=actor_emails(events),
+        study_names=study_names(events),
+        about=about,
         page_size=PAGE_SIZE,
     ), (422 if filters.errors else 200)
 

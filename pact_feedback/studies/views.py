@@ -8,7 +8,11 @@ from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
-from pact_feedback.practices.importing import parse_enrolments, practices_by_code
+from pact_feedback.practices.importing import (
+    parse_enrolments,
+    parse_pasted_codes,
+    practices_by_code,
+)
 from pact_feedback.studies import actions
 from pact_feedback.studies.access import managed_study
 from pact_feedback.studies.forms import EnrolForm, InviteForm, StudyForm
@@ -100,7 +104,7 @@ def _enrolment_rows(form):
     codes = (form.ods_codes.data or "").replace(",", " ").split()
     if not codes:
         return None
-    return parse_enrolments("ods_code\n" + "\n".join(codes))
+    return parse_pasted_codes(codes)
 
 
 @bp.route("/<slug>/practices/<ods_code>/invite-lead", methods=["GET", "POST"])

@@ -1,7 +1,6 @@
 """`flask surveys ...`: invitations and reminders for a scheduler, and the uptake figures."""
 
 import json
-import math
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import emails, queries
 from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.surveys.importing import import_responses, parse_responses
-from pact_feedback.tabulation.uptake import export_rows
+from pact_feedback.tabulation.paper import paper_frame, paper_json
 
 surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
 
@@ -59,7 +58,7 @@ def stats_command(slug, number, fmt):
         raise click.UsageError(f"No survey wave {number} for a study {slug}")
     result = compute_uptake(study, survey, number)
     if fmt == "csv":
-        click.echo(export_rows(study.slug, result).to_csv(index=False), nl=False)
+        click.echo(paper_frame(study.slug, result).to_csv(index=False), nl=False)
     else:
         click.echo(json.dumps(as_json(study.slug, result), indent=2))
 
@@ -86,27 +85,6 @@ def import_responses_command(slug, csv_path: Path):
     click.echo(f"Imported {added} new response(s), changed {changed}, {unchanged} unchanged.")
 
 
-def _one(value):
-    return None if value is None or math.isnan(value) else round(float(value), 1)
-
-
 def as_json(slug, result) -> dict:
-    """{"study", "wave", "n_sent", "n_responded", "questions": {code: {answer: {...}}}}."""
-    return {
-        "study": slug,
-        "wave": result.wave,
-        "n_sent": result.summary["n_sent"],
-        "n_responded": result.summary["n_responded"],
-        "questions": {
-            code: {
-                answer: {
-                    "n": int(row["n"]),
-                    "percent": _one(row["percent"]),
-                    "ci_low": _one(row["ci_low"]),
-                    "ci_high": _one(row["ci_high"]),
-                }
-                for answer, row in table.iterrows()
-            }
-            for code, table in result.tables.items()
-        },
-    }
+    """The statistics page's content as JSON (also the API's answer): tabulation/paper.py."""
+    return paper_json(slug, result)

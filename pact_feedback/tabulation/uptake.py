@@ -24,6 +24,7 @@ class Uptake:
     headlines: dict = field(default_factory=dict)  # question code -> sentence
     breakdowns: dict = field(default_factory=dict)  # (question code, group column) -> frame
     movements: dict = field(default_factory=dict)  # question code -> crosstab (previous wave)
+    movement_from: int | None = None  # the previous wave the movements start from
     latest: dict = field(default_factory=dict)  # question code -> counts of latest status
 
 
@@ -44,13 +45,14 @@ def tabulate(
         result.tables[code] = table
         if code in HEADLINE_CODES:
             result.headlines[code] = headline(code, table)
-        for by in BREAKDOWNS:
+        for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
             labels = role_labels if by == "respondent_role" else None
             result.breakdowns[(code, by)] = breakdown(groups, by, code, choices, labels)
         codes = [c for c, _ in choices]
         earlier = sorted(w for w in answers["wave"].unique() if w < wave)
         if earlier:
-            result.movements[code] = movement(answers, code, int(earlier[-1]), wave, codes)
+            result.movement_from = int(earlier[-1])
+            result.movements[code] = movement(answers, code, result.movement_from, wave, codes)
         status = latest_status(answers[answers["wave"] <= wave], code)
         result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
     return result

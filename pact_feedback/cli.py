@@ -86,11 +86,22 @@ def import_practices_command(csv_path: Path):
 @click.option("--title", required=True)
 @click.option("--round", "round_", type=int, default=1, show_default=True)
 @click.option("--description", default="")
-def create_study(slug, title, round_, description):
-    """Create a study in the set-up stage."""
+@click.option("--collection-start", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--collection-end", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+def create_study(slug, title, round_, description, collection_start, collection_end):
+    """Create a study in the set-up stage (the window can also be set later: studies edit)."""
+    start, end = (d.date() if d else None for d in (collection_start, collection_end))
+    if bool(start) != bool(end) or (start and end < start):
+        raise click.UsageError("Give both days of the collection window, the last on or after")
     try:
         study = study_actions.create_study(
-            by=None, slug=slug, title=title, round=round_, description=description
+            by=None,
+            slug=slug,
+            title=title,
+            round=round_,
+            description=description,
+            collection_start=start,
+            collection_end=end,
         )
     except study_actions.StudyError as refusal:
         raise click.UsageError(str(refusal)) from None

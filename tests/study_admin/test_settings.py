@@ -176,3 +176,31 @@ def test_cli_edits_a_study_with_the_same_rules(app, ctx):
     )
     assert refused.exit_code != 0
     assert "Last day must be on or after the first day" in refused.output
+
+
+def test_cli_create_takes_the_collection_window(app, ctx):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "studies",
+            "create",
+            "why-test-2",
+            "--title",
+            "Why Test",
+            "--round",
+            "2",
+            "--collection-start",
+            "2027-03-01",
+            "--collection-end",
+            "2027-03-31",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    from pact_feedback.studies.actions import study_by_slug
+
+    study = study_by_slug("why-test-2")
+    assert (study.collection_start, study.collection_end) == (date(2027, 3, 1), date(2027, 3, 31))
+    half = runner.invoke(
+        args=["studies", "create", "x-2", "--title", "X", "--collection-start", "2027-03-01"]
+    )
+    assert half.exit_code != 0 and "both days" in half.output

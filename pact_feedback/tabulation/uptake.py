@@ -9,6 +9,7 @@ from pact_feedback.tabulation.tables import (
     choice_table,
     headline,
     latest_status,
+    mentions_table,
     movement,
     response_summary,
 )
@@ -34,9 +35,11 @@ def tabulate(
     wave: int,
     questions: dict[str, list[tuple[str, str]]],
     role_labels: dict | None = None,
+    multiple: dict[str, list[tuple[str, str]]] | None = None,
 ) -> Uptake:
     """Uptake for `wave`: `sent` from queries.sent_frame, `answers` from queries.answers_frame,
-    `questions` maps the one-choice question codes to tabulate to their (code, label) choices."""
+    `questions` maps the one-choice question codes to tabulate to their (code, label) choices,
+    `multiple` the several-answers ones (answers are lists; tabulated as mentions only)."""
     this_wave = answers[answers["wave"] == wave]
     result = Uptake(wave=wave, summary=response_summary(len(sent), len(this_wave)))
     groups = add_groups(sent).merge(this_wave, on="practice_id", how="inner")
@@ -55,6 +58,8 @@ def tabulate(
             result.movements[code] = movement(answers, code, result.movement_from, wave, codes)
         status = latest_status(answers[answers["wave"] <= wave], code)
         result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
+    for code, choices in (multiple or {}).items():
+        result.tables[code] = mentions_table(this_wave[code], choices)
     return result
 
 

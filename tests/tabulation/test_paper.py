@@ -124,3 +124,20 @@ def test_api_uptake_carries_the_same_content(client, app):
     )
     data = response.get_json()
     assert data["response_rate"] == 75.0 and "breakdowns" in data and "movement" in data
+
+
+def test_multiple_choice_questions_are_tabulated_as_mentions(app, ctx):
+    study, survey, practices = surveyed_study(3)
+    for i, practice in enumerate(practices):
+        seen = ["gp_partners", "pcn"] if i else ["gp_partners"]
+        save_response(
+            survey.waves[0],
+            practice,
+            {"discussed": "yes", "used_for_qi": "no", "seen_by": seen},
+            by=None,
+            submit=True,
+        )
+    result = app.test_cli_runner().invoke(args=["surveys", "stats", study.slug])
+    seen_by = json.loads(result.output)["questions"]["seen_by"]
+    assert seen_by["gp_partners"]["n"] == 3 and seen_by["pcn"]["n"] == 2
+    assert seen_by["pcn"]["percent"] == 66.7  # of the 3 that answered; answers overlap

@@ -15,9 +15,9 @@ from pact_feedback.diary.models import DiaryAllocation
 from pact_feedback.extensions import db
 from pact_feedback.reports.models import Report
 from pact_feedback.reports.queries import lead_emails
-from pact_feedback.studies.lifecycle import STAGES, STATUS_CODES, stage
+from pact_feedback.studies.lifecycle import STAGES, STATUS_CODES
 from pact_feedback.surveys import queries as survey_queries
-from pact_feedback.surveys.models import SurveySend, SurveyWave
+from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
 
 
 class StageRefused(Exception):
@@ -233,8 +233,8 @@ def _emails_sent_in(study) -> str | None:
             select(func.count())
             .select_from(SurveySend)
             .join(SurveyWave, SurveyWave.id == SurveySend.wave_id)
-            .join(SurveyWave.survey)
-            .where(SurveyWave.survey.has(study_id=study.id))
+            .join(Survey, Survey.id == SurveyWave.survey_id)
+            .where(Survey.study_id == study.id)
         )
         if sends:
             return f"{_plural(sends, 'survey email')} already went out."
@@ -276,7 +276,3 @@ def perform(study, to: str, *, by) -> StagePlan:
 
         advance_study(study, to=to, by=by)
     return result
-
-
-def stage_label(code: str) -> str:
-    return stage(code).label

@@ -1,42 +1,22 @@
 """Forms of the study team's running pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField
+from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
-    InputRequired,
-    Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from pact_feedback.core.text import strip_whitespace
+from pact_feedback.studies.forms import StudyFieldsForm
 from pact_feedback.study_admin.settings import parse_wave_months
 
 
-class SettingsForm(FlaskForm):
-    title = StringField(
-        "Title",
-        validators=[DataRequired("Enter a title"), Length(max=200, message="Title is too long")],
-    )
-    round = IntegerField(
-        "Round",
-        description="Shown after the title in lists, for example Why Test (round 2)",
-        validators=[
-            InputRequired("Enter the round number, 1 for a first round"),
-            NumberRange(min=1, max=99, message="Round must be between 1 and 99"),
-        ],
-    )
-    collection_start = DateField(
-        "First day of data collection",
-        description="For example 2027-03-01",
-        validators=[Optional()],
-    )
-    collection_end = DateField(
-        "Last day of data collection", description="For example 2027-03-31", validators=[Optional()]
-    )
+class SettingsForm(StudyFieldsForm):
+    """The window rules are checked by study_admin.settings.plan_settings (web and CLI)."""
+
     wave_months = StringField(
         "Survey waves (months after release)",
         description="One number a wave, for example 3, 6",

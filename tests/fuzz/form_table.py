@@ -160,6 +160,14 @@ FORMS = {
             Rule({"collection_start": ""}, "collection_end", "both days"),
         ),
     ),
+    "pact_feedback.studies.forms.StudyFieldsForm": FormSpec(
+        {
+            "title": "Hidden workload 3",
+            "round": "1",
+            "collection_start": "2027-03-01",
+            "collection_end": "2027-03-31",
+        }
+    ),
     "pact_feedback.study_admin.forms.SettingsForm": FormSpec(
         {
             "title": "Hidden workload 3",

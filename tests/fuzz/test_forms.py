@@ -577,7 +577,7 @@ ROUTES = {
         "world",
         lambda o: Target(
             o.team,
-            f"/studies/{o.study.slug}/people/{o.values['membership_id']}/remove",
+            f"/studies/{o.study.slug}/people/{o.values['lead_membership_id']}/remove",
             {"hand_to": "new.lead@example.org"},
         ),
     ),

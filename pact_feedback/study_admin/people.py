@@ -18,6 +18,7 @@ from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.models import ApiToken
+from pact_feedback.participation.actions import withdraw
 
 
 class RemovalRefused(Exception):
@@ -79,8 +80,6 @@ def remove_role(membership: Membership, *, by, hand_to: str | None = None) -> Re
         "study_id": membership.study_id,
     }
     if membership.role == PARTICIPANT:
-        from pact_feedback.governance.actions import withdraw
-
         withdraw(membership, by=by)
     else:
         db.session.delete(membership)

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from pact_feedback.accounts.models import Invitation
+from pact_feedback.accounts.models import Invitation, User
 from pact_feedback.audit.log import record
 from pact_feedback.diary.models import DiaryAllocation
 from pact_feedback.extensions import db
+from pact_feedback.reports.actions import release
 from pact_feedback.reports.models import Report
 from pact_feedback.reports.queries import lead_emails
+from pact_feedback.studies.actions import advance_study
 from pact_feedback.studies.lifecycle import STAGES, STATUS_CODES
+from pact_feedback.study_admin.coverage import lead_coverage
 from pact_feedback.surveys import queries as survey_queries
 from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
 
@@ -115,8 +118,6 @@ def _drafts(study) -> list:
 
 
 def _readers(reports) -> set[str]:
-    from pact_feedback.accounts.models import User
-
     emails: set[str] = set()
     for report in reports:
         if report.kind == "participant":
@@ -157,8 +158,6 @@ def _to_survey(study, p: StagePlan) -> None:
             "reports, or record reports sent outside the app when enrolling."
         )
         return
-    from pact_feedback.study_admin.coverage import lead_coverage
-
     coverage = lead_coverage(study, only_sent=True)
     with_lead = [row for row in coverage if row.state == "joined"]
     without = [row for row in coverage if row.state != "joined"]
@@ -268,11 +267,7 @@ def perform(study, to: str, *, by) -> StagePlan:
         record("study_stepped_back", by=by, obj=study, from_status=current.code, to_status=to)
         db.session.commit()
     elif to == "reports_released":
-        from pact_feedback.reports.actions import release
-
         release(study, by=by)  # freezes, moves the study on and emails the readers
     else:
-        from pact_feedback.studies.actions import advance_study
-
         advance_study(study, to=to, by=by)
     return result

@@ -8,6 +8,7 @@ from pact_feedback.core.access import is_global_study_team, require
 from pact_feedback.core.render import form_page
 from pact_feedback.studies.access import managed_study
 from pact_feedback.study_admin import settings, stages
+from pact_feedback.study_admin.coverage import STATES, lead_coverage
 from pact_feedback.study_admin.forms import ConfirmForm, RemoveRoleForm, SettingsForm
 from pact_feedback.study_admin.people import RemovalRefused, describe, remove_role, study_people
 
@@ -73,7 +74,6 @@ def change_stage(slug, to):
 @bp.app_context_processor
 def _study_page_helpers():
     """The study page (studies blueprint) shows stage steps and lead coverage from here."""
-    from pact_feedback.study_admin.coverage import STATES, lead_coverage
 
     def lead_states(study) -> dict:
         return {row.practice.id: row for row in lead_coverage(study)}

@@ -8,8 +8,8 @@ from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, STUDY_TEAM
 from pact_feedback.api.tokens import create_token
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
-from pact_feedback.governance.actions import is_withdrawn
 from pact_feedback.models import ApiToken
+from pact_feedback.participation.actions import is_withdrawn
 from tests.conftest import login, make_practice, make_study, make_user, page, submit
 
 

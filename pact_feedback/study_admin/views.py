@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.accounts.roles import PRACTICE_LEAD, ROLE_LABELS, STUDY_TEAM
-from pact_feedback.core.access import is_global_study_team, require
 from pact_feedback.core.render import form_page
 from pact_feedback.studies.access import managed_study
 from pact_feedback.study_admin import settings, stages

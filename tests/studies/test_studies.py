@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from pact_feedback.accounts.roles import STUDY_TEAM
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
-from pact_feedback.reports.models import Report
 from pact_feedback.studies.lifecycle import STATUS_CODES
 from pact_feedback.studies.models import Enrolment, Study
 from tests.conftest import error_messages, login, make_practice, make_study, make_user, page, submit
+from tests.study_admin.test_stages import _draft as draft_report
 
 VALID = {
     "title": "The Hidden Workload Study",
@@ -76,16 +76,7 @@ def test_lifecycle_moves_one_logged_step_at_a_time(client):
     study = make_study(status="setup", practices=[practice])
     for expected in STATUS_CODES[1:]:
         if expected == "reports_released":
-            db.session.add(
-                Report(
-                    study_id=study.id,
-                    kind="practice",
-                    practice_id=practice.id,
-                    payload={},
-                    method_version="test",
-                )
-            )
-            db.session.commit()
+            draft_report(study, practice)
         submit(client, f"/studies/{study.slug}/stage/{expected}", {"to": expected})
         db.session.refresh(study)
         assert study.status == expected

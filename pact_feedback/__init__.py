@@ -151,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from pact_feedback.studies.practice_views import bp as practice_lead_bp
     from pact_feedback.studies.team_views import bp as team_bp
     from pact_feedback.studies.views import bp as studies_bp
+    from pact_feedback.study_admin.views import bp as study_admin_bp
     from pact_feedback.surveys.routes import bp as surveys_bp
 
     for blueprint in (
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_v1_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(study_admin_bp)
 
 
 def _connect_signals() -> None:

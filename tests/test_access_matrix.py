@@ -44,7 +44,6 @@ MATRIX = {
     "studies.index": {"GET": TEAM_PAGE},
     "studies.new": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "studies.detail": {"GET": TEAM_PAGE},
-    "studies.advance": {"POST": row(302, 403, 403, 403, 302)},
     "studies.enrol": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "studies.invite_lead": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "practices.index": {"GET": TEAM_PAGE},

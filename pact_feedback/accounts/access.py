@@ -18,7 +18,10 @@ def memberships_with_role(user, role: str):
 
 
 def is_study_team(user, study=None) -> bool:
-    """A study-team member for every study (study_id empty) or for `study` in particular."""
+    """A study-team member for every study (study_id empty) or for `study` in particular;
+    without a study, a member of the team of any study (so one-study members find theirs)."""
+    if study is None:
+        return bool(memberships_with_role(user, STUDY_TEAM))
     return any(
         m.study_id is None or (study is not None and m.study_id == study.id)
         for m in memberships_with_role(user, STUDY_TEAM)

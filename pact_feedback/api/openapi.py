@@ -169,11 +169,27 @@ UPTAKE = {
         "wave": {"type": "integer"},
         "n_sent": {"type": "integer"},
         "n_responded": {"type": "integer"},
+        "response_rate": {"type": ["number", "null"], "description": "Per cent, one decimal"},
+        "response_rate_ci": {"type": "array", "items": {"type": ["number", "null"]}},
+        "headlines": {
+            "type": "object",
+            "description": "The published sentence by headline question code",
+            "additionalProperties": {"type": ["string", "null"]},
+        },
         "questions": {
             "type": "object",
-            "description": "By question code (discussed, used_for_qi), then by answer code "
-            "(yes, planning, no, yes_or_planning); percentages to one decimal",
+            "description": "By question code (every single-choice, 1-5 and several-answers "
+            "question), then by answer code; percentages to one decimal",
             "additionalProperties": {"type": "object", "additionalProperties": _SHARE},
+        },
+        "breakdowns": {
+            "type": "object",
+            "description": "By question, breakdown and group: n_responded, withheld (fewer than "
+            "3 practices, counts null) and answers {code: {n, percent}}",
+        },
+        "movement": {
+            "type": "object",
+            "description": "By question: from_wave and counts {previous answer: {answer: n}}",
         },
     },
 }

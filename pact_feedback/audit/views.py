@@ -12,6 +12,7 @@ from pact_feedback.audit.filters import actor_emails, filtered_query, parse_filt
 from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
+from pact_feedback.studies.models import Study
 from pact_feedback.tabulation import exports
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -32,6 +33,8 @@ def index():
         selected=filters.action,
         filters=filters,
         emails=actor_emails(events),
+        study_names=study_names(events),
+        about=about,
         page_size=PAGE_SIZE,
     ), (422 if filters.errors else 200)
 
@@ -76,3 +79,34 @@ def export_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
+
+
+# Words for audit rows: the study an event is about by name, and what an event without a
+# subject was about (an export's wave, format and rows).
+_SKIP = {"path", "method", "hidden"}
+
+
+def study_names(events) -> dict[str, str]:
+    """{study id as text: "Title (round n)"} for events whose object is a study."""
+    ids = {int(e.object_id) for e in events if e.object_type == "Study" and e.object_id}
+    if not ids:
+        return {}
+    studies = db.session.scalars(select(Study).where(Study.id.in_(ids)))
+    return {str(s.id): s.display_name for s in studies}
+
+
+def about(event) -> str:
+    """The subject, or else a short summary of the event's details."""
+    if event.subject:
+        return event.subject
+    parts = []
+    for key, value in (event.details or {}).items():
+        if key in _SKIP or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    text = "; ".join(parts)
+    return text if len(text) <= 160 else text[:157] + "…"

@@ -42,6 +42,7 @@ class RowError:
 class ParseResult:
     rows: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    unit: str = "Line"  # what RowError.line counts: lines of a file, or items of a pasted list
 
     @property
     def ok(self) -> bool:
@@ -81,7 +82,13 @@ def _read(text: str, required: tuple[str, ...], result: ParseResult):
         missing = [name for name in required if name not in header]
         if missing:
             names = ", ".join(missing)
-            result.errors.append(RowError(1, names, f"Missing column(s): {names}"))
+            hint = ""
+            if len(header) == 1 and ";" in header[0]:
+                hint = (
+                    ". The columns seem to be separated by semicolons (;): save the file from "
+                    "Excel as “CSV (Comma delimited)” or “CSV UTF-8”, which use commas"
+                )
+            result.errors.append(RowError(1, names, f"Missing column(s): {names}{hint}"))
             return
         reader.fieldnames = header
         for row in reader:
@@ -186,6 +193,18 @@ def parse_enrolments(text: str) -> ParseResult:
             result.rows.append({"practice": known[code], "report_sent_on": sent})
     if not result.rows and not result.errors:
         result.errors.append(RowError(1, "", "The file has a header but no practices"))
+    return result
+
+
+def parse_pasted_codes(codes: list[str]) -> ParseResult:
+    """Enrolment rows from codes pasted into a box, problems numbered by item (1 = first code)."""
+    result = parse_enrolments("ods_code\n" + "\n".join(codes))
+    result.unit = "Item"
+    for error in result.errors:
+        error.line -= 1  # the header this function added
+        error.message = re.sub(
+            r"line (\d+)", lambda m: f"item {int(m.group(1)) - 1}", error.message
+        )
     return result
 
 

@@ -51,6 +51,8 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
 
 def generation_refusal(study) -> str | None:
     """Why reports cannot be generated for `study` now, or None (checked before queueing)."""
+    if study.status == "closed":
+        return "The study is closed: reports can no longer be generated."
     if study.status not in GENERATABLE:
         return "Reports can be generated once data collection has closed."
     if released_reports(study):

@@ -52,6 +52,8 @@ def enrol_practices(study: Study, entries: list[dict], *, by) -> tuple[int, int]
     Already enrolled practices are updated (report_sent_on), not duplicated.
     Returns (newly enrolled, updated).
     """
+    if study.status == "closed":
+        raise StudyError("The study is closed: no more practices can be enrolled.")
     existing = {e.practice_id: e for e in study.enrolments}
     added = updated = 0
     for entry in entries:

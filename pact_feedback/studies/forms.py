@@ -7,7 +7,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     RadioField,
     StringField,
@@ -35,20 +34,17 @@ def _slug(form, field):
         )
 
 
-class StudyForm(FlaskForm):
+class StudyFieldsForm(FlaskForm):
+    """The fields a study keeps after creation (also on the settings page, study_admin)."""
+
     title = StringField(
         "Title",
         validators=[DataRequired("Enter a title"), Length(max=200, message="Title is too long")],
     )
-    slug = StringField(
-        "Short name (slug)",
-        description="Used in web addresses and commands, for example hidden-workload-2",
-        validators=[DataRequired("Enter a short name"), Length(max=64), _slug],
-    )
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     round = IntegerField(
         "Round",
         default=1,
+        description="Shown after the title in lists from round 2, for example Why Test (round 2)",
         validators=[
             InputRequired("Enter the round number, 1 for a first round"),
             NumberRange(min=1, max=99, message="Round must be between 1 and 99"),
@@ -62,6 +58,15 @@ class StudyForm(FlaskForm):
     collection_end = DateField(
         "Last day of data collection", description="For example 2027-03-31", validators=[Optional()]
     )
+
+
+class StudyForm(StudyFieldsForm):
+    slug = StringField(
+        "Short name (slug)",
+        description="Used in web addresses and commands, for example hidden-workload-2",
+        validators=[DataRequired("Enter a short name"), Length(max=64), _slug],
+    )
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     pis_version = StringField(
         "Participant information sheet version",
         default="1.0",
@@ -88,10 +93,6 @@ class StudyForm(FlaskForm):
             raise ValidationError("Last day must be on or after the first day")
         if bool(field.data) != bool(start):
             raise ValidationError("Enter both days of the collection window, or neither")
-
-
-class AdvanceForm(FlaskForm):
-    to = HiddenField(validators=[DataRequired()])
 
 
 class InviteForm(FlaskForm):

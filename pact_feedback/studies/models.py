@@ -71,6 +71,11 @@ class Study(db.Model):
     def stage(self):
         return stage(self.status)
 
+    @property
+    def display_name(self) -> str:
+        """The title with its round, so rounds of one study differ in lists and dropdowns."""
+        return self.title if self.round == 1 else f"{self.title} (round {self.round})"
+
     def __repr__(self) -> str:
         return f"<Study {self.slug}>"
 

@@ -23,7 +23,7 @@ def index():
     require(is_global_study_team(current_user))
     form = TeamInviteForm()
     form.study.choices = [SelectChoice("", "Every study")] + [
-        SelectChoice(s.slug, s.title) for s in all_studies()
+        SelectChoice(s.slug, s.display_name) for s in all_studies()
     ]
     if form.validate_on_submit():
         study = study_by_slug(form.study.data) if form.study.data else None

@@ -8,11 +8,15 @@ from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
-from pact_feedback.practices.importing import parse_enrolments, practices_by_code
+from pact_feedback.practices.importing import (
+    parse_enrolments,
+    parse_pasted_codes,
+    practices_by_code,
+)
 from pact_feedback.studies import actions
 from pact_feedback.studies.access import managed_study
-from pact_feedback.studies.forms import AdvanceForm, EnrolForm, InviteForm, StudyForm
-from pact_feedback.studies.lifecycle import STAGES, next_stage
+from pact_feedback.studies.forms import EnrolForm, InviteForm, StudyForm
+from pact_feedback.studies.lifecycle import STAGES
 from pact_feedback.studies.queries import (
     enrolments_with_practices,
     participation_counts,
@@ -67,25 +71,9 @@ def detail(slug):
         "studies/detail.html",
         study=study,
         stages=STAGES,
-        following=next_stage(study.status),
-        advance_form=AdvanceForm(),
         enrolments=enrolments_with_practices(study),
         counts=participation_counts(study),
     )
-
-
-@bp.route("/<slug>/advance", methods=["POST"])
-@login_required
-def advance(slug):
-    study = managed_study(slug)
-    form = AdvanceForm()
-    if form.validate_on_submit():
-        try:
-            actions.advance_study(study, to=form.to.data, by=current_user)
-            flash(f"The study is now at the stage: {study.stage.label}.", "success")
-        except actions.StudyError as refusal:
-            flash(str(refusal), "error")
-    return redirect(url_for("studies.detail", slug=slug))
 
 
 @bp.route("/<slug>/enrol", methods=["GET", "POST"])
@@ -97,7 +85,11 @@ def enrol(slug):
     if form.validate_on_submit():
         result = _enrolment_rows(form)
         if result is not None and result.ok:
-            added, updated = actions.enrol_practices(study, result.rows, by=current_user)
+            try:
+                added, updated = actions.enrol_practices(study, result.rows, by=current_user)
+            except actions.StudyError as refusal:
+                form.ods_codes.errors.append(str(refusal))
+                return form_page("studies/enrol.html", form, study=study, result=None)
             flash(f"{added} practice(s) enrolled, {updated} updated.", "success")
             return redirect(url_for("studies.detail", slug=slug))
         if result is None:
@@ -114,7 +106,7 @@ def _enrolment_rows(form):
     codes = (form.ods_codes.data or "").replace(",", " ").split()
     if not codes:
         return None
-    return parse_enrolments("ods_code\n" + "\n".join(codes))
+    return parse_pasted_codes(codes)
 
 
 @bp.route("/<slug>/practices/<ods_code>/invite-lead", methods=["GET", "POST"])

@@ -102,7 +102,7 @@ def apply_definition(survey: Survey, definition: Definition, *, by, action: str)
     Question and choice codes are the stable keys: a question keeps its row (and its code)
     when edited or moved. Nothing is written when any check fails.
     """
-    problems = check_definition(definition)
+    problems = check_definition(definition) or _answers_lost(survey, definition)
     if problems:
         raise SurveyError(*problems)
     survey.title = definition.title
@@ -111,6 +111,35 @@ def apply_definition(survey: Survey, definition: Definition, *, by, action: str)
     record(action, by=by, obj=survey, questions=[q.code for q in definition.questions])
     db.session.commit()
     return survey
+
+
+def _answers_lost(survey: Survey, definition: Definition) -> list[str]:
+    """A sentence naming every answered question the definition would remove or retype.
+
+    Answers are kept by question code, so a question that has any stays as it is: the export
+    columns never vanish under the analyst (docs/surveys.md).
+    """
+    wanted = {spec.code: spec.type for spec in definition.questions}
+    changed = {
+        q.code: ("removed" if q.code not in wanted else "type changed")
+        for q in survey.questions
+        if wanted.get(q.code) != q.type
+    }
+    if not changed:
+        return []
+    counts = queries.answer_counts(survey, changed)
+    lost = [
+        f"{code} ({n} answer{'s' if n != 1 else ''}, {changed[code]})"
+        for code, n in sorted(counts.items())
+        if n
+    ]
+    if not lost:
+        return []
+    return [
+        "Nothing was changed: these questions have answers, so they cannot be removed or "
+        "change type: " + "; ".join(lost) + ". Keep them in the definition (you can move "
+        "them to the end) so their answers stay in the exports."
+    ]
 
 
 def _sync_questions(survey: Survey, definition: Definition) -> None:

@@ -1,7 +1,6 @@
 """`flask surveys ...`: invitations and reminders for a scheduler, and the uptake figures."""
 
 import json
-import math
 
 import click
 from flask.cli import AppGroup
@@ -13,7 +12,7 @@ from pact_feedback.surveys import emails, queries
 from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.surveys.importing import import_responses, parse_responses
 from pact_feedback.tabulation.exports import csv_bytes
-from pact_feedback.tabulation.uptake import export_rows
+from pact_feedback.tabulation.paper import paper_frame, paper_json
 
 surveys_cli = AppGroup("surveys", help="Uptake survey emails and statistics.")
 
@@ -27,19 +26,30 @@ def _how() -> str:
 def open_waves_command():
     """Send invitations for every wave that is open today and has not had them (run daily)."""
     sent = emails.invite_opened_waves()
-    for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} invitation(s) {_how()}")
+    for wave, result in sent:
+        where = f"{wave.survey.study.slug} wave {wave.number}"
+        click.echo(f"{where}: {result.sent} invitation(s) {_how()}")
+        if result.skipped:
+            click.echo(f"  {result.skipped_text()}")
     if not sent:
         click.echo("No wave needs invitations today.")
 
 
 @surveys_cli.command("remind")
-@click.option("--min-days", default=7, show_default=True, help="Skip practices emailed recently")
+@click.option(
+    "--min-days",
+    default=emails.REMIND_MIN_DAYS,
+    show_default=True,
+    help="Skip practices emailed recently",
+)
 def remind_command(min_days):
     """Remind practices that have not answered an open wave (run it daily or weekly)."""
     sent = emails.remind_open_waves(min_days=min_days)
-    for wave, count in sent:
-        click.echo(f"{wave.survey.study.slug} wave {wave.number}: {count} reminder(s) {_how()}")
+    for wave, result in sent:
+        where = f"{wave.survey.study.slug} wave {wave.number}"
+        click.echo(f"{where}: {result.sent} reminder(s) {_how()}")
+        if result.skipped:
+            click.echo(f"  {result.skipped_text()}")
     if not sent:
         click.echo("No open wave has had its invitations yet.")
 
@@ -57,7 +67,7 @@ def stats_command(slug, number, fmt):
         raise click.UsageError(f"No survey wave {number} for a study {slug}")
     result = compute_uptake(study, survey, number)
     if fmt == "csv":
-        click.echo(csv_bytes(export_rows(study.slug, result)).decode("utf-8"), nl=False)
+        click.echo(csv_bytes(paper_frame(study.slug, result)).decode("utf-8"), nl=False)
     else:
         click.echo(json.dumps(as_json(study.slug, result), indent=2))
 
@@ -84,27 +94,6 @@ def import_responses_command(slug, csv_file: NamedText):
     click.echo(f"Imported {added} new response(s), changed {changed}, {unchanged} unchanged.")
 
 
-def _one(value):
-    return None if value is None or math.isnan(value) else round(float(value), 1)
-
-
 def as_json(slug, result) -> dict:
-    """{"study", "wave", "n_sent", "n_responded", "questions": {code: {answer: {...}}}}."""
-    return {
-        "study": slug,
-        "wave": result.wave,
-        "n_sent": result.summary["n_sent"],
-        "n_responded": result.summary["n_responded"],
-        "questions": {
-            code: {
-                answer: {
-                    "n": int(row["n"]),
-                    "percent": _one(row["percent"]),
-                    "ci_low": _one(row["ci_low"]),
-                    "ci_high": _one(row["ci_high"]),
-                }
-                for answer, row in table.iterrows()
-            }
-            for code, table in result.tables.items()
-        },
-    }
+    """The statistics page's content as JSON (also the API's answer): tabulation/paper.py."""
+    return paper_json(slug, result)

@@ -4,6 +4,7 @@ They go out as jobs (pact_feedback/jobs), each email once; every email sent is w
 send log (SurveySend), and each sending is audited.
 """
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -15,11 +16,12 @@ from pact_feedback.core.time import today, utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs.models import SentEmail
 from pact_feedback.jobs.queue import chunks, start
+from pact_feedback.practices.leads import lead_states
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.models import Study
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.actions import schedule_waves
-from pact_feedback.surveys.models import Survey, SurveySend, SurveyWave
+from pact_feedback.surveys.models import SURVEY_STAGE, Survey, SurveySend, SurveyWave
 
 SEND = "pact_feedback.jobs.mailing.send_emails"
 COMPOSE = "pact_feedback.surveys.emails.compose"
@@ -31,15 +33,42 @@ SUBJECTS = {
 }
 
 
+REMIND_MIN_DAYS = 7  # the web button and `flask surveys remind` leave practices this long
+
+
 class SendRefused(Exception):
     """Emails cannot go out for this wave now; the message is safe to show."""
 
 
-def _send(wave: SurveyWave, practice_ids, kind: str, *, by) -> int:
+@dataclass
+class SendResult:
+    """How many emails went, and every practice due one that got none, with the reason."""
+
+    sent: int = 0
+    skipped: list[tuple[Practice, str]] = field(default_factory=list)
+
+    def skipped_text(self) -> str:
+        """'2 practices skipped: Beta: lead invited 1 March 2027, not yet joined; Gamma: ...'"""
+        if not self.skipped:
+            return ""
+        n = len(self.skipped)
+        names = "; ".join(f"{p.name}: {why}" for p, why in self.skipped)
+        return f"{n} practice{'s' if n != 1 else ''} skipped: {names}."
+
+
+def _send(wave: SurveyWave, practice_ids, kind: str, *, by, result: SendResult) -> SendResult:
     """Queue an email to each lead of `practice_ids` (a job: `jobs.mailing.send_emails`); each
-    is written to the send log as it goes out. The number of emails queued."""
+    is written to the send log as it goes out. Practices without a lead are named in `result`
+    with the state of their lead's invitation; `result.sent` is the number of emails queued."""
     study = wave.survey.study
-    leads = queries.practice_leads(list(practice_ids))
+    practices = {
+        p.id: p for p in db.session.scalars(select(Practice).where(Practice.id.in_(practice_ids)))
+    }
+    leads = queries.practice_leads(list(practices))
+    without = [p for p_id, p in practices.items() if p_id not in leads]
+    states = lead_states(without)
+    result.skipped += [(p, states[p.id].describe()) for p in without]
+    result.skipped.sort(key=lambda item: item[0].name)
     # An invitation goes once per wave and person; a reminder at most once a day.
     suffix = "" if kind == "invitation" else f":on:{today().isoformat()}"
     items = [
@@ -58,8 +87,16 @@ def _send(wave: SurveyWave, practice_ids, kind: str, *, by) -> int:
             for chunk in chunks(items)
         ],
     )
-    record(f"survey_{kind}s_sent", by=by, obj=wave, study=study.slug, emails=len(items))
-    return len(items)
+    record(
+        f"survey_{kind}s_sent",
+        by=by,
+        obj=wave,
+        study=study.slug,
+        emails=len(items),
+        skipped={p.ods_code: why for p, why in result.skipped},
+    )
+    result.sent = len(items)
+    return result
 
 
 def _ids(object_key: str) -> tuple[int, int, int]:
@@ -126,43 +163,61 @@ def _check_open(wave: SurveyWave, on: date) -> None:
         raise SendRefused(f"Wave {wave.number} is not open, so no emails were sent")
 
 
-def send_invitations(wave: SurveyWave, *, by=None, on: date | None = None) -> int:
-    """Invite every practice sent a report (its leads) to answer `wave`. Once per wave."""
+def send_invitations(wave: SurveyWave, *, by=None, on: date | None = None) -> SendResult:
+    """Invite every practice sent a report (its leads) to answer `wave`. Once per wave: the
+    wave counts as invited only when at least one email went (practices without a lead are
+    named in the result and reached by reminders once a lead joins)."""
     _check_open(wave, on or today())
     if wave.invitations_sent_at is not None:
         raise SendRefused(
             f"Invitations for wave {wave.number} already went out; send a reminder instead"
         )
     practice_ids = set(db.session.scalars(queries.sent_practice_ids(wave.survey.study_id)))
-    sent = _send(wave, practice_ids, "invitation", by=by)
-    wave.invitations_sent_at = utcnow()
+    result = _send(wave, practice_ids, "invitation", by=by, result=SendResult())
+    if result.sent:
+        wave.invitations_sent_at = utcnow()
     db.session.commit()
-    return sent
+    return result
 
 
-def send_reminders(wave: SurveyWave, *, by=None, on: date | None = None, min_days: int = 0) -> int:
+def send_reminders(
+    wave: SurveyWave, *, by=None, on: date | None = None, min_days: int = REMIND_MIN_DAYS
+) -> SendResult:
     """Remind practices that have not submitted an answer to `wave` (drafts count as not
-    answered), skipping any emailed about it within `min_days` days."""
+    answered), skipping any emailed about it within `min_days` days (named, with the day the
+    next reminder is allowed)."""
     _check_open(wave, on or today())
     due = set(db.session.scalars(queries.sent_practice_ids(wave.survey.study_id)))
     due -= queries.submitted_practice_ids(wave)
+    result = SendResult()
     if min_days:
         recent = utcnow() - timedelta(days=min_days)
-        due -= {p for p, at in queries.last_sent(wave).items() if at and at > recent}
-    sent = _send(wave, due, "reminder", by=by)
+        emailed = {p: at for p, at in queries.last_sent(wave).items() if at and at > recent}
+        for practice in db.session.scalars(
+            select(Practice).where(Practice.id.in_(due & set(emailed)))
+        ):
+            allowed = emailed[practice.id] + timedelta(days=min_days)
+            result.skipped.append(
+                (
+                    practice,
+                    f"emailed in the last {min_days} days; next reminder from {allowed:%-d %B %Y}",
+                )
+            )
+        due -= set(emailed)
+    _send(wave, due, "reminder", by=by, result=result)
     db.session.commit()
-    return sent
+    return result
 
 
 def open_waves(on: date) -> list[SurveyWave]:
-    """Waves open on `on` in studies that are not closed."""
+    """Waves open on `on` in studies at the uptake-survey stage."""
     return list(
         db.session.scalars(
             select(SurveyWave)
             .join(Survey, Survey.id == SurveyWave.survey_id)
             .join(Study, Study.id == Survey.study_id)
             .where(
-                Study.status != "closed",
+                Study.status == SURVEY_STAGE,
                 SurveyWave.opens_on <= on,
                 SurveyWave.closes_on >= on,
             )
@@ -171,7 +226,7 @@ def open_waves(on: date) -> list[SurveyWave]:
     )
 
 
-def invite_opened_waves(on: date | None = None) -> list[tuple[SurveyWave, int]]:
+def invite_opened_waves(on: date | None = None) -> list[tuple[SurveyWave, SendResult]]:
     """For a daily scheduler: date waves whose release is now known, then send invitations
     for every open wave that has none yet."""
     on = on or today()
@@ -185,7 +240,9 @@ def invite_opened_waves(on: date | None = None) -> list[tuple[SurveyWave, int]]:
     ]
 
 
-def remind_open_waves(on: date | None = None, min_days: int = 7) -> list[tuple[SurveyWave, int]]:
+def remind_open_waves(
+    on: date | None = None, min_days: int = REMIND_MIN_DAYS
+) -> list[tuple[SurveyWave, SendResult]]:
     """For a scheduler: remind non-responders of every open wave whose invitations went out."""
     on = on or today()
     return [

@@ -31,7 +31,7 @@ def _as_form(questions, row: dict) -> MultiDict:
             continue
         if q.type == "multiple":
             for code in raw.split(";"):
-                form.add(field_name(q), code.strip())
+                form.add(field_name(q), _choice_code(q, code.strip()))
         elif q.type == "date":
             try:
                 day = date.fromisoformat(raw)
@@ -40,9 +40,21 @@ def _as_form(questions, row: dict) -> MultiDict:
                 parts = ("x", "x", "x")
             for part, value in zip(("day", "month", "year"), parts, strict=True):
                 form.add(field_name(q, part), value)
+        elif q.type == "single":
+            form.add(field_name(q), _choice_code(q, raw))
         else:
             form.add(field_name(q), raw)
     return form
+
+
+def _choice_code(question, raw: str) -> str:
+    """The choice whose code or label matches `raw` ignoring case, when exactly one does
+    ("Planning" -> planning); otherwise `raw` as given, for the validator to refuse."""
+    wanted = raw.casefold()
+    matches = {
+        c.code for c in question.choices if wanted in (c.code.casefold(), c.label.casefold())
+    }
+    return matches.pop() if len(matches) == 1 else raw
 
 
 def parse_responses(text: str, survey) -> ParseResult:
@@ -50,6 +62,7 @@ def parse_responses(text: str, survey) -> ParseResult:
     result = ParseResult()
     questions = [spec_of(q) for q in survey.questions]
     codes = {q.code for q in questions}
+    by_code = {q.code: q for q in questions}
     rows = list(_read(text, REQUIRED, result))
     if result.errors:
         return result
@@ -83,11 +96,19 @@ def parse_responses(text: str, survey) -> ParseResult:
         seen.add((practice.id, wave.number))
         answers, errors = parse_answers(questions, _as_form(questions, row), check_required=True)
         for code, message in errors.items():
-            result.errors.append(RowError(line, code, message))
+            result.errors.append(RowError(line, code, message + _allowed(by_code[code])))
         result.rows.append({"practice": practice, "wave": wave, "answers": answers})
     if result.errors:
         result.rows = []
     return result
+
+
+def _allowed(question) -> str:
+    if question.type not in ("single", "multiple"):
+        return ""
+    codes = ", ".join(c.code for c in question.choices)
+    joined = " (several joined with ;)" if question.type == "multiple" else ""
+    return f". Allowed codes{joined}: {codes}"
 
 
 def import_responses(result: ParseResult, *, by, survey, source: str = "") -> tuple[int, int, int]:

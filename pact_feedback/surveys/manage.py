@@ -345,13 +345,20 @@ def send_wave(slug, number):
             flash("Choose invitations or reminders", "error")
             return _back(slug)
         try:
-            count = senders[form.value.data](wave, by=current_user)
+            result = senders[form.value.data](wave, by=current_user)
         except emails.SendRefused as refusal:
             flash(str(refusal), "error")
             return _back(slug)
+        skipped = result.skipped_text()
         run = latest_run(study, f"survey_{form.value.data}s")
         if run.status != "finished":  # on the queue: follow it on its page
-            flash(f"{count} {form.value.data} email(s) are being sent for wave {number}.")
+            flash(
+                f"{result.sent} {form.value.data} email(s) are being sent for wave {number}. "
+                f"{skipped}".strip()
+            )
             return redirect(url_for("jobs.show", run_id=run.id))
-        flash(f"{count} {form.value.data} email(s) sent for wave {number}.", "success")
+        flash(
+            f"{result.sent} {form.value.data} email(s) sent for wave {number}. {skipped}".strip(),
+            "success",
+        )
     return _back(slug)

@@ -15,6 +15,7 @@ from pact_feedback.extensions import db
 QUESTION_TYPES = ("single", "multiple", "scale_1_5", "text", "date")
 CHOICE_TYPES = ("single", "multiple")
 SEND_KINDS = ("invitation", "reminder")
+SURVEY_STAGE = "survey_open"  # the only study stage in which waves can be open
 _TYPE_LIST = ", ".join(f"'{t}'" for t in QUESTION_TYPES)
 
 
@@ -114,13 +115,17 @@ class SurveyWave(db.Model):
     survey: Mapped[Survey] = relationship(back_populates="waves")
 
     def is_open(self, on: date) -> bool:
-        return bool(self.opens_on and self.closes_on and self.opens_on <= on <= self.closes_on)
+        return self.state(on) == "open"
 
     def state(self, on: date) -> str:
-        """not_scheduled, upcoming, open or closed."""
+        """not_scheduled, upcoming, open or closed. The survey follows the study's stage: no
+        wave is open before the study reaches "survey_open", and none after it closes."""
+        status = self.survey.study.status
+        if status == "closed":
+            return "closed"
         if not (self.opens_on and self.closes_on):
             return "not_scheduled"
-        if on < self.opens_on:
+        if on < self.opens_on or status != SURVEY_STAGE:
             return "upcoming"
         return "open" if on <= self.closes_on else "closed"
 

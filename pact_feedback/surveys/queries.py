@@ -235,3 +235,19 @@ def count_sent(study) -> int:
     return db.session.scalar(
         select(func.count()).select_from(sent_practice_ids(study.id).subquery())
     )
+
+
+def answer_counts(survey: Survey, codes) -> dict[str, int]:
+    """{code: how many responses hold a non-empty answer to it in any saved version}."""
+    holding: dict[str, set[int]] = {code: set() for code in codes}
+    rows = db.session.execute(
+        select(SurveyResponseVersion.response_id, SurveyResponseVersion.answers)
+        .join(SurveyResponse, SurveyResponse.id == SurveyResponseVersion.response_id)
+        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+        .where(SurveyWave.survey_id == survey.id)
+    )
+    for response_id, answers in rows:
+        for code, responses in holding.items():
+            if (answers or {}).get(code) not in (None, "", []):
+                responses.add(response_id)
+    return {code: len(responses) for code, responses in holding.items()}

@@ -11,7 +11,8 @@ from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.figures import compute_uptake
 from pact_feedback.tabulation import exports
 from pact_feedback.tabulation.breakdowns import BREAKDOWNS
-from pact_feedback.tabulation.uptake import HEADLINE_CODES, export_rows, practice_table
+from pact_feedback.tabulation.paper import paper_frame
+from pact_feedback.tabulation.uptake import HEADLINE_CODES, practice_table
 
 
 def uptake_for(study, survey, number: int):
@@ -60,13 +61,15 @@ def _record_view(study, wave, page: str) -> None:
 
 
 def _chart(result, questions):
-    if not result.tables or not result.summary["n_responded"]:
+    # The chart shows the two headline questions, which share their answers (yes/planning/no).
+    charted = {c: t for c, t in result.tables.items() if c in HEADLINE_CODES}
+    if not charted or not result.summary["n_responded"]:
         return None
-    first = next(iter(result.tables.values()))
+    first = next(iter(charted.values()))
     categories = [(code, CHART_LABELS.get(code, row["label"])) for code, row in first.iterrows()]
     series = [
         Series(questions[code].text, {c: float(table.loc[c, "percent_shown"]) for c in table.index})
-        for code, table in result.tables.items()
+        for code, table in charted.items()
     ]
     return bar_chart(
         f"Uptake, wave {result.wave}",
@@ -118,7 +121,7 @@ def _download(slug, kind):
     wave, result, _ = uptake_for(study, survey, _wave_number())
     mimetype, write = DOWNLOADS[kind]
     name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
-    rows = export_rows(study.slug, result)
+    rows = paper_frame(study.slug, result)
 
     record("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
     db.session.commit()

@@ -23,7 +23,8 @@ BREAKDOWNS = {
     "nation": "Nation",
     "region": "Region",
     "list_size_band": "List size",
-    "imd_quintile": "Deprivation (IMD quintile)",
+    # Each nation ranks its own practices (English IMD, WIMD, SIMD, NIMDM): not comparable across.
+    "imd_quintile": "Deprivation (IMD quintile within each nation's own index)",
     "respondent_role": "Respondent's role",
 }
 _BANDS = ((5000, "Under 5,000"), (10000, "5,000 to 9,999"), (15000, "10,000 to 14,999"))
@@ -82,7 +83,15 @@ def group_counts(
     for c in codes:
         table[f"n_{c}"] = counts[c]
     table.index.name = by
-    return table.sort_index()
+    return _in_order(table.sort_index(), by)
+
+
+def _in_order(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """List-size bands in size order, not the order of their words."""
+    if by != "list_size_band":
+        return table
+    order = [label for _, label in _BANDS] + ["15,000 or more", NOT_ANSWERED]
+    return table.loc[sorted(table.index, key=lambda g: order.index(g) if g in order else 99)]
 
 
 def breakdown(

@@ -72,6 +72,26 @@ def choice_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataF
     return table
 
 
+def mentions_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataFrame:
+    """How many practices ticked each answer of a several-answers question.
+
+    `answers`: one list of choice codes per responding practice (None when unanswered). Same
+    columns as `choice_table`; percentages are of the practices that answered and overlap, so
+    percent_shown is each one rounded (they need not add to 100).
+    """
+    answered = [a for a in answers if isinstance(a, list) and a]
+    n_responded = len(answered)
+    rows = [(code, label, sum(code in a for a in answered)) for code, label in choices]
+    table = pd.DataFrame(rows, columns=["code", "label", "n"]).set_index("code")
+    table["n_responded"] = n_responded
+    table["percent"] = table["n"] / n_responded * 100 if n_responded else math.nan
+    table["percent_shown"] = [round(p) if n_responded else 0 for p in table["percent"]]
+    bounds = [wilson_interval(n, n_responded) for n in table["n"]]
+    table["ci_low"] = [low * 100 for low, _ in bounds]
+    table["ci_high"] = [high * 100 for _, high in bounds]
+    return table
+
+
 HEADLINES = {
     "discussed": (
         "{yes}% of participating practices have discussed their PACT practice report in a "

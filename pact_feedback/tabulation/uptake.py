@@ -16,6 +16,7 @@ from pact_feedback.tabulation.tables import (
     choice_table,
     headline,
     latest_status,
+    mentions_table,
     movement,
     response_summary,
 )
@@ -31,6 +32,7 @@ class Uptake:
     headlines: dict = field(default_factory=dict)  # question code -> sentence
     breakdowns: dict = field(default_factory=dict)  # (question code, group column) -> frame
     movements: dict = field(default_factory=dict)  # question code -> crosstab (previous wave)
+    movement_from: int | None = None  # the previous wave the movements start from
     latest: dict = field(default_factory=dict)  # question code -> counts of latest status
 
 
@@ -40,9 +42,11 @@ def tabulate(
     wave: int,
     questions: dict[str, list[tuple[str, str]]],
     role_labels: dict | None = None,
+    multiple: dict[str, list[tuple[str, str]]] | None = None,
 ) -> Uptake:
     """Uptake for `wave`: `sent` from queries.sent_frame, `answers` from queries.answers_frame,
-    `questions` maps the one-choice question codes to tabulate to their (code, label) choices."""
+    `questions` maps the one-choice question codes to tabulate to their (code, label) choices,
+    `multiple` the several-answers ones (answers are lists; tabulated as mentions only)."""
     this_wave = answers[answers["wave"] == wave]
     result = Uptake(wave=wave, summary=response_summary(len(sent), len(this_wave)))
     groups = add_groups(sent).merge(this_wave, on="practice_id", how="inner")
@@ -52,7 +56,7 @@ def tabulate(
         if code in HEADLINE_CODES:
             result.headlines[code] = headline(code, table)
         nations, regions = nations_and_regions(groups, code, choices)
-        for by in BREAKDOWNS:
+        for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
             labels = role_labels if by == "respondent_role" else None
             withheld = {"nation": nations, "region": regions}.get(by)
             result.breakdowns[(code, by)] = breakdown(
@@ -61,9 +65,12 @@ def tabulate(
         codes = [c for c, _ in choices]
         earlier = sorted(w for w in answers["wave"].unique() if w < wave)
         if earlier:
-            result.movements[code] = movement(answers, code, int(earlier[-1]), wave, codes)
+            result.movement_from = int(earlier[-1])
+            result.movements[code] = movement(answers, code, result.movement_from, wave, codes)
         status = latest_status(answers[answers["wave"] <= wave], code)
         result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
+    for code, choices in (multiple or {}).items():
+        result.tables[code] = mentions_table(this_wave[code], choices)
     return result
 
 

@@ -19,6 +19,9 @@ def extend_world(world):
     first, second = survey.waves
     first.opens_on, first.closes_on = date.today() - timedelta(days=2), date.today() + timedelta(20)
     second.opens_on, second.closes_on = date.today() + timedelta(90), date.today() + timedelta(120)
+    # Waves are open only at the uptake-survey stage; the shared study stays recruiting for the
+    # other features' rows, so the answer is saved at that stage and the stage put back.
+    world.study.status = "survey_open"
     db.session.commit()
     other_lead = world.users["other_lead"]
     save_response(
@@ -28,6 +31,8 @@ def extend_world(world):
         by=other_lead,
         submit=True,
     )
+    world.study.status = "recruiting"
+    db.session.commit()
     world.values.update(number=1, code="discussed")
 
 
@@ -35,8 +40,9 @@ ROWS = {
     "surveys.practice_index": {"GET": OWN_PRACTICE_PAGE},
     "surveys.answer": {
         "GET": OWN_PRACTICE_PAGE,
-        # An empty submission lacks the required answers; the study team never answers.
-        "POST": row(302, 404, 422, 404, 403),
+        # The shared study is recruiting, so no wave is open (the survey follows the stage):
+        # the lead's answer is refused with 409; the study team never answers.
+        "POST": row(302, 404, 409, 404, 403),
     },
     "surveys.manage": {"GET": TEAM_PAGE},
     "surveys.uptake": {"GET": TEAM_PAGE},

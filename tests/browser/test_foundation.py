@@ -151,15 +151,22 @@ def test_study_team_creates_a_study_and_starts_recruiting(signed_in_page, axe_ch
     page.get_by_label("Last day of data collection").fill("2027-03-31")
     page.get_by_role("button", name="Create study").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Browser Round Study")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Browser Round Study (round 2)")
     expect(page.get_by_text("Round 2 · browser-round")).to_be_visible()
     expect(page.get_by_text("1 March 2027 to 31 March 2027")).to_be_visible()
     axe_check(page)
 
-    page.get_by_role("button", name="Start recruiting").click()
+    # Recruiting needs a practice: the step says so, then goes ahead once one is enrolled.
+    page.get_by_role("link", name="Start recruiting").click()
+    expect(page.get_by_text("No practice is enrolled yet. Enrol practices first.")).to_be_visible()
+    page.goto("/studies/browser-round/enrol")
+    page.get_by_label("ODS codes").fill("A81001")
+    page.get_by_role("button", name="Enrol practices").click()
+    page.get_by_role("link", name="Start recruiting").click()
+    page.get_by_role("button", name="Confirm: start recruiting").click()
     expect(page.get_by_role("status")).to_contain_text("Recruiting")
     expect(page.locator(".pact-lifecycle--current")).to_contain_text("Recruiting")
-    expect(page.get_by_role("button", name="Start data collection")).to_be_visible()
+    expect(page.get_by_role("link", name="Start data collection")).to_be_visible()
     axe_check(page)
 
     page.get_by_role("navigation").get_by_role("link", name="Audit log").click()

@@ -166,7 +166,26 @@ FORMS = {
             Rule({"collection_start": ""}, "collection_end", "both days"),
         ),
     ),
-    "pact_feedback.studies.forms.AdvanceForm": FormSpec({"to": "collecting"}),
+    "pact_feedback.studies.forms.StudyFieldsForm": FormSpec(
+        {
+            "title": "Hidden workload 3",
+            "round": "1",
+            "collection_start": "2027-03-01",
+            "collection_end": "2027-03-31",
+        }
+    ),
+    "pact_feedback.study_admin.forms.SettingsForm": FormSpec(
+        {
+            "title": "Hidden workload 3",
+            "round": "2",
+            "collection_start": "2027-03-01",
+            "collection_end": "2027-03-31",
+            "wave_months": "3, 6",
+        },
+        rules=(Rule({"wave_months": "nine"}, "wave_months", "whole numbers of months"),),
+    ),
+    "pact_feedback.study_admin.forms.ConfirmForm": FormSpec({"to": "collecting"}),
+    "pact_feedback.study_admin.forms.RemoveRoleForm": FormSpec({"hand_to": EMAIL}),
     "pact_feedback.studies.forms.InviteForm": FormSpec({"email": EMAIL, "name": "Dr B"}),
     "pact_feedback.studies.forms.EnrolForm": FormSpec(
         {"ods_codes": "A81001"},

@@ -566,6 +566,33 @@ ROUTES = {
             Rule({"collection_end": ""}, "collection_start", "both days"),
         ),
     ),
+    # The first post shows the change and its effect (200); nothing is saved until confirmed.
+    "study_admin.edit_settings": Route(
+        "pact_feedback.study_admin.forms.SettingsForm",
+        "world",
+        lambda o: Target(
+            o.team,
+            f"/studies/{o.study.slug}/settings",
+            {
+                "title": "Renamed",
+                "round": "2",
+                "collection_start": o.study.collection_start.isoformat(),
+                "collection_end": o.study.collection_end.isoformat(),
+                "wave_months": "3, 6",
+            },
+        ),
+        accepted=200,
+        rules=(Rule({"collection_end": "2000-01-01"}, "collection_end", "on or after"),),
+    ),
+    "study_admin.remove_person": Route(
+        "pact_feedback.study_admin.forms.RemoveRoleForm",
+        "world",
+        lambda o: Target(
+            o.team,
+            f"/studies/{o.study.slug}/people/{o.values['lead_membership_id']}/remove",
+            {"hand_to": "new.lead@example.org"},
+        ),
+    ),
     "studies.enrol": Route(
         "pact_feedback.studies.forms.EnrolForm",
         "world",
@@ -977,8 +1004,8 @@ EXEMPT = {
     "test_team_generates_and_releases_from_the_review_page)",
     "reports.release": f"{BUTTON} (tests/reports/test_pages.py::"
     "test_team_generates_and_releases_from_the_review_page)",
-    "studies.advance": "a button whose hidden value names the stage offered; any other value "
-    "writes nothing (test_hidden_button_values_write_nothing below)",
+    "study_admin.change_stage": "a button whose hidden value names the stage offered; any other "
+    "value writes nothing (test_hidden_button_values_write_nothing below)",
     "surveys.move_question": "a button whose hidden value is up or down; any other value writes "
     "nothing (test_hidden_button_values_write_nothing below)",
     "surveys.send_wave": "a button whose hidden value is invitation or reminder; any other value "
@@ -1080,7 +1107,11 @@ def test_form_handler_refuses_invalid_input(app, client, request, endpoint):
 
 # Buttons carrying a hidden value: (URL, field, the values the view acts on).
 HIDDEN_BUTTONS = {
-    "studies.advance": (lambda o: f"/studies/{o.study.slug}/advance", "to", {"collecting"}),
+    "study_admin.change_stage": (
+        lambda o: f"/studies/{o.study.slug}/stage/collecting",
+        "to",
+        {"collecting"},
+    ),
     "surveys.move_question": (
         lambda o: f"/studies/{o.study.slug}/survey/questions/used_for_qi/move",
         "value",

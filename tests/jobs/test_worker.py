@@ -108,12 +108,12 @@ def test_survey_invitations_and_reminders_go_through_the_queue_once(ctx, queued_
     outbox = queued_app.extensions["mailman"].__dict__.setdefault("outbox", [])
 
     with queued_app.app_context():
-        assert emails.send_invitations(db.session.get(SurveyWave, wave_id)) == 3
+        assert emails.send_invitations(db.session.get(SurveyWave, wave_id)).sent == 3
     assert outbox == []
     work_in_process(queued_app)
     with queued_app.app_context():
         for _ in range(2):
-            emails.send_reminders(db.session.get(SurveyWave, wave_id))
+            emails.send_reminders(db.session.get(SurveyWave, wave_id), min_days=0)
     work_in_process(queued_app)
 
     assert sorted(m.to[0] for m in outbox) == sorted(leads * 2)

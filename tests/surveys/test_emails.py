@@ -70,6 +70,12 @@ def test_team_buttons_send_and_log_and_closed_wave_refuses(client, outbox):
     assert "3 invitation email(s) sent for wave 1" in page(response).text
     twice = submit(client, send, {"value": "invitation"}, form_url=manage, follow_redirects=True)
     assert "already went out" in page(twice).text
+    # Seconds after the invitations, the web Remind obeys the same interval as the CLI.
+    early = submit(client, send, {"value": "reminder"}, form_url=manage, follow_redirects=True)
+    assert "0 reminder email(s) sent" in page(early).text
+    for row in _sends("invitation"):
+        row.sent_at -= timedelta(days=8)
+    db.session.commit()
     reminded = submit(client, send, {"value": "reminder"}, form_url=manage, follow_redirects=True)
     assert "3 reminder email(s) sent" in page(reminded).text
     log = page(client.get(manage)).select("table")[-1]

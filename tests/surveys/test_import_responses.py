@@ -76,14 +76,19 @@ def test_bad_rows_are_listed_and_nothing_is_imported(client):
         tuple(td.get_text(strip=True) for td in tr.select("td"))
         for tr in page(response).select("#row-errors tbody tr")
     ]
+    single = ". Allowed codes: yes, planning, no"
+    seen_by = (
+        ". Allowed codes (several joined with ;): only_me, gp_partners, clinical_team, "
+        "whole_practice, pcn, other"
+    )
     assert problems == [
-        ("3", "discussed", "Select one of the answers shown"),
-        ("3", "seen_by", "Select from the answers shown"),
+        ("3", "discussed", "Select one of the answers shown" + single),
+        ("3", "seen_by", "Select from the answers shown" + seen_by),
         ("3", "change_by", "Enter a real date, for example 31 3 2027"),
         ("4", "ods_code", f"{practices[1].ods_code} appears twice for wave 1"),
         ("5", "ods_code", "ZZZ999 is not a practice sent a report"),
         ("5", "wave", "There is no wave '4'"),
-        ("6", "discussed", "Select an answer"),
+        ("6", "discussed", "Select an answer" + single),
     ]
     assert db.session.scalar(select(func.count()).select_from(SurveyResponseVersion)) == 0
 

@@ -3,7 +3,6 @@
 from flask import jsonify, url_for
 
 from pact_feedback.accounts.models import Membership
-from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.api import schema
 from pact_feedback.api.auth import api_user
 from pact_feedback.api.blueprint import bp
@@ -14,22 +13,8 @@ from pact_feedback.api.lookups import (
     study_for_caller,
 )
 from pact_feedback.api.serialisers import day_json
-from pact_feedback.core.time import today
 from pact_feedback.diary import actions, queries, validation
 from pact_feedback.extensions import db
-
-
-def _day_rules(study, editing=None) -> dict:
-    taken = {d.date for d in queries.days_for(study, api_user())}
-    if editing is not None:
-        taken.discard(editing.date)
-    return {
-        "start": study.collection_start,
-        "end": study.collection_end,
-        "today": today(),
-        "staff_roles": set(STAFF_ROLE_LABELS),
-        "taken_dates": taken,
-    }
 
 
 @bp.get("/studies/<slug>/days")
@@ -49,7 +34,7 @@ def create_day(slug):
         invalid(errors)
     require_unlocked(study)
     complete = values.pop("completed", None)
-    checked = validation.check_day(values, **_day_rules(study))
+    checked = validation.check_day(values, **queries.day_rules(study, api_user()))
     if not checked.ok:
         invalid(checked.errors)
     day = actions.open_day(membership, checked.values, by=api_user())
@@ -75,7 +60,8 @@ def update_day(day_id):
     require_unlocked(day.study)
     complete = values.pop("completed", None)
     current = {name: getattr(day, name) for name in actions.DAY_FIELDS}
-    checked = validation.check_day(current | values, **_day_rules(day.study, editing=day))
+    rules = queries.day_rules(day.study, api_user(), editing=day)
+    checked = validation.check_day(current | values, **rules)
     if not checked.ok:
         invalid(checked.errors)
     actions.update_day(day, checked.values, by=api_user())

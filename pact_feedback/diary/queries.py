@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from sqlalchemy import bindparam, case, func, literal, literal_column, null, select, union_all
 
+from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.core.time import today
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.diary.taxonomy import GROUP_LABELS
@@ -160,3 +161,18 @@ def hours_minutes(minutes: int | None) -> str:
     if rest:
         parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
     return " ".join(parts)
+
+
+def day_rules(study, user, editing=None) -> dict:
+    """What `diary.validation.check_day` checks a diary day of `user` against (the web form and
+    the API alike): the collection window, today, the staff roles, the dates already taken."""
+    taken = {d.date for d in days_for(study, user)}
+    if editing is not None:
+        taken.discard(editing.date)
+    return {
+        "start": study.collection_start,
+        "end": study.collection_end,
+        "today": today(),
+        "staff_roles": set(STAFF_ROLE_LABELS),
+        "taken_dates": taken,
+    }

@@ -17,7 +17,6 @@ from flask import (
 from flask_login import current_user, login_required
 
 from pact_feedback.accounts.access import require
-from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.core.render import form_page
 from pact_feedback.core.time import today
 from pact_feedback.diary import actions, offline, queries, validation
@@ -91,19 +90,6 @@ def _entry_rules(day, editing=None) -> dict:
             else queries.entries_to_check_new_entry_against(day)
         ),
         "editing_id": editing.id if editing else None,
-    }
-
-
-def _day_rules(study, membership, editing=None) -> dict:
-    taken = {d.date for d in queries.days_for(study, current_user)}
-    if editing is not None:
-        taken.discard(editing.date)
-    return {
-        "start": study.collection_start,
-        "end": study.collection_end,
-        "today": today(),
-        "staff_roles": set(STAFF_ROLE_LABELS),
-        "taken_dates": taken,
     }
 
 
@@ -200,7 +186,7 @@ def new_day(slug):
     if request.method == "GET" and not form.date.data:
         form.date.data = _suggested_date(study)
     if request.method == "POST":
-        checked = form.check(**_day_rules(study, membership))
+        checked = form.check(**queries.day_rules(study, current_user))
         if checked:
             day = actions.open_day(membership, checked.values, by=current_user)
             flash("Your diary day is open. Add each task as you go.", "success")
@@ -242,7 +228,7 @@ def edit_day(slug, day_id):
     if request.method == "GET":
         form.typical.data = {True: "yes", False: "no"}.get(day.typical)
     if request.method == "POST":
-        checked = form.check(**_day_rules(study, membership, editing=day))
+        checked = form.check(**queries.day_rules(study, current_user, editing=day))
         if checked:
             actions.update_day(day, checked.values, by=current_user)
             flash("Your diary day details are saved.", "success")

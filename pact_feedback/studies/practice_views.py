@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from pact_feedback.accounts.access import (
-    is_global_study_team,
     is_study_team,
     leads_practice,
     require,
@@ -15,8 +14,7 @@ from pact_feedback.accounts.actions import invite
 from pact_feedback.accounts.roles import PARTICIPANT
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
-from pact_feedback.practices.importing import practices_by_code
-from pact_feedback.practices.models import Practice
+from pact_feedback.studies.access import visible_practice
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.studies.forms import InviteForm
 from pact_feedback.studies.models import Enrolment
@@ -27,19 +25,10 @@ bp = Blueprint("practice_lead", __name__, url_prefix="/practices")
 INVITABLE_STATUSES = {"setup", "recruiting", "collecting"}
 
 
-def _visible_practice(ods_code: str) -> Practice:
-    practice = practices_by_code([ods_code.upper()]).get(ods_code.upper())
-    if practice is None:
-        abort(404)
-    # Another practice's page must not even confirm that it exists.
-    require(leads_practice(current_user, practice) or is_global_study_team(current_user), hide=True)
-    return practice
-
-
 @bp.route("/<ods_code>")
 @login_required
 def detail(ods_code):
-    practice = _visible_practice(ods_code)
+    practice = visible_practice(ods_code)
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.practice_id == practice.id)
     ).all()
@@ -52,7 +41,7 @@ def detail(ods_code):
 @bp.route("/<ods_code>/studies/<slug>/invite", methods=["GET", "POST"])
 @login_required
 def invite_participant(ods_code, slug):
-    practice = _visible_practice(ods_code)
+    practice = visible_practice(ods_code)
     study = study_by_slug(slug)
     if study is None or practice.id not in {e.practice_id for e in study.enrolments}:
         abort(404)

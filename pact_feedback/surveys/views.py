@@ -7,9 +7,9 @@ the same blueprint (`surveys.blueprint`; `surveys.routes` gathers the three).
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pact_feedback.accounts.access import is_global_study_team, leads_practice, require
+from pact_feedback.accounts.access import leads_practice, require
 from pact_feedback.core.time import today
-from pact_feedback.practices.importing import practices_by_code
+from pact_feedback.studies.access import visible_practice
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.surveys import actions, queries, renderer
 from pact_feedback.surveys.answers import (
@@ -24,19 +24,10 @@ from pact_feedback.surveys.definitions import spec_of
 from pact_feedback.surveys.forms import AnswerForm
 
 
-def _practice(ods_code: str):
-    practice = practices_by_code([ods_code.upper()]).get(ods_code.upper())
-    if practice is None:
-        abort(404)
-    # Another practice's surveys must not even confirm that the practice exists.
-    require(leads_practice(current_user, practice) or is_global_study_team(current_user), hide=True)
-    return practice
-
-
 @bp.route("/practices/<ods_code>/surveys")
 @login_required
 def practice_index(ods_code):
-    practice = _practice(ods_code)
+    practice = visible_practice(ods_code)
     rows = queries.waves_for_practice(practice)
     return render_template(
         "surveys/practice_index.html", practice=practice, rows=rows, today=today()
@@ -55,7 +46,7 @@ def _wave_for(practice, slug: str, number: int):
 @bp.route("/practices/<ods_code>/surveys/<slug>/waves/<int:number>", methods=["GET", "POST"])
 @login_required
 def answer(ods_code, slug, number):
-    practice = _practice(ods_code)
+    practice = visible_practice(ods_code)
     study, survey, wave = _wave_for(practice, slug, number)
     response = queries.response_for(wave, practice)
     questions = [spec_of(q) for q in survey.questions]

@@ -23,6 +23,7 @@ def service_worker(slug):
     )
 
 
+@standing_exempt  # no personal data: public like the worker (issue 16 meets 18)
 def manifest(slug):
     """The web app manifest (routed by `diary.views` as `diary.manifest`), so the diary can be
     added to a phone's home screen: it opens on today's diary day (`diary.open_today`). No

@@ -145,6 +145,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     live = LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", _server=server)
+    app.config["SERVER_BASE_URL"] = live.url  # emailed links point here, as in production
     yield live
     server.shutdown()
     server.server_close()

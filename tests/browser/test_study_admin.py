@@ -80,6 +80,7 @@ def test_study_team_walks_a_study_from_set_up_to_close(signed_in_page, axe_check
     _step(page, axe_check, "Close collection and start analysis")
     page.get_by_role("link", name="Generate, review and release reports").click()
     page.get_by_role("button", name="Generate reports").click()
+    page.get_by_role("link", name="Review the reports").click()  # from the job's page (issue 22)
     page.get_by_role("link", name=re.compile(r"^Release \d+ reports")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mark reports released")
     expect(page.get_by_text(re.compile(r"^Emails \d+ readers? a link"))).to_be_visible()

@@ -268,17 +268,12 @@ def add_entry(slug, day_id):
 
 
 def _web_key(day, sent_client_id) -> tuple[str | None, str]:
-    """(client_id, fingerprint) for a web create. The page's key again with the same fields is
-    a resend (a double click, the offline queue): replayed. The same key with other fields is
-    the page sent again after a change (Back, edit, Add): a new task, under a key of its own,
-    not a silent replay of the first."""
+    """(client_id, fingerprint) for a web create. The page's key again is a resend (a double
+    click, the offline queue) and is replayed, whatever its fields: the offline queue may send
+    one task twice in two spellings, and a duplicate is worse than a lost edit (the page gives
+    every new form a fresh key, so a new task always has its own)."""
     fields = {k: request.form.getlist(k) for k in request.form if k not in _NOT_THE_TASK}
-    fingerprint = actions.request_fingerprint(fields)
-    client_id = _uuid_or_none(sent_client_id)
-    found = actions.client_id_in_use(day.id, client_id) if client_id else None
-    if found is not None and found[1] is not None and found[1] != fingerprint:
-        client_id = None
-    return client_id, fingerprint
+    return _uuid_or_none(sent_client_id), actions.request_fingerprint(fields)
 
 
 _NOT_THE_TASK = {"csrf_token", "client_id"}

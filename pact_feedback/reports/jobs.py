@@ -35,6 +35,10 @@ def generate_step(run, study_id: int, by_id: int | None) -> None:
     run.result = {
         "message": f"Generated {len(reports)} draft reports ({practices} practice, "
         f"{len(reports) - practices} participant). Review them, then release.",
-        "next": {"endpoint": "reports.review", "values": {"slug": study.slug}, "text": "Review the reports"},
+        "next": {
+            "endpoint": "reports.review",
+            "values": {"slug": study.slug},
+            "text": "Review the reports",
+        },
     }
     db.session.commit()

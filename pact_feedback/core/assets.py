@@ -111,8 +111,9 @@ _COMPRESSED_TYPES = [
     "text/csv",
     "text/javascript",
     "application/javascript",
-    "application/json",
-    "application/problem+json",
+    # Not application/json or problem+json: the API's and the diary's JSON answers are a few
+    # hundred bytes, and compressing each costs the busiest path CPU for nothing (and some API
+    # clients and test tools do not decode brotli).
     "application/manifest+json",
     "image/svg+xml",
 ]

@@ -56,6 +56,10 @@ from werkzeug.serving import make_server
 from pact_feedback import create_app
 from pact_feedback.extensions import db
 
+# On a loaded 2-core machine the diary's background sends take longer than Playwright's 5 s;
+# what the tests check is that they happen, not how fast (speed is measured in bench/).
+expect.set_options(timeout=15_000)
+
 CHROMIUM = Path("/usr/bin/chromium")
 DEMO_PASSWORD = "demo-password-2026"
 TEAM = "study.team@pact.example"

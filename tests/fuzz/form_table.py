@@ -303,6 +303,8 @@ FORMS = {
         ),
     ),
     "pact_feedback.diary.forms.ConfirmForm": FormSpec({}, nothing_to_refuse=BUTTON),
+    "pact_feedback.api.forms.ConfirmForm": FormSpec({}, nothing_to_refuse=BUTTON),  # revoke
+    "pact_feedback.jobs.views.RetryForm": FormSpec({}, nothing_to_refuse=BUTTON),
     "pact_feedback.api.forms.TokenForm": FormSpec({"name": "My phone"}),
     "pact_feedback.diary.forms.WeekdaysForm": FormSpec(
         {"monday": "y"},

@@ -83,8 +83,9 @@ def reissue(slug):
         except actions.ReportError as refusal:
             form.reason.errors.append(str(refusal))
         else:
+            version = reports[0].version if reports else "(none: no data to report)"
             flash(
-                f"Re-issued {len(reports)} reports as version {reports[0].version}. "
+                f"Re-issued {len(reports)} reports as version {version}. "
                 "Their readers are being emailed a link.",
                 "success",
             )

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from wtforms.fields.choices import SelectChoice
 
 from pact_feedback.accounts.roles import PARTICIPANT, STUDY_TEAM
-from pact_feedback.extensions import limiter
+from pact_feedback.extensions import db, limiter
 from pact_feedback.studies.actions import study_by_slug
 from pact_feedback.studies.queries import all_studies
 from tests.conftest import PASSWORD, csrf_token, error_messages, login, make_user, page
@@ -221,6 +221,8 @@ def test_diary_entry_refuses_invalid_tasks(client, diary):
 
 def test_survey_answer_refuses_answers_outside_the_choices(client, world):
     users, values = world
+    study_by_slug(values["slug"]).status = "survey_open"  # waves take answers only then
+    db.session.commit()
     login(client, users["lead"])
     url = f"/practices/{values['ods_code']}/surveys/{values['slug']}/waves/1"
 

@@ -20,6 +20,8 @@ READ_ACTIONS = {
     "audit_exported",
     "uptake_exported",
     "job_file_downloaded",
+    "uptake_viewed",  # issue 16: views of uptake statistics and participant lists are audited
+    "participants_viewed",
 }
 
 

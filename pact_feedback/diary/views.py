@@ -253,8 +253,12 @@ def add_entry(slug, day_id):
         fingerprint=fingerprint,
         check=form.check,
     )
-    if result.outcome == "replayed":  # a resend of a saved entry (the offline queue)
-        return _entry_saved(study, day, result.entry, [], created=False)
+    if result.outcome == "replayed":  # a resend of a saved entry (a double click, the queue)
+        if result.entry.request_hash in (None, fingerprint):
+            return _entry_saved(study, day, result.entry, [], created=False)
+        return _entry_saved(
+            study, day, result.entry, [CHANGES_NOT_SAVED], created=False, message="Already saved"
+        )
     if result.outcome == "locked":
         return _refuse_if_locked(study, day)
     if result.outcome == "refused":
@@ -277,6 +281,12 @@ def _web_key(day, sent_client_id) -> tuple[str | None, str]:
 
 
 _NOT_THE_TASK = {"csrf_token", "client_id"}
+# The page's key came back with other values (e.g. edited after going Back): the task it saved
+# stays as it was, and the clinician is told rather than left thinking the change was saved.
+CHANGES_NOT_SAVED = (
+    "This form had already saved the task below, so your changes were not saved. "
+    "To change the task, choose Change beside it"
+)
 
 
 def _uuid_or_none(value):

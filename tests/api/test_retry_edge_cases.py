@@ -2,8 +2,8 @@
 
 API: the same client_id in upper case or braces, or the same body with a default written out,
 is the same request (a replay, not 409); after DELETE the same client_id makes a new entry
-(decided and documented in docs/diary.md). Web: the form sent again with other values is a
-new task, not a silent replay; "Repeat last task" pressed twice makes one row."""
+(decided and documented in docs/diary.md). Web: the form sent again with other values stays
+the one task already saved, and says that the changes were not saved (never silent); "Repeat last task" pressed twice makes one row."""
 
 import uuid
 
@@ -87,10 +87,33 @@ def test_the_web_form_sent_again_is_replayed_whatever_its_values(client, diary):
     # The same page sent twice (a double click): one entry.
     assert client.post(url, data={**hidden, "category_id": b1, "minutes": "10"}).status_code == 302
     assert _count() == 1
-    # The same key with other values: still the one task already saved, never a second.
-    assert client.post(url, data={**hidden, "category_id": b1, "minutes": "25"}).status_code == 302
+    # The same key with other values: still the one task already saved, never a second, and
+    # the page says so (not a silent replay that looks like the change was saved).
+    changed = client.post(url, data={**hidden, "category_id": b1, "minutes": "25"})
+    assert changed.status_code == 302
     assert _count() == 1
     assert [e.minutes for e in db.session.scalars(select(TaskEntry))] == [10]
+    told = page(client.get(changed.location)).get_text(" ", strip=True)
+    assert "changes were not saved" in told
+    assert "Already saved" in told
+    # The same from the page's script (JSON): the saved task comes back with the warning.
+    sent = client.post(
+        url,
+        data={**hidden, "category_id": b1, "minutes": "30"},
+        headers={"Accept": "application/json"},
+    )
+    assert sent.status_code == 200
+    assert sent.get_json()["created"] is False
+    assert sent.get_json()["message"] == "Already saved"
+    assert any("changes were not saved" in w for w in sent.get_json()["warnings"])
+    # A plain double click (same values) is not warned about.
+    again = client.post(
+        url,
+        data={**hidden, "category_id": b1, "minutes": "10"},
+        headers={"Accept": "application/json"},
+    )
+    assert again.get_json()["warnings"] == []
+    assert again.get_json()["message"] == "Task added"
 
 
 def test_repeat_last_task_pressed_twice_makes_one_row(client, diary):

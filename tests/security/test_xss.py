@@ -85,7 +85,12 @@ def hostile(world):
     wave = db.session.scalar(select(SurveyWave).order_by(SurveyWave.id))
     practice = db.session.scalar(select(Practice).filter_by(ods_code=values["ods_code"]))
     answers = {"discussed": "yes", "used_for_qi": "yes", "change": payload("survey.change")}
+    # Waves take answers only at the uptake-survey stage (tests/access_rows/surveys.py keeps the
+    # shared study recruiting for the other rows), so the draft is saved at that stage.
+    study = wave.survey.study
+    stage, study.status = study.status, "survey_open"
     save_response(wave, practice, answers, by=users["lead"], submit=False)
+    study.status = stage
     for version in db.session.scalars(select(SurveyResponseVersion)):
         version.answers = {**version.answers, **answers}
     db.session.commit()

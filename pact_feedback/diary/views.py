@@ -142,8 +142,6 @@ def _day_context(study, day, form=None, **extra) -> dict:
 @login_required
 def index(slug):
     study, membership = my_participation(slug)
-    if not _consented(membership):
-        return redirect(url_for("participation.consent", slug=slug))
     days = queries.days_for(study, current_user)
     allocations = db.session.scalars(
         db.select(DiaryAllocation)
@@ -177,8 +175,6 @@ def open_today(slug):
 @login_required
 def new_day(slug):
     study, membership = my_participation(slug)
-    if not _consented(membership):
-        return redirect(url_for("participation.consent", slug=slug))
     refused = _refuse_if_locked(study)
     if refused:
         return refused
@@ -431,10 +427,7 @@ def complete_day(slug, day_id):
 @bp.route("/summary")
 @login_required
 def summary(slug):
-    study, membership = my_participation(slug)
-    if not _consented(membership):
-        return redirect(url_for("participation.consent", slug=slug))
-
+    study, _ = my_participation(slug)
     return render_template(
         "diary/summary.html", study=study, **summary_context(study, current_user)
     )
@@ -443,9 +436,7 @@ def summary(slug):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings(slug):
-    study, membership = my_participation(slug)
-    if not _consented(membership):
-        return redirect(url_for("participation.consent", slug=slug))
+    study, _ = my_participation(slug)
     preference = db.session.scalar(
         db.select(DiaryPreference).filter_by(study_id=study.id, user_id=current_user.id)
     )
@@ -462,9 +453,7 @@ def settings(slug):
 @bp.route("/plan", methods=["POST"])
 @login_required
 def plan(slug):
-    study, membership = my_participation(slug)
-    if not _consented(membership):
-        return redirect(url_for("participation.consent", slug=slug))
+    study, _ = my_participation(slug)
     refused = _refuse_if_locked(study)
     if refused:
         return refused

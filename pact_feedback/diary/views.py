@@ -6,6 +6,7 @@ import uuid
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     jsonify,
     make_response,
@@ -102,6 +103,22 @@ def _own_entry(slug: str, day_id: int, entry_id: int):
     return study, day, entry
 
 
+def _writable_day(slug: str, day_id: int):
+    """(study, day) for a change to one of the signed-in participant's days: 404 when the day
+    is not theirs, the lock's answer when the study no longer takes changes."""
+    study, _ = my_participation(slug)
+    day = _day(study, day_id)
+    _stop_if_locked(study, day)
+    return study, day
+
+
+def _stop_if_locked(study, day=None) -> None:
+    """Answer with `_refuse_if_locked`'s response (ending the view) when the diary is locked."""
+    refused = _refuse_if_locked(study, day)
+    if refused is not None:
+        abort(make_response(refused))
+
+
 def _refuse_if_locked(study, day=None):
     reason = queries.day_locked(study)
     if reason:
@@ -175,9 +192,7 @@ def open_today(slug):
 @login_required
 def new_day(slug):
     study, membership = my_participation(slug)
-    refused = _refuse_if_locked(study)
-    if refused:
-        return refused
+    _stop_if_locked(study)
     form = DayForm(staff_role=membership.staff_role)
     if request.method == "GET" and not form.date.data:
         form.date.data = _suggested_date(study)
@@ -215,11 +230,7 @@ def day(slug, day_id):
 @bp.route("/<int:day_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_day(slug, day_id):
-    study, membership = my_participation(slug)
-    day = _day(study, day_id)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
+    study, day = _writable_day(slug, day_id)
     form = DayForm(obj=day)
     if request.method == "GET":
         form.typical.data = {True: "yes", False: "no"}.get(day.typical)
@@ -318,11 +329,7 @@ def _entry_saved(study, day, entry, warnings, *, created=True, message="Task add
 @bp.route("/<int:day_id>/repeat-last", methods=["POST"])
 @login_required
 def repeat_last(slug, day_id):
-    study, _ = my_participation(slug)
-    day = _day(study, day_id)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
+    study, day = _writable_day(slug, day_id)
     last = max(day.entries, key=lambda e: (e.created_at, e.id), default=None)
     if last is None:
         if _wants_json():
@@ -353,9 +360,7 @@ def repeat_last(slug, day_id):
 @login_required
 def edit_entry(slug, day_id, entry_id):
     study, day, entry = _own_entry(slug, day_id, entry_id)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
+    _stop_if_locked(study, day)
     categories = queries.categories_for(study)
     if entry.category not in categories:
         categories.append(entry.category)
@@ -385,9 +390,7 @@ def edit_entry(slug, day_id, entry_id):
 @login_required
 def delete_entry(slug, day_id, entry_id):
     study, day, entry = _own_entry(slug, day_id, entry_id)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
+    _stop_if_locked(study, day)
     form = ConfirmForm()
     if form.validate_on_submit():
         label = entry.category.label
@@ -407,11 +410,7 @@ def delete_entry(slug, day_id, entry_id):
 @bp.route("/<int:day_id>/complete", methods=["POST"])
 @login_required
 def complete_day(slug, day_id):
-    study, _ = my_participation(slug)
-    day = _day(study, day_id)
-    refused = _refuse_if_locked(study, day)
-    if refused:
-        return refused
+    study, day = _writable_day(slug, day_id)
     if ConfirmForm().validate_on_submit():
         complete = request.form.get("complete", "yes") != "no"
         actions.set_complete(day, complete, by=current_user)
@@ -454,9 +453,7 @@ def settings(slug):
 @login_required
 def plan(slug):
     study, _ = my_participation(slug)
-    refused = _refuse_if_locked(study)
-    if refused:
-        return refused
+    _stop_if_locked(study)
     plan = PlanForm()
     if plan.validate_on_submit():
         errors = validation.planned_date_errors(

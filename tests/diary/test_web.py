@@ -390,3 +390,37 @@ def test_the_home_page_gives_a_new_participant_their_first_step(client, diary):
     assert text == "Read about the study and give your consent"
     assert href == f"/take-part/{diary.study.slug}/consent"
     assert "Your first step" in page(client.get("/")).get_text()
+
+
+def test_every_change_to_a_diary_is_refused_once_collection_is_over(client, diary):
+    """After collection, each diary write answers with the lock's reason (a redirect to the day,
+    or 409 JSON for the page's script) and changes nothing."""
+    day = make_day(diary.me, diary.study, diary.practice, entries=[("B1", 30)])
+    entry = day.entries[0]
+    login(client, diary.me)
+    url = f"{diary.base}/{day.id}"
+    # The CSRF token is the session's: take it while the diary is open.
+    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    diary.study.status = "analysing"
+    db.session.commit()
+    writes = {
+        f"{url}/edit": {"date": date.today().isoformat(), "staff_role": "gp_partner"},
+        f"{url}/repeat-last": {},
+        f"{url}/complete": {},
+        f"{url}/entries/{entry.id}/edit": {"category_id": entry.category_id, "duration": "45"},
+        f"{url}/entries/{entry.id}/delete": {},
+        f"{diary.base}/new": {"date": date.today().isoformat(), "staff_role": "gp_partner"},
+        f"{diary.base}/plan": {"planned_date": date.today().isoformat()},
+    }
+    for target, data in writes.items():
+        refused = client.post(target, data={"csrf_token": token, **data})
+        assert refused.status_code == 302, target
+        back = page(client.get(refused.location)).get_text(" ", strip=True)
+        assert "your diary is now read-only" in back, target
+        as_json = client.post(
+            target, data={"csrf_token": token, **data}, headers={"Accept": "application/json"}
+        )
+        assert as_json.status_code == 409 and as_json.get_json()["locked"], target
+    db.session.expire_all()
+    assert [(e.minutes, e.day_id) for e in db.session.scalars(select(TaskEntry))] == [(30, day.id)]
+    assert _count(DiaryDay) == 1 and not db.session.get(DiaryDay, day.id).complete

@@ -16,6 +16,7 @@ from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core.mail import external_url, send_email, send_email_or_log
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.tokens import new_token, token_digest
+from pact_feedback.core.transaction import commit, on_commit
 from pact_feedback.extensions import db
 
 # Sent (with `by=`) inside set_password's transaction: receivers revoke other credentials
@@ -208,15 +209,21 @@ def invite(*, email: str, role: str, by: User, name: str = "", practice=None, st
     db.session.add(invitation)
     db.session.flush()
     record("invitation_sent", by=by, obj=invitation, subject=invitation.email, role=role)
-    db.session.commit()
-    send_email(
-        invitation.email,
-        f"you are invited to take part as {ROLE_LABELS[role].lower()}",
-        "invitation",
-        invitation=invitation,
-        role_label=ROLE_LABELS[role],
-        link=external_url("accounts.accept_invitation", token=token),
-        days=current_app.config["INVITATION_MAX_AGE"].days,
+    commit()
+    email = {
+        "invitation": invitation,
+        "role_label": ROLE_LABELS[role],
+        "link": external_url("accounts.accept_invitation", token=token),
+        "days": current_app.config["INVITATION_MAX_AGE"].days,
+    }
+    # Only a committed invitation is emailed (its link would not open otherwise).
+    on_commit(
+        lambda: send_email(
+            invitation.email,
+            f"you are invited to take part as {ROLE_LABELS[role].lower()}",
+            "invitation",
+            **email,
+        )
     )
     return token
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.models import Consent, Membership
 from pact_feedback.audit.log import record
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.participation.models import Withdrawal
 
@@ -67,7 +68,7 @@ def withdraw(membership: Membership, *, by) -> Withdrawal:
         participant_id=membership.user_id,
         by_participant=getattr(by, "id", None) == membership.user_id,
     )
-    db.session.commit()
+    commit()
     return withdrawal
 
 

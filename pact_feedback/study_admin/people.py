@@ -16,6 +16,7 @@ from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD, ROLE_LABELS
 from pact_feedback.accounts.sessions import end_all_sessions
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import atomic
 from pact_feedback.extensions import db
 from pact_feedback.models import ApiToken
 from pact_feedback.participation.actions import withdraw
@@ -73,6 +74,11 @@ def remove_role(membership: Membership, *, by, hand_to: str | None = None) -> Re
     """Remove the role, sign the person out, revoke their tokens; optionally invite `hand_to`
     as the practice's new lead. One audited transaction (the invitation email follows it)."""
     _check(membership, hand_to)
+    with atomic():  # the withdrawal, the removal and the new lead's invitation, or none
+        return _remove(membership, by=by, hand_to=hand_to)
+
+
+def _remove(membership: Membership, *, by, hand_to: str | None) -> Removal:
     user, practice, study = membership.user, membership.practice, membership.study
     details = {
         "role": membership.role,
@@ -99,7 +105,6 @@ def remove_role(membership: Membership, *, by, hand_to: str | None = None) -> Re
         handed_to=hand_to,
         **details,
     )
-    db.session.commit()
     if hand_to:
         invite(email=hand_to, role=PRACTICE_LEAD, practice=practice, study=study, by=by)
     return Removal(sessions, tokens, hand_to)

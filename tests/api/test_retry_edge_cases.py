@@ -3,7 +3,8 @@
 API: the same client_id in upper case or braces, or the same body with a default written out,
 is the same request (a replay, not 409); after DELETE the same client_id makes a new entry
 (decided and documented in docs/diary.md). Web: the form sent again with other values stays
-the one task already saved, and says that the changes were not saved (never silent); "Repeat last task" pressed twice makes one row."""
+the one task already saved, and says that the changes were not saved (never silent); "Repeat
+last task" pressed twice makes one row."""
 
 import uuid
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from pact_feedback import disclosure
 from pact_feedback.casebook.report import COLUMNS
 from pact_feedback.charts.bars import Series, bar_chart
-from pact_feedback.charts.styles import NETWORK, OWN, PEER_GROUP, SIMILAR
+from pact_feedback.charts.styles import NETWORK, OWN, PEER_GROUP, PRACTICE, SIMILAR
 
 # Suggested quality improvement from a finding: (question, answers, wording).
 SUGGESTIONS = (
@@ -44,11 +44,20 @@ class QuestionFigure:
 
 
 # One colour, one meaning: each column keeps the fill and pattern it has in every report.
-STYLES = {"own": OWN, "comparator": SIMILAR, "peer_group": PEER_GROUP, "network": NETWORK}
+# A clinician's own cases are "us" (solid blue); their practice is a group they belong to.
+STYLES = {
+    "own": OWN,
+    "mine": OWN,
+    "comparator": SIMILAR,
+    "practice": PRACTICE,
+    "peer_group": PEER_GROUP,
+    "network": NETWORK,
+}
 
 
-def figures(payload: dict) -> list[QuestionFigure]:
-    shown = [(key, name) for key, name in COLUMNS if payload.get(key)]
+def figures(payload: dict, columns=COLUMNS) -> list[QuestionFigure]:
+    """A chart and table per question, for the `columns` ((key, name)) the payload holds."""
+    shown = [(key, name) for key, name in columns if payload.get(key)]
     result = []
     for q in payload["questions"]:
         axis = [(c["code"], c["label"]) for c in q["choices"]]

@@ -10,11 +10,14 @@ from pact_feedback.casebook.blueprint import bp
 from pact_feedback.casebook.definition import spec_of
 from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_case
 from pact_feedback.casebook.forms import CasesUploadForm, CsrfForm, ReviewForm
+from pact_feedback.casebook.presenting import figures
 from pact_feedback.casebook.queries import (
     case_by_sequence,
     member_practice,
     reviewed_sequences,
 )
+from pact_feedback.casebook.summary import COLUMNS as SUMMARY_COLUMNS
+from pact_feedback.casebook.summary import summary_context
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.participation.access import participation_in
@@ -52,6 +55,22 @@ def audit(slug):
         next_number=next_sequence([c.sequence for c in cases]),
         submit_form=CsrfForm(),
         reviewable=_reviewable(form, cases),
+    )
+
+
+@bp.route("/take-part/<slug>/audit/summary")
+@login_required
+def summary(slug):
+    """The signed-in clinician's own cases beside their practice and the network: theirs alone
+    (the study team, who are not members of a practice's audit, have no such page)."""
+    study, form, _, practice = _audit(slug)
+    context = summary_context(study, form, practice, current_user)
+    return render_template(
+        "casebook/summary.html",
+        study=study,
+        practice=practice,
+        figures=figures(context["payload"], SUMMARY_COLUMNS),
+        **context,
     )
 
 

@@ -26,6 +26,7 @@ def extend_world(world):
 
 ROWS = {
     "casebook.audit": {"GET": MEMBERS_PAGE},
+    "casebook.summary": {"GET": MEMBERS_PAGE},  # each member's own cases only
     "casebook.new_case": {"GET": MEMBERS_PAGE, "POST": MEMBERS_FORM},
     "casebook.edit_case": {"GET": OWN_CASE_PAGE, "POST": OWN_CASE_FORM},
     "casebook.submit": {"POST": row(302, 302, 302, 302, 404)},

@@ -12,6 +12,7 @@ from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_
 from pact_feedback.casebook.forms import CasesUploadForm, CsrfForm, ReviewForm
 from pact_feedback.casebook.presenting import figures
 from pact_feedback.casebook.queries import (
+    assignment_for,
     case_by_sequence,
     member_practice,
     reviewed_sequences,
@@ -54,7 +55,7 @@ def audit(slug):
         cases=cases,
         next_number=next_sequence([c.sequence for c in cases]),
         submit_form=CsrfForm(),
-        reviewable=_reviewable(form, cases),
+        reviewable=_reviewable(form, practice, cases),
     )
 
 
@@ -74,8 +75,13 @@ def summary(slug):
     )
 
 
-def _reviewable(form, cases) -> list:
+def _reviewable(form, practice, cases) -> list:
+    """The sampled cases the signed-in member may second-review: none unless they are the
+    assigned reviewer (when the study team assigned one), never a case they entered."""
     if not form.review_question:
+        return []
+    assignment = assignment_for(form, practice.id)
+    if assignment is not None and assignment.reviewer_id != current_user.id:
         return []
     return [
         c
@@ -208,7 +214,7 @@ def import_cases(slug):
 def review(slug, sequence):
     study, form, audit, practice = _audit(slug)
     case = case_by_sequence(audit, sequence)
-    if case is None or case not in _reviewable(form, audit.cases):
+    if case is None or case not in _reviewable(form, practice, audit.cases):
         abort(404)
     spec = spec_of(form)
     question = spec.question(form.review_question)

@@ -33,6 +33,7 @@ ROWS = {
     "casebook.import_cases": {"GET": MEMBERS_PAGE, "POST": MEMBERS_FORM},
     "casebook.review": {"GET": REVIEWER_PAGE, "POST": REVIEWER_FORM},
     "casebook.setup": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "casebook.assign_reviewer": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "casebook.edit_form": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "casebook.export_form": {"GET": TEAM_PAGE},
     "casebook.tables": {"GET": TEAM_PAGE},

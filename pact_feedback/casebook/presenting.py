@@ -91,14 +91,24 @@ def figures(payload: dict, columns=COLUMNS) -> list[QuestionFigure]:
     return result
 
 
-def suggestions(payload: dict) -> list[str]:
+@dataclass
+class Suggestion:
+    """A QI idea from a finding, and what the QI form opens with (`qi.findings` reads the
+    question and answers from the same frozen payload)."""
+
+    text: str
+    question: str
+    answers: tuple[str, ...]
+
+
+def suggestions(payload: dict) -> list[Suggestion]:
     """QI ideas for findings present in this practice's own audit."""
     own = payload.get("own") or {}
     ideas = []
     for code, answers, wording in SUGGESTIONS:
         cells = (own.get(code) or {}).get("cells") or {}
         if any((cells.get(a) or {}).get("percent") for a in answers):
-            ideas.append(wording)
+            ideas.append(Suggestion(wording, code, answers))
     return ideas
 
 

@@ -3,7 +3,7 @@
 from pact_feedback.accounts.models import Consent, Invitation, Membership, User, UserSession
 from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.models import AuditEvent
-from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview
+from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview, CaseReviewer
 from pact_feedback.diary.models import (
     Category,
     DiaryAllocation,
@@ -38,6 +38,7 @@ __all__ = [
     "TaskEntry",
     "AuditEvent",
     "Case",
+    "CaseReviewer",
     "CaseAudit",
     "CaseForm",
     "CaseReview",

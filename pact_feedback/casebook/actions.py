@@ -5,10 +5,12 @@ Each is one audited transaction with a keyword-only `by=`.
 
 from sqlalchemy import select
 
+from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
 from pact_feedback.casebook import definition as defs
 from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_case, row_as_form
-from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview
+from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview, CaseReviewer
+from pact_feedback.casebook.queries import assignment_for, eligible_reviewers
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import ParseResult, RowError, _read
@@ -201,6 +203,9 @@ def review_case(case: Case, *, judgement: str, by) -> CaseReview:
         raise CasebookError("This case is not in the second-review sample")
     if case.entered_by_id is not None and case.entered_by_id == getattr(by, "id", None):
         raise CasebookError("A second review must be made by someone other than the first")
+    assignment = assignment_for(form, case.audit.practice_id)
+    if assignment is not None and assignment.reviewer_id != getattr(by, "id", None):
+        raise CasebookError("Only the reviewer the study team assigned may review these cases")
     review = db.session.scalar(select(CaseReview).filter_by(case_id=case.id))
     if review is None:
         review = CaseReview(case_id=case.id, judgement=judgement)
@@ -210,3 +215,40 @@ def review_case(case: Case, *, judgement: str, by) -> CaseReview:
     record("casebook_reviewed", by=by, obj=case)
     db.session.commit()
     return review
+
+
+def reviewer_for(form: CaseForm, practice):
+    """The assigned second reviewer of `practice`'s sample, or None (none assigned, or gone)."""
+    assignment = assignment_for(form, practice.id)
+    if assignment is None or assignment.reviewer_id is None:
+        return None
+    return db.session.get(User, assignment.reviewer_id)
+
+
+def assign_reviewer(form: CaseForm, practice, reviewer, *, by) -> CaseReviewer | None:
+    """Make `reviewer`, one of the practice's clinicians, the only second reviewer of its
+    sample; None returns to any colleague who did not enter the case."""
+    assignment = assignment_for(form, practice.id)
+    if reviewer is None:
+        if assignment is not None:
+            db.session.delete(assignment)
+        record("casebook_reviewer_removed", by=by, obj=form, practice=practice.ods_code)
+        db.session.commit()
+        return None
+    if reviewer not in eligible_reviewers(form.study, practice):
+        raise CasebookError("Choose a clinician of this practice")
+    if assignment is None:
+        assignment = CaseReviewer(form_id=form.id, practice_id=practice.id)
+        db.session.add(assignment)
+    assignment.reviewer_id, assignment.assigned_by_id = reviewer.id, getattr(by, "id", None)
+    assignment.assigned_at = utcnow()
+    db.session.flush()
+    record(
+        "casebook_reviewer_assigned",
+        by=by,
+        obj=assignment,
+        practice=practice.ods_code,
+        reviewer=reviewer.id,
+    )
+    db.session.commit()
+    return assignment

@@ -57,3 +57,10 @@ class CasesUploadForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     judgement = RadioField("Your judgement", validators=[InputRequired("Select your judgement")])
+
+
+class ReviewerForm(FlaskForm):
+    reviewer = RadioField(
+        "Who reviews this practice's sample?",
+        validators=[InputRequired("Choose who reviews this practice's cases")],
+    )

@@ -120,3 +120,30 @@ def count_in_sql(form, questions, groups: list[int]):
                 if pid in row:
                     answered[row[pid], i] = n
     return chosen, answered
+
+
+def practice_entries(form, practice_id: int) -> list[tuple[int | None, dict]]:
+    """(clinician who entered it, answers) for every case of one practice, submitted or not."""
+    return db.session.execute(
+        select(Case.entered_by_id, Case.answers)
+        .join(CaseAudit, CaseAudit.id == Case.audit_id)
+        .where(CaseAudit.form_id == form.id, CaseAudit.practice_id == practice_id)
+        .order_by(Case.sequence)
+    ).all()
+
+
+def clinicians_elsewhere(form, practice_id: int) -> int:
+    """Clinicians who entered the submitted cases of practices other than `practice_id` (a
+    clinician no longer known counts once per practice)."""
+    pairs = (
+        select(CaseAudit.practice_id, Case.entered_by_id)
+        .join(Case, Case.audit_id == CaseAudit.id)
+        .where(
+            CaseAudit.form_id == form.id,
+            CaseAudit.submitted_at.is_not(None),
+            CaseAudit.practice_id != practice_id,
+        )
+        .distinct()
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(pairs)) or 0

@@ -99,6 +99,31 @@ class Case(db.Model):
     audit: Mapped[CaseAudit] = relationship(back_populates="cases")
 
 
+class CaseReviewer(db.Model):
+    """The second reviewer the study team assigned to one practice's sample.
+
+    Without a row, any clinician of the practice but the case's first may review it. With one,
+    only `reviewer_id` may; a row whose reviewer was erased (empty) lets nobody review until the
+    study team assigns someone else, so losing an account never widens who reads the cases.
+    """
+
+    __tablename__ = "casebook_reviewers"
+    __table_args__ = (UniqueConstraint("form_id", "practice_id", name="uq_casebook_reviewers"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("casebook_forms.id", ondelete="CASCADE"))
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True, comment="Practice reviewed"
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), comment="Clinician who reviews its sample"
+    )
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), comment="Study-team member who assigned"
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When (UTC)")
+
+
 class CaseReview(db.Model):
     """A second clinician's judgement of one sampled case, made blind to the first."""
 

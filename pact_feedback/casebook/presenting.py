@@ -8,7 +8,7 @@ from markupsafe import Markup
 from pact_feedback import disclosure
 from pact_feedback.casebook.report import COLUMNS
 from pact_feedback.charts.bars import Series, bar_chart
-from pact_feedback.charts.styles import NETWORK, OWN, PEER_GROUP, SIMILAR
+from pact_feedback.charts.styles import NETWORK, OWN, PEER_GROUP, PRACTICE, SIMILAR
 
 # Suggested quality improvement from a finding: (question, answers, wording).
 SUGGESTIONS = (
@@ -44,11 +44,20 @@ class QuestionFigure:
 
 
 # One colour, one meaning: each column keeps the fill and pattern it has in every report.
-STYLES = {"own": OWN, "comparator": SIMILAR, "peer_group": PEER_GROUP, "network": NETWORK}
+# A clinician's own cases are "us" (solid blue); their practice is a group they belong to.
+STYLES = {
+    "own": OWN,
+    "mine": OWN,
+    "comparator": SIMILAR,
+    "practice": PRACTICE,
+    "peer_group": PEER_GROUP,
+    "network": NETWORK,
+}
 
 
-def figures(payload: dict) -> list[QuestionFigure]:
-    shown = [(key, name) for key, name in COLUMNS if payload.get(key)]
+def figures(payload: dict, columns=COLUMNS) -> list[QuestionFigure]:
+    """A chart and table per question, for the `columns` ((key, name)) the payload holds."""
+    shown = [(key, name) for key, name in columns if payload.get(key)]
     result = []
     for q in payload["questions"]:
         axis = [(c["code"], c["label"]) for c in q["choices"]]
@@ -82,14 +91,24 @@ def figures(payload: dict) -> list[QuestionFigure]:
     return result
 
 
-def suggestions(payload: dict) -> list[str]:
+@dataclass
+class Suggestion:
+    """A QI idea from a finding, and what the QI form opens with (`qi.findings` reads the
+    question and answers from the same frozen payload)."""
+
+    text: str
+    question: str
+    answers: tuple[str, ...]
+
+
+def suggestions(payload: dict) -> list[Suggestion]:
     """QI ideas for findings present in this practice's own audit."""
     own = payload.get("own") or {}
     ideas = []
     for code, answers, wording in SUGGESTIONS:
         cells = (own.get(code) or {}).get("cells") or {}
         if any((cells.get(a) or {}).get("percent") for a in answers):
-            ideas.append(wording)
+            ideas.append(Suggestion(wording, code, answers))
     return ideas
 
 

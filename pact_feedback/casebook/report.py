@@ -75,7 +75,7 @@ def _build(study) -> list[dict]:
             {"code": q.code, "text": q.text, "type": q.type, "choices": q.choices}
             for q in questions
         ],
-        "network": _column(chosen.sum(axis=0), answered.sum(axis=0), questions, protect=False),
+        "network": column(chosen.sum(axis=0), answered.sum(axis=0), questions, protect=False),
         "method_version": METHOD_VERSION,
     }
     common["questions"] = [
@@ -85,14 +85,14 @@ def _build(study) -> list[dict]:
     reports = []
     for pid in groups:
         match = pool.match(profiles[pid], k=study.peer_group_size)
-        own = _column(chosen[row[pid]], answered[row[pid]], questions, protect=False)
+        own = column(chosen[row[pid]], answered[row[pid]], questions, protect=False)
         comparator = peers = None
         if match.comparator:
             other = row[by_code[match.comparator]]
-            comparator = _column(chosen[other], answered[other], questions, protect=True)
+            comparator = column(chosen[other], answered[other], questions, protect=True)
         if match.peer_group:
             rows = [row[by_code[code]] for code, _ in match.peer_group]
-            peers = _column(
+            peers = column(
                 chosen[rows].sum(axis=0), answered[rows].sum(axis=0), questions, protect=True
             )
         payload = {
@@ -114,7 +114,7 @@ def _build(study) -> list[dict]:
     return reports
 
 
-def _column(chosen: np.ndarray, answered: np.ndarray, questions, *, protect: bool) -> dict:
+def column(chosen: np.ndarray, answered: np.ndarray, questions, *, protect: bool) -> dict:
     """One column of the report: per question, N and per answer n, % and Wilson interval.
 
     Protected columns (another practice, a peer group) show counts as `disclosure` says

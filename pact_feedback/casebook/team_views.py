@@ -8,8 +8,13 @@ from flask_login import current_user, login_required
 
 from pact_feedback.casebook import actions, definition, national
 from pact_feedback.casebook.blueprint import bp
-from pact_feedback.casebook.forms import CsrfForm, DefinitionForm, SettingsForm
-from pact_feedback.casebook.queries import progress_by_practice
+from pact_feedback.casebook.forms import CsrfForm, DefinitionForm, ReviewerForm, SettingsForm
+from pact_feedback.casebook.queries import (
+    eligible_reviewers,
+    enrolled_practice,
+    progress_by_practice,
+    reviewers_by_practice,
+)
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.studies.access import managed_study
@@ -63,6 +68,36 @@ def setup(slug):
         case_form=form,
         spec=definition.spec_of(form),
         progress=progress_by_practice(form),
+        reviewers=reviewers_by_practice(form),
+    )
+
+
+ANY_COLLEAGUE = "any"
+
+
+@bp.route("/studies/<slug>/audit/reviewers/<ods_code>", methods=["GET", "POST"])
+@login_required
+def assign_reviewer(slug, ods_code):
+    """Choose the one clinician who second-reviews a practice's sample, or any colleague."""
+    study, form = _team_form(slug)
+    practice = enrolled_practice(study, ods_code)
+    if practice is None:
+        abort(404)
+    people = {str(u.id): u for u in eligible_reviewers(study, practice)}
+    current = actions.reviewer_for(form, practice)
+    page = ReviewerForm(reviewer=str(current.id) if current else ANY_COLLEAGUE)
+    page.reviewer.choices = [
+        (ANY_COLLEAGUE, "Any clinician of the practice who did not enter the case"),
+        *((key, f"{u.name} ({u.email})") for key, u in people.items()),
+    ]
+    if page.validate_on_submit():
+        chosen = people.get(page.reviewer.data)
+        actions.assign_reviewer(form, practice, chosen, by=current_user)
+        who = chosen.name if chosen else "any clinician of the practice who did not enter it"
+        flash(f"{practice.name}'s sample is reviewed by {who}.", "success")
+        return redirect(url_for("casebook.setup", slug=slug))
+    return form_page(
+        "casebook/assign_reviewer.html", page, study=study, practice=practice, current=current
     )
 
 

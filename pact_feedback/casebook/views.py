@@ -10,11 +10,15 @@ from pact_feedback.casebook.blueprint import bp
 from pact_feedback.casebook.definition import spec_of
 from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_case
 from pact_feedback.casebook.forms import CasesUploadForm, CsrfForm, ReviewForm
+from pact_feedback.casebook.presenting import figures
 from pact_feedback.casebook.queries import (
+    assignment_for,
     case_by_sequence,
     member_practice,
     reviewed_sequences,
 )
+from pact_feedback.casebook.summary import COLUMNS as SUMMARY_COLUMNS
+from pact_feedback.casebook.summary import summary_context
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.participation.access import participation_in
@@ -51,12 +55,33 @@ def audit(slug):
         cases=cases,
         next_number=next_sequence([c.sequence for c in cases]),
         submit_form=CsrfForm(),
-        reviewable=_reviewable(form, cases),
+        reviewable=_reviewable(form, practice, cases),
     )
 
 
-def _reviewable(form, cases) -> list:
+@bp.route("/take-part/<slug>/audit/summary")
+@login_required
+def summary(slug):
+    """The signed-in clinician's own cases beside their practice and the network: theirs alone
+    (the study team, who are not members of a practice's audit, have no such page)."""
+    study, form, _, practice = _audit(slug)
+    context = summary_context(study, form, practice, current_user)
+    return render_template(
+        "casebook/summary.html",
+        study=study,
+        practice=practice,
+        figures=figures(context["payload"], SUMMARY_COLUMNS),
+        **context,
+    )
+
+
+def _reviewable(form, practice, cases) -> list:
+    """The sampled cases the signed-in member may second-review: none unless they are the
+    assigned reviewer (when the study team assigned one), never a case they entered."""
     if not form.review_question:
+        return []
+    assignment = assignment_for(form, practice.id)
+    if assignment is not None and assignment.reviewer_id != current_user.id:
         return []
     return [
         c
@@ -189,7 +214,7 @@ def import_cases(slug):
 def review(slug, sequence):
     study, form, audit, practice = _audit(slug)
     case = case_by_sequence(audit, sequence)
-    if case is None or case not in _reviewable(form, audit.cases):
+    if case is None or case not in _reviewable(form, practice, audit.cases):
         abort(404)
     spec = spec_of(form)
     question = spec.question(form.review_question)

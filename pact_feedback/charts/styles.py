@@ -23,7 +23,9 @@ OWN = Style("own", "#005eb8", "solid")
 SIMILAR = Style("similar", "#330072", "diagonal")
 PEER_GROUP = Style("peer", "#7c2855", "dots")
 NETWORK = Style("network", "#425563", "horizontal")
-REPORT_STYLES = {s.key: s for s in (OWN, SIMILAR, PEER_GROUP, NETWORK)}
+# The reader's practice beside their own figures (a clinician's private summary).
+PRACTICE = Style("practice", "#00703c", "vertical")
+REPORT_STYLES = {s.key: s for s in (OWN, SIMILAR, PEER_GROUP, NETWORK, PRACTICE)}
 
 # Series without a fixed meaning (diary days, survey questions): one dark colour that no report
 # kind uses, told apart by pattern alone.

@@ -115,6 +115,9 @@ class QIProject(db.Model):
     )
     finding_range_low: Mapped[float | None] = mapped_column(Float, comment="Network range, low")
     finding_range_high: Mapped[float | None] = mapped_column(Float, comment="Network range, high")
+    finding_unit: Mapped[str | None] = mapped_column(
+        String(40), comment="Unit of the finding's figures; empty: minutes per clinician per day"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

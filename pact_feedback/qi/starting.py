@@ -71,7 +71,9 @@ def start_from_request(args, *, practice=None, user=None) -> Start:
         )
         if start.report is None:
             abort(404)
-        start.finding = finding_from_report(start.report.payload, args.get("category", ""))
+        start.finding = finding_from_report(
+            start.report.payload, args.get("category", ""), answers=args.getlist("answer")
+        )
         if start.finding is None:
             abort(404)
         suggested = start.finding.suggested_measure()

@@ -26,12 +26,14 @@ def extend_world(world):
 
 ROWS = {
     "casebook.audit": {"GET": MEMBERS_PAGE},
+    "casebook.summary": {"GET": MEMBERS_PAGE},  # each member's own cases only
     "casebook.new_case": {"GET": MEMBERS_PAGE, "POST": MEMBERS_FORM},
     "casebook.edit_case": {"GET": OWN_CASE_PAGE, "POST": OWN_CASE_FORM},
     "casebook.submit": {"POST": row(302, 302, 302, 302, 404)},
     "casebook.import_cases": {"GET": MEMBERS_PAGE, "POST": MEMBERS_FORM},
     "casebook.review": {"GET": REVIEWER_PAGE, "POST": REVIEWER_FORM},
     "casebook.setup": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
+    "casebook.assign_reviewer": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "casebook.edit_form": {"GET": TEAM_PAGE, "POST": TEAM_FORM},
     "casebook.export_form": {"GET": TEAM_PAGE},
     "casebook.tables": {"GET": TEAM_PAGE},

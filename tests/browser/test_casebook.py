@@ -54,6 +54,17 @@ def test_clinician_resumes_the_audit_and_saves_the_next_case(signed_in_page, axe
     axe_check(page)
 
 
+def test_clinician_reads_their_private_audit_summary(signed_in_page, axe_check):
+    page = signed_in_page(CLINICIAN)
+    page.goto("/take-part/why-test/audit")
+    page.get_by_role("link", name="Your audit summary").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your audit summary")
+    expect(page.locator("#your-cases")).to_contain_text(re.compile(r"You entered \d+ cases"))
+    results = page.locator("table").filter(has_text="What were the results?")
+    expect(results.get_by_role("columnheader", name="Network")).to_be_visible()
+    axe_check(page)
+
+
 def test_colleague_second_reviews_a_sampled_case_blind(live_server, new_page, sign_in, axe_check):
     email = "reviewer.casebook@practice.example"
     live_server.create_user(
@@ -89,6 +100,14 @@ def test_study_team_sets_up_a_record_audit_and_reads_the_tables(signed_in_page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Record audit")
     expect(page.get_by_role("cell", name="reasons", exact=True)).to_be_visible()
     axe_check(page)
+    page.goto("/studies/why-test/audit")
+    page.get_by_role("link", name=re.compile("^Change the second reviewer of")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Second reviewer")
+    axe_check(page)
+    page.get_by_label(re.compile("^Any clinician of the practice")).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("sample is reviewed by any clinician")
+    page.goto("/studies/why-test-browser/audit")
     page.get_by_role("link", name="Change the questions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the case report form")
     axe_check(page)
@@ -112,4 +131,8 @@ def test_lead_reads_the_released_audit_report(signed_in_page, axe_check):
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice report: Why Test")
     expect(page.get_by_role("heading", name="Why were the tests requested?")).to_be_visible()
     expect(page.get_by_role("img", name="Why were the tests requested?")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="Start a project from this finding").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a quality improvement project")
+    expect(page.locator(".qi-finding")).to_contain_text("% of audited cases")
     axe_check(page)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pact_feedback.casebook.definition import spec_of
 from pact_feedback.casebook.frames import count_in_sql, load_cases
-from pact_feedback.casebook.report import _column
+from pact_feedback.casebook.report import column
 from pact_feedback.casebook.tables import count_matrix
 from pact_feedback.extensions import db
 from pact_feedback.reports import actions as report_actions
@@ -82,19 +82,19 @@ def test_protected_column_withholds_small_counts_and_their_complement():
     """20 cases: 3 / 7 / 10. Both small counts show "<8" with no percentage; with only one
     small count, the next smallest would be withheld too, so 100% minus the rest reveals
     nothing."""
-    both = _column(np.array([3, 7, 10]), np.array([20]), [RESULT], protect=True)["result"]
+    both = column(np.array([3, 7, 10]), np.array([20]), [RESULT], protect=True)["result"]
     assert [c["n"] for c in both["cells"].values()] == ["<8", "<8", "10"]
     assert [c["percent"] for c in both["cells"].values()] == [None, None, 50.0]
 
-    one = _column(np.array([3, 12, 15]), np.array([30]), [RESULT], protect=True)["result"]
+    one = column(np.array([3, 12, 15]), np.array([30]), [RESULT], protect=True)["result"]
     assert [c["percent"] for c in one["cells"].values()] == [None, None, 50.0]
     assert one["answered"] == "30"
 
-    own = _column(np.array([3, 12, 15]), np.array([30]), [RESULT], protect=False)["result"]
+    own = column(np.array([3, 12, 15]), np.array([30]), [RESULT], protect=False)["result"]
     assert [c["n"] for c in own["cells"].values()] == ["3", "12", "15"]
     assert own["cells"]["normal"]["percent"] == 10.0
 
 
 def test_protected_column_with_too_few_cases_shows_no_percentages():
-    column = _column(np.array([0, 0, 9]), np.array([9]), [RESULT], protect=True)["result"]
-    assert all(c["percent"] is None for c in column["cells"].values())
+    result = column(np.array([0, 0, 9]), np.array([9]), [RESULT], protect=True)["result"]
+    assert all(c["percent"] is None for c in result["cells"].values())

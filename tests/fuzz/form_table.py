@@ -103,6 +103,12 @@ def _review(cls):
     return form
 
 
+def _reviewer(cls):
+    form = _plain(cls)
+    form.reviewer.choices = [("any", "Any colleague"), ("1", "A clinician of the practice")]
+    return form
+
+
 # Fixed dates for the diary's rules, so the examples do not depend on the day the suite runs.
 DAY_RULES = dict(
     start=date(2027, 3, 1),
@@ -247,6 +253,7 @@ FORMS = {
         nothing_to_refuse="the view reads the CSV file; fuzzed through casebook.import_cases",
     ),
     "pact_feedback.casebook.forms.ReviewForm": FormSpec({"judgement": "necessary"}, build=_review),
+    "pact_feedback.casebook.forms.ReviewerForm": FormSpec({"reviewer": "any"}, build=_reviewer),
     # reports ----------------------------------------------------------------------------------
     "pact_feedback.reports.forms.ConfirmForm": FormSpec({}, nothing_to_refuse=BUTTON),
     "pact_feedback.reports.forms.ReissueForm": FormSpec({"reason": "A corrected figure"}),

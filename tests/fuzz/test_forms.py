@@ -815,6 +815,15 @@ ROUTES = {
             o.participant, f"/take-part/{o.study.slug}/audit/reviews/10", {"judgement": "necessary"}
         ),
     ),
+    "casebook.assign_reviewer": Route(
+        "pact_feedback.casebook.forms.ReviewerForm",
+        "world",
+        lambda o: Target(
+            o.team,
+            f"/studies/{o.study.slug}/audit/reviewers/{o.practice.ods_code}",
+            {"reviewer": str(o.participant.id)},
+        ),
+    ),
     # surveys ---------------------------------------------------------------------------------
     "surveys.new_question": Route(
         "pact_feedback.surveys.forms.QuestionForm",

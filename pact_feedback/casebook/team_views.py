@@ -18,16 +18,7 @@ from pact_feedback.casebook.queries import (
 from pact_feedback.core.render import form_page
 from pact_feedback.core.uploads import read_upload
 from pact_feedback.studies.access import managed_study
-from pact_feedback.tabulation.exports import to_csv, to_dta, to_xlsx
-
-DOWNLOADS = {
-    "csv": (to_csv, "text/csv"),
-    "xlsx": (
-        lambda f: to_xlsx(f, sheet="audit", dictionary=national.DATA_DICTIONARY),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "dta": (lambda f: to_dta(f, dictionary=national.DATA_DICTIONARY), "application/x-stata-dta"),
-}
+from pact_feedback.tabulation.exports import table_file
 
 
 def _team_form(slug):
@@ -171,10 +162,10 @@ def tables(slug):
 @login_required
 def download_tables(slug, fmt):
     study, form = _team_form(slug)
-    write, mimetype = DOWNLOADS[fmt]
     frame = national.tabulate(form).frame
+    body, mimetype = table_file(fmt, frame, sheet="audit", dictionary=national.DATA_DICTIONARY)
     return Response(
-        write(frame),
+        body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{study.slug}-audit-tables.{fmt}"'},
     )

@@ -109,24 +109,17 @@ def uptake_practices(slug):
     )
 
 
-DOWNLOADS = {
-    "csv": ("text/csv", exports.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
-    "dta": ("application/x-stata-dta", exports.to_dta),
-}
-
-
 def _download(slug, kind):
     study, survey = team_study_survey(slug)
     wave, result, _ = uptake_for(study, survey, _wave_number())
-    mimetype, write = DOWNLOADS[kind]
     name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
     rows = paper_frame(study.slug, result)
+    body, mimetype = exports.table_file(kind, rows, sheet="uptake")
 
     record("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
     db.session.commit()
     return Response(
-        write(rows),
+        body,
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -119,3 +119,24 @@ def to_xlsx(frame: pd.DataFrame, *, sheet="uptake", dictionary=DATA_DICTIONARY) 
 def to_dta(frame: pd.DataFrame, *, dictionary=DATA_DICTIONARY) -> bytes:
     """Stata 14+ file; every variable carries its data-dictionary description as its label."""
     return dta_bytes(frame, {c: dictionary.get(c, "") for c in frame.columns})
+
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "dta": "application/x-stata-dta",
+}
+
+
+def table_file(
+    kind: str, frame: pd.DataFrame, *, sheet: str, dictionary=DATA_DICTIONARY
+) -> tuple[bytes, str]:
+    """A table download as (bytes, mimetype): `kind` csv, xlsx (`sheet` and the data dictionary)
+    or dta (variable labels from `dictionary`). Every table download of the app comes here."""
+    if kind == "csv":
+        return to_csv(frame), MIMETYPES[kind]
+    if kind == "xlsx":
+        return to_xlsx(frame, sheet=sheet, dictionary=dictionary), MIMETYPES[kind]
+    if kind == "dta":
+        return to_dta(frame, dictionary=dictionary), MIMETYPES[kind]
+    raise ValueError(f"no table file of kind {kind!r}")

@@ -17,7 +17,7 @@ from tests.browser.conftest import _only_the_live_server
 
 DIARY = "/take-part/hidden-workload/diary/"
 WAITING = """async () => {
-  const queue = await import("/assets/js/diary-queue.js");
+  const { queue } = await import("/assets/js/diary.js");
   const owner = document.getElementById("diary-entries").dataset.owner;
   return (await queue.waiting(owner)).map((item) => item.client_id);
 }"""
@@ -186,7 +186,7 @@ def test_offline_entries_survive_a_browser_restart_and_are_sent_once(
     # Sending an entry again (as if the server's answer had been lost) makes no second row.
     page.evaluate(
         """async (clientId) => {
-          const queue = await import("/assets/js/diary-queue.js");
+          const { queue } = await import("/assets/js/diary.js");
           const form = document.querySelector("[data-diary-entry]");
           await queue.put({
             client_id: clientId, owner: document.getElementById("diary-entries").dataset.owner,

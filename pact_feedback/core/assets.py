@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
-from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -30,7 +29,6 @@ def init_assets(app: Flask) -> None:
     # (zstd level 3 sent the NHS.UK stylesheet 29 KB against 26 KB; docs/performance.md).
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip", "deflate"])
     compress.init_app(app)
-    app.session_interface = _StaticFilesKeepNoSession()
 
     @app.url_defaults
     def _fingerprint(endpoint, values):
@@ -54,18 +52,6 @@ def init_assets(app: Flask) -> None:
 
     app.jinja_env.globals["import_map"] = import_map
     app.jinja_env.globals["data_uri"] = data_uri
-
-
-class _StaticFilesKeepNoSession(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, except that a static file's answer neither varies on the
-    cookie nor sets it. The cookie changes as the person uses the app (its signature carries a
-    time), so `Vary: Cookie` made the browser ask again for every kept file on the next page;
-    and a refreshed session cookie has no place beside a public, year-long answer."""
-
-    def save_session(self, app, session, response):
-        if request.endpoint == "static":
-            return
-        super().save_session(app, session, response)
 
 
 def fingerprint(filename: str) -> str | None:

@@ -599,6 +599,17 @@ if (search && form) {
     duration?.focus();
     say([`Chosen: ${first.dataset.label}. Now choose how long it took.`]);
   });
+  // Type-ahead on the task list: a letter or digit typed while one of the tasks has focus goes
+  // to the search box. Only there (WCAG 2.1.4: no page-wide single-key shortcut).
+  form.addEventListener("keydown", (event) => {
+    const task = event.target.closest?.('input[name="category_id"]');
+    if (!task || event.key.length !== 1 || !/[\p{L}\p{N}]/u.test(event.key)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    input.focus();
+    input.value += event.key;
+    input.dispatchEvent(new Event("input"));
+  });
   form.addEventListener("reset", () => setTimeout(() => input.dispatchEvent(new Event("input"))));
   search.hidden = false;
 }

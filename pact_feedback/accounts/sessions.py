@@ -36,9 +36,10 @@ SESSION_KEY = "sid"
 KEEP_KEY, ACTIVE_KEY = "keep", "active_at"
 _TOUCH_EVERY = timedelta(seconds=60)  # avoid a write on every request
 ROTATION_GRACE = timedelta(minutes=2)  # an old token's requests already in flight
-# What a kept session opens after the idle limit: the diary (its pages, its service worker) and
-# the home page that links to it. Blueprint names, or endpoints.
-KEPT_PAGES = frozenset({"diary", "home.index"})
+# What a kept session opens after the idle limit: the diary (its pages, its service worker), the
+# home page that links to it, and signing out (which must never ask for the password first and
+# leave the diary signed in). Blueprint names, or endpoints.
+KEPT_PAGES = frozenset({"diary", "home.index", "accounts.logout"})
 
 
 def start_session(user: User, *, keep: bool = False) -> None:
@@ -171,6 +172,7 @@ def end_current_session() -> None:
             .values(revoked_at=utcnow())
         )
     session.clear()
+    leave_session_cookie(False)  # the answer clears the cookie, even one sent in flight
 
 
 def end_all_sessions(user: User) -> int:

@@ -200,3 +200,34 @@ def test_a_session_without_keep_does_not_rotate(app, client, diary, clock):  # n
         clock.advance(minutes=25)
         assert _opens(client, "/")
     assert _sid(app, client) == first
+
+
+def test_signing_out_with_the_token_just_replaced_ends_the_session(app, client, diary, clock):  # noqa: F811
+    """Sign-out sent in flight with the old token ends the session, and its answer replaces
+    the cookie like any sign-out's (no session token in it)."""
+    day = f"{diary.base}/{make_day(diary.me, diary.study, diary.practice).id}"
+    _sign_in(client, diary.me, keep=True)
+    assert _opens(client, day)  # a page with forms: the session has its form token
+    in_flight = _holding(app, client.get_cookie(COOKIE).value)
+    clock.advance(hours=2)
+    assert _opens(client, day)  # rotates
+    response = submit(in_flight, "/account/sign-out", {}, form_url="/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/sign-in"
+    assert COOKIE in response.headers.get("Set-Cookie", "")
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert "sid" not in serializer.loads(in_flight.get_cookie(COOKIE).value)
+    assert not _opens(client, day)
+
+
+def test_sign_out_after_an_idle_gap_ends_a_kept_session(client, diary, clock):  # noqa: F811
+    """ "Sign out" on the diary after the other pages' idle limit signs out; it does not send
+    the person to the sign-in page with the diary still signed in on the device."""
+    day = f"{diary.base}/{make_day(diary.me, diary.study, diary.practice).id}"
+    _sign_in(client, diary.me, keep=True)
+    clock.advance(hours=3)
+    assert _opens(client, day)
+    response = submit(client, "/account/sign-out", {}, form_url=day)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/sign-in"
+    assert not _opens(client, day)

@@ -86,6 +86,8 @@ class Config:
     # "Keep me signed in on this device": the diary stays open this long after sign-in
     # (accounts/sessions.py); other pages keep the two limits above.
     KEPT_SESSION_TIMEOUT = timedelta(days=_env_int("KEPT_SESSION_DAYS", 14))
+    # A kept session's token is replaced at the first use this long after it was issued.
+    KEPT_SESSION_ROTATE = timedelta(minutes=_env_int("KEPT_SESSION_ROTATE_MINUTES", 60))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)

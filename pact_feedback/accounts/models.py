@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact_feedback.accounts.roles import ROLES, STAFF_ROLES
@@ -56,6 +56,19 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # A kept session's token rotates (accounts/sessions.py): the one it replaced, still
+    # accepted for a moment, and recognised afterwards as a copy to refuse.
+    previous_token_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, comment="SHA-256 of the token this session's token replaced"
+    )
+    rotated_at: Mapped[datetime | None] = mapped_column(
+        comment="When the token was last replaced (empty: the sign-in's token)"
+    )
+    rotation_confirmed: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        comment="The browser has used the current token since the last rotation",
+    )
 
 
 class Membership(db.Model):

@@ -88,7 +88,7 @@ def _data_uri(path: str, mimetype: str, mtime_ns: int) -> str:
 def import_map() -> dict:
     """A `<script type="importmap">` body (render it with `tojson`): each JavaScript module
     under static/ by its plain URL, to its fingerprinted one, so that
-    `import "./diary-queue.js"` fetches a cacheable URL.
+    `import "../vendor/idb-keyval/index.js"` fetches a cacheable URL.
     Worked out once per process (on every page in debug mode, where files change)."""
     cached = current_app.extensions.get("pact_import_map")
     if cached is not None and not current_app.debug:

@@ -1,8 +1,9 @@
 """Security headers, CSP with nonces, and the login manager wiring (whose user loader, a
 session row, the factory takes from `pact_feedback.accounts.sessions`)."""
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 
 from pact_feedback.core.inputs import UnreadableInput, json_strings, loads_json
@@ -42,8 +43,30 @@ class CheckedJSONProvider(DefaultJSONProvider):
         return loads_json(s)
 
 
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with two answers that leave the browser's cookie alone:
+
+    - a static file's: it neither varies on the cookie nor sets it. The cookie changes as the
+      person uses the app (its signature carries a time), so `Vary: Cookie` made the browser ask
+      again for every kept file on the next page; and a refreshed session cookie has no place
+      beside a public, year-long answer;
+    - one that calls `leave_session_cookie()`: a request sent with a kept session's token just
+      replaced, whose browser already holds the new one (accounts/sessions.py)."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint == "static" or g.get("leave_session_cookie"):
+            return
+        super().save_session(app, session, response)
+
+
+def leave_session_cookie(leave: bool = True) -> None:
+    """This answer sets no session cookie (or, `leave=False`, does again)."""
+    g.leave_session_cookie = leave
+
+
 def init_security(app: Flask, talisman, login_manager) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is registered
+    app.session_interface = SessionCookie()
     app.json = CheckedJSONProvider(app)
     talisman.init_app(
         app,

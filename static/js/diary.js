@@ -1,9 +1,53 @@
 // The diary day page, enhanced: add and repeat tasks without reloading the day, show errors
 // beside the fields, and a timer that survives a reload. Without this file every form still
 // works as a plain post and redirect. Entries made without a connection wait on the device
-// (diary-queue.js) and a service worker (diary-sw.js) opens the page offline.
+// (IndexedDB, below) and a service worker (diary-sw.js) opens the page offline.
 
-import * as queue from "./diary-queue.js";
+import { createStore, del, set, values } from "../vendor/idb-keyval/index.js";
+
+// The offline queue: entries made without a connection, kept in IndexedDB (it survives closing
+// the browser) until the server confirms them. Each item is keyed by its client_id, so putting
+// the same entry twice keeps one copy, and the server's retry-safe create means sending it
+// twice makes one entry. Items carry the id of the person who made them: a page only shows and
+// sends its own person's items. Signing out clears the lot (the sign-out answer carries
+// Clear-Site-Data: "storage"). It lives in this file rather than a module of its own: one
+// request fewer on a diary day's first visit (docs/performance.md).
+const store = createStore("pact-diary", "queue");
+const OLD_KEY = "pact-diary-queue"; // the localStorage queue of earlier versions
+
+/** Keep an entry until the server confirms it (resolves once the write has committed). */
+function put(item) {
+  return set(item.client_id, item, store);
+}
+
+/** Forget an entry: only after the server saved it, or refused it and the person was told. */
+function remove(clientId) {
+  return del(clientId, store);
+}
+
+/** The owner's waiting entries, oldest first. */
+async function waiting(owner) {
+  const all = await values(store);
+  return all.filter((item) => item.owner === owner).sort((a, b) => a.queued_at - b.queued_at);
+}
+
+/** Move entries left in localStorage by an earlier version into IndexedDB, once. */
+async function migrateFromLocalStorage(owner) {
+  let old;
+  try {
+    old = JSON.parse(localStorage.getItem(OLD_KEY));
+  } catch {
+    return 0; // unreadable: leave it as it is rather than lose it
+  }
+  if (!Array.isArray(old)) return 0;
+  const usable = old.filter((item) => item && item.client_id && item.action && item.fields);
+  for (const item of usable) await put({ ...item, owner: item.owner || owner });
+  localStorage.removeItem(OLD_KEY); // only once every item is safely in IndexedDB
+  return usable.length;
+}
+
+/** The queue, exported for the browser tests. */
+export const queue = { put, remove, waiting, migrateFromLocalStorage };
 
 // The note check the server makes (pact_feedback/diary/validation.py), run before a task is
 // kept on the device offline, so a note with an NHS number or a date of birth never waits in
@@ -161,7 +205,7 @@ function enhanceRepeat(repeatForm) {
   });
 }
 
-// Entries made without a connection wait in IndexedDB (diary-queue.js: it survives closing the
+// Entries made without a connection wait in IndexedDB (the queue above: it survives closing the
 // browser) and are sent when this page is open with a connection: on load and on the `online`
 // event. Each keeps its client_id, so sending one twice cannot make two entries; an entry
 // leaves the queue only when the server has saved it, or has refused it and the page has said
@@ -364,8 +408,11 @@ async function saveAssets() {
     .map((entry) => new URL(entry.name))
     .filter((url) => url.origin === location.origin && url.pathname.startsWith("/assets/"))
     .map((url) => url.href);
+  // The page has just loaded them: copy them from the browser's cache ("force-cache") rather
+  // than asking the server again. Their URLs are fingerprinted, so the copy cannot be stale.
   for (const url of new Set(urls)) {
-    if (!(await cache.match(url))) await cache.add(url).catch(() => {});
+    if (await cache.match(url)) continue;
+    await cache.add(new Request(url, { cache: "force-cache" })).catch(() => {});
   }
 }
 
@@ -551,6 +598,17 @@ if (search && form) {
     const duration = form.querySelector('[name="duration"]:checked, [name="duration"]');
     duration?.focus();
     say([`Chosen: ${first.dataset.label}. Now choose how long it took.`]);
+  });
+  // Type-ahead on the task list: a letter or digit typed while one of the tasks has focus goes
+  // to the search box. Only there (WCAG 2.1.4: no page-wide single-key shortcut).
+  form.addEventListener("keydown", (event) => {
+    const task = event.target.closest?.('input[name="category_id"]');
+    if (!task || event.key.length !== 1 || !/[\p{L}\p{N}]/u.test(event.key)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    input.focus();
+    input.value += event.key;
+    input.dispatchEvent(new Event("input"));
   });
   form.addEventListener("reset", () => setTimeout(() => input.dispatchEvent(new Event("input"))));
   search.hidden = false;

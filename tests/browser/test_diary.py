@@ -168,8 +168,8 @@ def test_entries_made_offline_are_sent_when_back_online(live_server, sign_in, op
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("B4 Referrals and advice requests")
     expect(page.locator("tr.diary-pending")).to_have_count(0)
-    waiting = """async () => (await import("/assets/js/diary-queue.js"))
-        .waiting(document.getElementById("diary-entries").dataset.owner)"""
+    waiting = """async () => (await import("/assets/js/diary.js"))
+        .queue.waiting(document.getElementById("diary-entries").dataset.owner)"""
     assert page.evaluate(waiting) == []  # IndexedDB (tests/browser/test_diary_offline.py)
     page.reload()  # sent once: the server has exactly one entry
     expect(page.locator("#diary-entries-body tr")).to_have_count(1)

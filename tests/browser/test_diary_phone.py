@@ -161,6 +161,24 @@ def test_a_new_task_by_keyboard_in_six_key_presses(live_server, sign_in, open_co
     assert len(presses) <= 6
 
 
+def test_typing_on_the_task_list_finds_a_task(live_server, sign_in, open_context):
+    """Type-ahead on the task list: letters typed while a task has focus go to "Find a task"
+    (only there: no page-wide letter shortcut, WCAG 2.1.4), so r, e, s, Enter, Right, Enter
+    adds B1 Test results from the list as from the search."""
+    page = _new_day(live_server, sign_in, open_context, "ahead.phone@practice.example", DESKTOP)
+    page.locator("[data-diary-all] .diary-choice__input").first.focus()
+    for key in ["r", "e", "s"]:
+        page.keyboard.press(key)
+    search = page.get_by_label("Find a task")
+    expect(search).to_be_focused()
+    expect(search).to_have_value("res")
+    for key in ["Enter", "ArrowRight", "Enter"]:
+        page.keyboard.press(key)
+    rows = page.locator("#diary-entries-body tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("B1 Test results")
+
+
 def test_no_sideways_scroll_on_a_participants_pages(live_server, sign_in, open_context):
     """At 320 px wide, none of a participant's pages is wider than the screen."""
     page = _new_day(live_server, sign_in, open_context, "narrow@practice.example", PHONES[1])

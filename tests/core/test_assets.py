@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import url_for
 
 from pact_feedback.core.assets import IMMUTABLE, UNVERSIONED
-from tests.conftest import page
+from tests.conftest import login, make_user, page
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -53,7 +53,7 @@ def test_pages_and_assets_are_compressed(app, client):
 def test_the_import_map_points_modules_at_their_fingerprinted_urls(app, client):
     script = page(client.get("/account/sign-in")).find("script", type="importmap")
     imports = json.loads(script.string)["imports"]
-    assert imports["/assets/js/diary-queue.js"] == _static_url(app, "js/diary-queue.js")
+    assert imports["/assets/js/diary.js"] == _static_url(app, "js/diary.js")
     assert imports["/assets/vendor/idb-keyval/index.js"].startswith(
         "/assets/vendor/idb-keyval/index.js?v="
     )
@@ -71,3 +71,15 @@ def test_the_csp_allows_fonts_from_this_host_only(client):
     csp = client.get("/account/sign-in").headers["Content-Security-Policy"]
     assert "font-src 'self';" in csp + ";"
     assert "assets.nhs.uk" not in csp
+
+
+def test_a_static_file_neither_reads_nor_sets_the_session(app, client):
+    """A stylesheet or script is the same for everyone: it must not vary on the session cookie
+    (the cookie changes as the person uses the app, and the browser would ask again for every
+    file it keeps) nor carry a Set-Cookie a shared cache could keep beside a public answer."""
+    login(client, make_user(email="assets@practice.example"))
+    response = client.get(_static_url(app, "css/pact.css"))
+    assert response.status_code == 200
+    assert "Cookie" not in response.vary
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" in client.get("/").vary  # pages still do

@@ -2,15 +2,15 @@
 as a copy, ending the session), when it was replaced, and whether the browser has used the new
 one since.
 
-Revision ID: 0015_kept_session_rotation
-Revises: 0008_sqlite_autoincrement
+Revision ID: 0017_kept_session_rotation
+Revises: 0016_qi_finding_unit
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_kept_session_rotation"
-down_revision = "0008_sqlite_autoincrement"
+revision = "0017_kept_session_rotation"
+down_revision = "0016_qi_finding_unit"
 branch_labels = None
 depends_on = None
 

@@ -34,9 +34,6 @@ def init_idle_ping(app: Flask) -> None:
         if idle_since is None or time.monotonic() - idle_since < after:
             return  # new, or back from a request moments ago
         try:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SELECT 1")
-            cursor.close()
-            dbapi_connection.rollback()
+            engine.dialect.do_ping(dbapi_connection)  # what pool_pre_ping sends (";")
         except Exception as error:
             raise exc.DisconnectionError(str(error)) from error

@@ -39,8 +39,8 @@ def empty_postgresql(url: str) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[-1]
-    if not name.startswith("load_"):
-        raise RuntimeError(f"refusing to empty {name!r}: only scratch load_* databases")
+    if not name.startswith(("load_", "test_")):
+        raise RuntimeError(f"refusing to empty {name!r}: only scratch load_* or test_* databases")
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")

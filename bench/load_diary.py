@@ -56,7 +56,11 @@ from pathlib import Path
 
 from diary_api import PROXY_HEADERS, ROOT, drive, prepare_app
 
-SHARED = ROOT.parent / "shared" / "bench"
+# ../shared/bench beside the checkout, or beside a parent folder (a git worktree under /work/wt).
+SHARED = next(
+    (up / "shared" / "bench" for up in ROOT.parents if (up / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 sys.path.insert(0, str(SHARED))
 import load  # noqa: E402  (../shared/bench/load.py: the yardstick, imported, never copied)
 

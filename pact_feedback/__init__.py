@@ -115,6 +115,9 @@ def _init_extensions(app: Flask) -> None:
     from pact_feedback.core.sqlite import init_sqlite
 
     init_sqlite(app)
+    from pact_feedback.core.pooling import init_idle_ping
+
+    init_idle_ping(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     from pact_feedback.core.security import init_security
 

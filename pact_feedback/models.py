@@ -17,7 +17,7 @@ from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
 from pact_feedback.participation.models import Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
-from pact_feedback.reports.models import Report, ReportAccess
+from pact_feedback.reports.models import Report, ReportAccess, ReportPdf
 from pact_feedback.studies.models import Enrolment, Study
 from pact_feedback.surveys.models import (
     Survey,
@@ -56,6 +56,7 @@ __all__ = [
     "Report",
     "SentEmail",
     "ReportAccess",
+    "ReportPdf",
     "Study",
     "Survey",
     "SurveyChoice",

@@ -23,7 +23,8 @@ jobs_cli = AppGroup("jobs", help="The job queue: run a worker, retry a failed jo
     help="Seconds between looks for steps whose worker died; they are queued again",
 )
 def worker_command(burst, maintenance_interval):
-    """Run steps from the queue, each in a forked work horse, until stopped (SIGTERM: warm)."""
+    """Run steps from the queues, each in a forked work horse, until stopped (SIGTERM: warm).
+    The second queue (`JOBS_QUEUE`-later: printing PDFs ahead) only when the first is empty."""
     from rq import Worker
 
     connection = queue.redis_connection()
@@ -36,7 +37,9 @@ def worker_command(burst, maintenance_interval):
     db.session.remove()
     db.engine.dispose()  # hold no database connection across the fork of each step
     worker = Worker(
-        [queue.job_queue()], connection=connection, maintenance_interval=maintenance_interval
+        [queue.job_queue(), queue.job_queue(later=True)],  # in this order of priority
+        connection=connection,
+        maintenance_interval=maintenance_interval,
     )
     worker.work(burst=burst, logging_level="WARNING")
 

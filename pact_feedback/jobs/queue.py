@@ -16,6 +16,9 @@ RUN_STEP = "pact_feedback.jobs.runner.run_step"
 # A step that raises is tried again at once up to this many times, then waits for "Retry".
 AUTOMATIC_RETRIES = 2
 KEEP_SECONDS = 7 * 24 * 3600  # how long RQ keeps a finished step's record
+# Work nobody is waiting for (printing PDFs ahead) goes on a second queue, which a worker takes
+# from only when the first is empty: a round's emails are never stuck behind its printing.
+LATER = "-later"
 
 
 def redis_connection() -> Redis | None:
@@ -33,15 +36,20 @@ def queued() -> bool:
     return bool(current_app.config.get("JOBS_REDIS_URL"))
 
 
-def job_queue() -> Queue | None:
+def job_queue(*, later: bool = False) -> Queue | None:
+    """The queue (or with `later`, the one for work nobody waits for); None without Redis."""
     connection = redis_connection()
     if connection is None:
         return None
-    return Queue(current_app.config["JOBS_QUEUE"], connection=connection)
+    name = current_app.config["JOBS_QUEUE"] + (LATER if later else "")
+    return Queue(name, connection=connection)
 
 
-def start(kind: str, description: str, *, by, steps, study=None, total: int = 0) -> JobRun:
-    """Record a job and queue its `steps` ([(dotted function name, args), ...]).
+def start(
+    kind: str, description: str, *, by, steps, study=None, total: int = 0, later: bool = False
+) -> JobRun:
+    """Record a job and queue its `steps` ([(dotted function name, args), ...]); `later` puts
+    them behind everything on the main queue.
 
     Each step is called as `function(run, *args)` inside an app context; it must be safe to run
     again (a retry, or a re-run after its worker was killed)."""
@@ -51,7 +59,7 @@ def start(kind: str, description: str, *, by, steps, study=None, total: int = 0)
         study_id=getattr(study, "id", None),
         created_by_id=getattr(by, "id", None),
         total=total,
-        steps=[{"func": func, "args": list(args)} for func, args in steps],
+        steps=[{"func": func, "args": list(args), "later": later} for func, args in steps],
     )
     if not steps:
         run.started_at = run.finished_at = utcnow()
@@ -62,15 +70,14 @@ def start(kind: str, description: str, *, by, steps, study=None, total: int = 0)
 
 
 def _enqueue(run: JobRun, indexes) -> None:
-    queue = job_queue()
-    if queue is None:
+    if not queued():
         for index in indexes:
             run_step(run.id, index, in_process=True)
         db.session.refresh(run)
         return
     steps = [dict(step) for step in run.steps]
     for index in indexes:
-        job = queue.enqueue(
+        job = job_queue(later=steps[index].get("later", False)).enqueue(
             RUN_STEP,
             run.id,
             index,

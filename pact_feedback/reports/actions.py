@@ -12,6 +12,7 @@ from pact_feedback.reports.emails import notify_readers
 from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.matching import METHOD_VERSION
 from pact_feedback.reports.models import Report, ReportAccess
+from pact_feedback.reports.print_ahead import forget, start_printing
 from pact_feedback.reports.queries import released_reports
 from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
@@ -85,8 +86,8 @@ def release(study, *, by, notify: bool = True) -> int:
     """Release every draft: the snapshot is frozen and its readers are emailed a link.
 
     The emails go out as a job (`reports.emails.notify_readers`): on the queue when there is one,
-    and then this returns before they are sent. `notify=False` is for loading demo data, where
-    nobody is waiting for an email.
+    and then this returns before they are sent; with a queue, a second job prints the PDFs ahead
+    (`reports.print_ahead`). `notify=False` is for loading demo data, where nobody is waiting.
     """
     drafts = db.session.scalars(
         select(Report).where(Report.study_id == study.id, Report.status == "draft")
@@ -103,6 +104,7 @@ def release(study, *, by, notify: bool = True) -> int:
     db.session.commit()
     if notify:
         notify_readers(study, by=by)
+        start_printing(study, by=by)
     return len(drafts)
 
 
@@ -118,12 +120,14 @@ def reissue(study, *, by, reason: str) -> list[Report]:
     now = utcnow()
     for report in current:
         report.status = "superseded"
+    forget([report.id for report in current])
     reports = _store(study, built, version=version, reason=reason.strip())
     for report in reports:
         report.status, report.released_at = "released", now
     record("reports_reissued", by=by, obj=study, version=version, reason=reason.strip())
     db.session.commit()
     notify_readers(study, by=by)
+    start_printing(study, by=by)
     return reports
 
 

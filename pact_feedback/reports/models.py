@@ -2,7 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pact_feedback.core.time import utcnow
@@ -69,6 +77,32 @@ class ReportAccess(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(10), comment="view or download")
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportPdf(db.Model):
+    """A released report printed ahead by a worker, as one kind of reader downloads it.
+
+    Served only when `fingerprint` matches the page this reader would be printed now (after the
+    same access check), so a stale file (a changed name, a new template) is printed afresh.
+    In the database, not the instance folder: workers and web servers may be different hosts,
+    and a report's files go with it (erasure, re-issue) by the foreign key.
+    """
+
+    __tablename__ = "report_pdfs"
+    __table_args__ = (
+        UniqueConstraint("report_id", "reader", name="uq_report_pdfs_reader"),
+        Index("ix_report_pdfs_job_run_id", "job_run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    reader: Mapped[str] = mapped_column(String(20), comment="Whose copy: practice or owner")
+    fingerprint: Mapped[str] = mapped_column(String(64), comment="SHA-256 of what was printed")
+    data: Mapped[bytes] = mapped_column(LargeBinary, comment="The PDF")
+    job_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_runs.id", ondelete="SET NULL"), comment="The job that last printed it"
+    )
+    printed_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was printed")
 
 
 from pact_feedback.accounts.models import User  # noqa: E402,F401

@@ -14,7 +14,7 @@ from pact_feedback.reports.build import withheld_cells
 from pact_feedback.reports.forms import ConfirmForm, ReissueForm, SharingForm
 from pact_feedback.reports.jobs import start_generation
 from pact_feedback.reports.models import Report
-from pact_feedback.reports.pdf import render_report_pdf
+from pact_feedback.reports.pdf import report_pdf
 from pact_feedback.reports.presenting import report_context
 from pact_feedback.reports.queries import released_for_participant, reports_for_review
 from pact_feedback.studies.access import managed_study
@@ -34,6 +34,7 @@ def _review_page(study, *, reissue_form=None):
         participant_reports=[r for r in reports if r.kind == "participant"],
         withheld={r.id: withheld_cells(r.payload) for r in practice_reports},
         confirm_form=ConfirmForm(),
+        printing=latest_run(study, "report_pdfs"),
     )
 
 
@@ -119,7 +120,7 @@ def download(report_id):
     name = request.args.get("name", "yes") if report.user_id == current_user.id else "yes"
     if name not in ("yes", "no"):
         abort(400)
-    pdf = render_report_pdf(report, viewer=current_user, with_name=name == "yes")
+    pdf = report_pdf(report, viewer=current_user, with_name=name == "yes")
     actions.log_access(report, by=current_user, action="download")
     filename = f"pact-{report.kind}-report-{report.study.slug}-v{report.version}.pdf"
     return Response(

@@ -36,11 +36,13 @@ def queued_app(another_app, redis_url):
     return another_app(JOBS_REDIS_URL=redis_url, JOBS_CHUNK=5)
 
 
-def work_in_process(app) -> None:
-    """A real RQ worker (without forking) in this process, until the queue is empty."""
+def work_in_process(app, *, everything: bool = False) -> None:
+    """A real RQ worker (without forking) in this process, until the queue is empty; with
+    `everything`, the later queue too (printing PDFs ahead), as `flask jobs worker` does."""
     with app.app_context():
         queue = job_queue()
-        worker = SimpleWorker([queue], connection=queue.connection)
+        queues = [queue, job_queue(later=True)] if everything else [queue]
+        worker = SimpleWorker(queues, connection=queue.connection)
         # A timer, not SIGALRM, for the step time limit: pytest-timeout owns SIGALRM here.
         worker.death_penalty_class = TimerDeathPenalty
         worker.work(burst=True)

@@ -1,14 +1,14 @@
 """Released reports printed ahead by a worker (report_pdfs), served on download when current.
 
-Revision ID: 0015_report_pdfs
-Revises: 0008_sqlite_autoincrement
+Revision ID: 0018_report_pdfs
+Revises: 0017_kept_session_rotation
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_report_pdfs"
-down_revision = "0008_sqlite_autoincrement"
+revision = "0018_report_pdfs"
+down_revision = "0017_kept_session_rotation"
 branch_labels = None
 depends_on = None
 

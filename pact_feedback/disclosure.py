@@ -125,15 +125,55 @@ def _smallest(sums: np.ndarray, candidates: np.ndarray, order: np.ndarray) -> np
 
 
 def protect_grid(
-    minutes: np.ndarray, members: np.ndarray, order: np.ndarray, *, total_shown: bool = True
+    minutes: np.ndarray,
+    members: np.ndarray,
+    order: np.ndarray,
+    *,
+    total_shown: bool = True,
+    forced: np.ndarray | None = None,
 ) -> CellGrid:
     """Primary then secondary suppression for many rows at once.
 
     `minutes`: one row per contributor, one column per cell. `members`: one row per published
     row, the positions in `minutes` of its contributors, padded with -1. `order`: `tie_order`
     of the columns. With a row total shown, a row that withholds exactly one cell withholds its
-    smallest other shown cell too, so the first cannot be worked out by subtraction.
+    smallest other shown cell too, so the first cannot be worked out by subtraction. `forced`
+    (rows x columns, bool): cells withheld because another published figure minus this one
+    would fail the rules (`failing_differences`), before the secondary step.
     """
+    grid = _primary_grid(minutes, members)
+    if forced is not None:
+        grid.reasons[forced & (grid.reasons == SHOWN)] = DERIVED
+    total, count = grid.sums, grid.contributors
+    if total_shown:
+        suppressed = grid.suppressed
+        candidates = ~suppressed & (count > 0)
+        rows = np.flatnonzero((suppressed.sum(axis=1) == 1) & candidates.any(axis=1))
+        if len(rows):
+            grid.reasons[rows, _smallest(total[rows], candidates[rows], order)] = SECONDARY
+    return grid
+
+
+def failing_differences(
+    minutes: np.ndarray, unknown: np.ndarray, outside: np.ndarray
+) -> np.ndarray:
+    """Which cells of a difference between two published figures would fail the rules.
+
+    A reader who sees two figures over nested groups of people (the network and a peer group)
+    sees their difference too, and a practice lead knows the figures of the colleagues who
+    share their reports. `unknown`: one row per difference, the positions of its people less
+    those the reader may know (padded with -1); `outside`: the same people less the reader's
+    whole practice. A cell fails when the unknown people fail the cell rules, or when all of
+    them are the practice's own (it would be the figure of colleagues who did not share).
+    """
+    rest = _primary_grid(minutes, unknown)
+    elsewhere = _primary_grid(minutes, outside)
+    return rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
+
+
+def _primary_grid(minutes: np.ndarray, members: np.ndarray) -> CellGrid:
+    """Each row's sums, contributors and primary reasons (`protect_grid` before its secondary
+    step)."""
     padded = np.vstack([minutes, np.zeros((1, minutes.shape[1]))])  # -1 reads this zero row
     shape = (members.shape[0], minutes.shape[1])
     total, largest = np.zeros(shape), np.zeros(shape)
@@ -144,14 +184,7 @@ def protect_grid(
         total += np.where(positive, values, 0.0)
         np.fmax(largest, values, out=largest)  # fmax: a missing value is nobody's
         count += positive
-    grid = CellGrid(total, count, _primary(count, total, largest))
-    if total_shown:
-        suppressed = grid.suppressed
-        candidates = ~suppressed & (count > 0)
-        rows = np.flatnonzero((suppressed.sum(axis=1) == 1) & candidates.any(axis=1))
-        if len(rows):
-            grid.reasons[rows, _smallest(total[rows], candidates[rows], order)] = SECONDARY
-    return grid
+    return CellGrid(total, count, _primary(count, total, largest))
 
 
 def protect_layers(

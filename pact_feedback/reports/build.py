@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pact_feedback import disclosure
@@ -60,19 +61,29 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
     """Every profile the practice reports show, protected in one pass.
 
     Keys: ("own", practice id) for the figures of the practice's sharing participants,
-    ("whole", practice id) for a practice shown as somebody's comparator, ("peers", practice
-    id) for a practice's peer group.
+    ("comparator", practice id) for its similar practice, ("peers", practice id) for its peer
+    group. Its reader sees the network beside them, and the differences between the columns:
+    a cell is withheld when a difference, less the practice's sharers, would fail the cell
+    rules (the similar practice against the network; the peer group against the network
+    and against the similar practice).
     """
     by_category, by_group, _ = frames
-    groups = {}
+    everyone = by_category.index.tolist()
+    groups, differences = {}, {}
     for pid, match in matches:
+        own = list(members.get(pid, []))
         groups["own", pid] = sharing[pid]
+        differences["own", pid] = []
+        comparator = list(members.get(by_code[match.comparator], [])) if match.comparator else []
         if match.comparator:
-            comparator = by_code[match.comparator]
-            groups["whole", comparator] = list(members.get(comparator, []))
+            groups["comparator", pid] = comparator
+            differences["comparator", pid] = [(_less(everyone, comparator), sharing[pid], own)]
         if match.peer_group:
-            groups["peers", pid] = [
-                p for code, _ in match.peer_group for p in members.get(by_code[code], [])
+            peers = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
+            groups["peers", pid] = peers
+            differences["peers", pid] = [
+                (_less(everyone, peers), sharing[pid], own),
+                (_less(peers, comparator), sharing[pid], own),
             ]
     profiles = compute.layered_profiles(
         by_category,
@@ -80,8 +91,28 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
         {c["code"]: c["group"] for c in inputs.categories},
         list(groups.values()),
         k_practice=inputs.k_practice,
+        forced=_forced(by_category, by_group, list(differences.values())),
     )
     return dict(zip(groups, profiles, strict=True))
+
+
+def _less(people, others) -> list:
+    others = set(others)
+    return [p for p in people if p not in others]
+
+
+def _forced(by_category, by_group, differences: list[list]):
+    """One row per profile: the cells any of its differences withholds."""
+    flat = [d for ds in differences for d in ds]
+    masks = compute.difference_masks(by_category, by_group, flat)
+    forced = []
+    for mask in masks:
+        rows, start = [], 0
+        for ds in differences:
+            rows.append(mask[start : start + len(ds)].any(axis=0))
+            start += len(ds)
+        forced.append(np.array(rows, dtype=bool).reshape(len(differences), mask.shape[1]))
+    return forced[0], forced[1]
 
 
 @contextmanager
@@ -118,7 +149,10 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     by_category, by_group, people = frames
     members = people.groupby("practice_id").groups  # practice id -> participant ids
     network = compute.network_profiles(
-        by_category, by_group, {c["code"]: c["group"] for c in inputs.categories}
+        by_category,
+        by_group,
+        {c["code"]: c["group"] for c in inputs.categories},
+        [(list(ids), [p for p in ids if p in inputs.sharers]) for ids in members.values()],
     )
     eligible = [
         inputs.practices[pid]["profile"]
@@ -152,30 +186,25 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     reports = []
     for pid, match in matches:
         practice = inputs.practices[pid]
+        payload = {
+            **common,
+            "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
+            "participants": len(members.get(pid, [])),
+            "sharing": len(sharing[pid]),
+            "network": compute.network_for_practice(
+                network, len(people) - len(members.get(pid, [])), inputs.k_practice
+            ),
+            "own": profiles["own", pid],
+            "comparator": (profiles["comparator", pid] if match.comparator else None),
+            "peer_group": profiles["peers", pid] if match.peer_group else None,
+            "method": {
+                "statement": method_statement(match, inputs.data_date or date.today()),
+                "match": match.to_dict(),  # stored for audit; never displayed
+            },
+        }
+        withhold_together(payload)
         reports.append(
-            {
-                "kind": "practice",
-                "practice_id": pid,
-                "user_id": None,
-                "payload": {
-                    **common,
-                    "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
-                    "participants": len(members.get(pid, [])),
-                    "sharing": len(sharing[pid]),
-                    "network": compute.network_for_practice(
-                        network, len(people) - len(members.get(pid, [])), inputs.k_practice
-                    ),
-                    "own": profiles["own", pid],
-                    "comparator": (
-                        profiles["whole", by_code[match.comparator]] if match.comparator else None
-                    ),
-                    "peer_group": profiles["peers", pid] if match.peer_group else None,
-                    "method": {
-                        "statement": method_statement(match, inputs.data_date or date.today()),
-                        "match": match.to_dict(),  # stored for audit; never displayed
-                    },
-                },
-            }
+            {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
@@ -208,6 +237,44 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
             }
         )
     return reports
+
+
+COMPARED = ("comparator", "peer_group", "network")
+
+
+def withhold_together(payload: dict) -> None:
+    """A figure withheld in one compared column is withheld in all of them (similar practice,
+    peer group, network), in place.
+
+    The columns are nested groups of people and their differences are often known to the
+    reader (their own practice, or a difference shown itself): a task withheld in the network
+    but shown in the peer group could be worked out as the peer group plus the rest.
+    """
+    for layer in ("by_category", "by_group"):
+        profiles = [
+            payload[key][layer]
+            for key in COMPARED
+            if payload.get(key) and payload[key][layer].get("values") is not None
+        ]
+        hidden = {code for p in profiles for code, value in p["values"].items() if value is None}
+        for index, profile in enumerate(profiles):
+            newly = [c for c in hidden if profile["values"].get(c, 0) is not None]
+            if newly:
+                profiles[index] = profile = {
+                    **profile,
+                    "values": dict(profile["values"]),
+                    "withheld": dict(profile.get("withheld", {})),
+                }
+                if "range" in profile:
+                    profile["range"] = {
+                        c: r for c, r in profile["range"].items() if c not in hidden
+                    }
+                for code in newly:
+                    profile["values"][code] = None
+                    profile["withheld"][code] = disclosure.DERIVED_REASON
+        for key in COMPARED:
+            if payload.get(key) and payload[key][layer].get("values") is not None:
+                payload[key] = {**payload[key], layer: profiles.pop(0)}
 
 
 def withheld_cells(payload: dict) -> int:

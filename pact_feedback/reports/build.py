@@ -5,6 +5,7 @@ frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
 import gc
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -202,10 +203,10 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
                 "match": match.to_dict(),  # stored for audit; never displayed
             },
         }
-        withhold_together(payload)
         reports.append(
             {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
+    withhold_across([r["payload"] for r in reports])
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
     headline = compute.summary_frame(summaries)
@@ -240,41 +241,78 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
 
 
 COMPARED = ("comparator", "peer_group", "network")
+LAYERS = ("by_category", "by_group")
 
 
-def withhold_together(payload: dict) -> None:
+def _shown(payload: dict, key: str, layer: str) -> dict | None:
+    section = payload.get(key)
+    return section[layer] if section and section[layer].get("values") is not None else None
+
+
+def _hidden(profile: dict) -> set:
+    return {code for code, value in profile["values"].items() if value is None}
+
+
+def _withhold(payload: dict, key: str, layer: str, codes: set) -> bool:
+    """Withhold `codes` in one profile of a payload (a copy: profiles are shared between
+    payloads); True when anything changed."""
+    profile = _shown(payload, key, layer)
+    newly = [c for c in codes if profile["values"].get(c, None) is not None]
+    if not newly:
+        return False
+    profile = {
+        **profile,
+        "values": dict(profile["values"]),
+        "withheld": dict(profile.get("withheld", {})),
+    }
+    if "range" in profile:
+        profile["range"] = {c: r for c, r in profile["range"].items() if c not in codes}
+    for code in newly:
+        profile["values"][code] = None
+        profile["withheld"][code] = disclosure.DERIVED_REASON
+    payload[key] = {**payload[key], layer: profile}
+    return True
+
+
+def withhold_together(payload: dict) -> bool:
     """A figure withheld in one compared column is withheld in all of them (similar practice,
-    peer group, network), in place.
+    peer group, network), in place; True when anything changed.
 
     The columns are nested groups of people and their differences are often known to the
     reader (their own practice, or a difference shown itself): a task withheld in the network
     but shown in the peer group could be worked out as the peer group plus the rest.
     """
-    for layer in ("by_category", "by_group"):
-        profiles = [
-            payload[key][layer]
-            for key in COMPARED
-            if payload.get(key) and payload[key][layer].get("values") is not None
-        ]
-        hidden = {code for p in profiles for code, value in p["values"].items() if value is None}
-        for index, profile in enumerate(profiles):
-            newly = [c for c in hidden if profile["values"].get(c, 0) is not None]
-            if newly:
-                profiles[index] = profile = {
-                    **profile,
-                    "values": dict(profile["values"]),
-                    "withheld": dict(profile.get("withheld", {})),
-                }
-                if "range" in profile:
-                    profile["range"] = {
-                        c: r for c, r in profile["range"].items() if c not in hidden
-                    }
-                for code in newly:
-                    profile["values"][code] = None
-                    profile["withheld"][code] = disclosure.DERIVED_REASON
-        for key in COMPARED:
-            if payload.get(key) and payload[key][layer].get("values") is not None:
-                payload[key] = {**payload[key], layer: profiles.pop(0)}
+    changed = False
+    for layer in LAYERS:
+        keys = [key for key in COMPARED if _shown(payload, key, layer) is not None]
+        hidden = set().union(*(_hidden(_shown(payload, key, layer)) for key in keys))
+        for key in keys:
+            changed |= _withhold(payload, key, layer, hidden)
+    return changed
+
+
+def withhold_across(payloads: list[dict]) -> None:
+    """The same figure has one pattern of withheld cells in every report that shows it (the
+    network; a practice shown as several practices' similar practice), compared columns
+    withheld together in each report (`withhold_together`), until nothing changes: a reader of
+    several reports never finds a figure withheld in one and shown in another."""
+    changed = True
+    while changed:
+        changed = False
+        for payload in payloads:
+            changed |= withhold_together(payload)
+        for layer in LAYERS:
+            shows = defaultdict(list)  # the same figure -> the payloads that show it
+            for payload in payloads:
+                if _shown(payload, "network", layer) is not None:
+                    shows["network"].append((payload, "network"))
+                if _shown(payload, "comparator", layer) is not None:
+                    code = payload["method"]["match"]["comparator"]
+                    shows["comparator", code].append((payload, "comparator"))
+            for pairs in shows.values():
+                hidden = set().union(*(_hidden(_shown(p, k, layer)) for p, k in pairs))
+                for payload, key in pairs:
+                    changed |= _withhold(payload, key, layer, hidden)
 
 
 def withheld_cells(payload: dict) -> int:

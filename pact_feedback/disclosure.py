@@ -171,6 +171,40 @@ def failing_differences(
     return rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
 
 
+def failing_complements(minutes: np.ndarray, removed: np.ndarray, widened: np.ndarray):
+    """`failing_differences` for everyone less a few people, by subtraction.
+
+    `removed`: one row per difference, the positions of the people left out (a column and the
+    reader's sharers), padded with -1; `widened`: the same with the reader's whole practice.
+    Sums and counts are the network's less the removed people's; the largest contribution is
+    the largest among the first len(row) + 1 contributors of each cell.
+    """
+    positive = minutes > 0
+    count_all = positive.sum(axis=0)
+    total_all = np.where(positive, minutes, 0.0).sum(axis=0)
+    less = _primary_grid(minutes, removed)
+    count = count_all - less.contributors
+    total = np.maximum(total_all - less.sums, 0.0)
+    largest = _largest_left(minutes, removed)
+    codes = _primary(count, total, largest)
+    elsewhere = count_all - _primary_grid(minutes, widened).contributors
+    return (codes != SHOWN) | ((elsewhere == 0) & (count > 0))
+
+
+def _largest_left(minutes: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """Per row and cell, the largest contribution of anyone not in the row of `removed`."""
+    k = min(len(minutes), removed.shape[1] + 1)
+    result = np.zeros((removed.shape[0], minutes.shape[1]))
+    if k == 0:
+        return result
+    order = np.argsort(-minutes, axis=0, kind="stable")[:k]  # positions, largest first
+    values = np.maximum(np.take_along_axis(minutes, order, axis=0), 0.0)
+    for row, members in enumerate(removed):
+        gone = np.isin(order, members[members >= 0])
+        result[row] = np.where(gone, 0.0, values).max(axis=0)
+    return result
+
+
 def _primary_grid(minutes: np.ndarray, members: np.ndarray) -> CellGrid:
     """Each row's sums, contributors and primary reasons (`protect_grid` before its secondary
     step)."""

@@ -69,7 +69,6 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
     and against the similar practice).
     """
     by_category, by_group, _ = frames
-    everyone = by_category.index.tolist()
     groups, differences = {}, {}
     for pid, match in matches:
         own = list(members.get(pid, []))
@@ -78,13 +77,14 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
         comparator = list(members.get(by_code[match.comparator], [])) if match.comparator else []
         if match.comparator:
             groups["comparator", pid] = comparator
-            differences["comparator", pid] = [(_less(everyone, comparator), sharing[pid], own)]
+            # ("network less", people left out, practice): the network less them
+            differences["comparator", pid] = [("network less", comparator + sharing[pid], own)]
         if match.peer_group:
             peers = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
             groups["peers", pid] = peers
             differences["peers", pid] = [
-                (_less(everyone, peers), sharing[pid], own),
-                (_less(peers, comparator), sharing[pid], own),
+                ("network less", peers + sharing[pid], own),
+                ("between", _less(peers, comparator), sharing[pid], own),
             ]
     profiles = compute.layered_profiles(
         by_category,
@@ -103,16 +103,22 @@ def _less(people, others) -> list:
 
 
 def _forced(by_category, by_group, differences: list[list]):
-    """One row per profile: the cells any of its differences withholds."""
-    flat = [d for ds in differences for d in ds]
-    masks = compute.difference_masks(by_category, by_group, flat)
+    """One row per profile: the cells any of its differences withholds. A difference is
+    ("network less", people left out, practice) or ("between", people, sharers, practice)."""
+    owners = {"network less": [], "between": []}
+    rows = {"network less": [], "between": []}
+    for owner, found in enumerate(differences):
+        for kind, *args in found:
+            owners[kind].append(owner)
+            rows[kind].append(args)
+    less = compute.complement_masks(by_category, by_group, rows["network less"])
+    between = compute.difference_masks(by_category, by_group, rows["between"])
     forced = []
-    for mask in masks:
-        rows, start = [], 0
-        for ds in differences:
-            rows.append(mask[start : start + len(ds)].any(axis=0))
-            start += len(ds)
-        forced.append(np.array(rows, dtype=bool).reshape(len(differences), mask.shape[1]))
+    for layer in range(2):
+        mask = np.zeros((len(differences), less[layer].shape[1]), dtype=bool)
+        np.logical_or.at(mask, owners["network less"], less[layer])
+        np.logical_or.at(mask, owners["between"], between[layer])
+        forced.append(mask)
     return forced[0], forced[1]
 
 

@@ -217,9 +217,7 @@ def network_profiles(
     the cell rules (`difference_masks`).
     """
     everyone = by_category.index.tolist()
-    masks = difference_masks(
-        by_category, by_group, [(everyone, sharers, ids) for ids, sharers in practices]
-    )
+    masks = complement_masks(by_category, by_group, [(sharers, ids) for ids, sharers in practices])
     forced = tuple(mask.any(axis=0, keepdims=True) for mask in masks)
     (layered,) = layered_profiles(
         by_category,
@@ -340,6 +338,27 @@ def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) 
             if reason
         },
     }
+
+
+def complement_masks(
+    by_category: pd.DataFrame, by_group: pd.DataFrame, complements
+) -> tuple[np.ndarray, np.ndarray]:
+    """`difference_masks` for the network less a few people, without listing everyone else.
+
+    `complements`: (participant ids left out of the network: a column and the reader's
+    sharers, participant ids of the reader's practice). A round of thousands of practices
+    has one such row per practice: each is worked out by subtraction from the network.
+    """
+    masks = []
+    for frame in (by_category, by_group):
+        removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
+        widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
+        _, removed_grid = _member_grid(frame, removed)
+        _, widened_grid = _member_grid(frame, widened)
+        masks.append(
+            disclosure.failing_complements(frame.to_numpy(dtype=float), removed_grid, widened_grid)
+        )
+    return masks[0], masks[1]
 
 
 def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:

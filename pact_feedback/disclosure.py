@@ -155,8 +155,8 @@ def protect_grid(
 
 
 def failing_differences(
-    minutes: np.ndarray, unknown: np.ndarray, outside: np.ndarray
-) -> np.ndarray:
+    minutes: np.ndarray, unknown: np.ndarray, outside: np.ndarray, *, linked: bool = False
+):
     """Which cells of a difference between two published figures would fail the rules.
 
     A reader who sees two figures over nested groups of people (the network and a peer group)
@@ -165,13 +165,18 @@ def failing_differences(
     those the reader may know (padded with -1); `outside`: the same people less the reader's
     whole practice. A cell fails when the unknown people fail the cell rules, or when all of
     them are the practice's own (it would be the figure of colleagues who did not share).
+    With `linked`, also which cells have nobody outside the reader's practice: there the two
+    figures differ only by the practice's own people, so they must be withheld together.
     """
     rest = _primary_grid(minutes, unknown)
     elsewhere = _primary_grid(minutes, outside)
-    return rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
+    fails = rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
+    return (fails, elsewhere.contributors == 0) if linked else fails
 
 
-def failing_complements(minutes: np.ndarray, removed: np.ndarray, widened: np.ndarray):
+def failing_complements(
+    minutes: np.ndarray, removed: np.ndarray, widened: np.ndarray, *, linked: bool = False
+):
     """`failing_differences` for everyone less a few people, by subtraction.
 
     `removed`: one row per difference, the positions of the people left out (a column and the
@@ -188,7 +193,8 @@ def failing_complements(minutes: np.ndarray, removed: np.ndarray, widened: np.nd
     largest = _largest_left(minutes, removed)
     codes = _primary(count, total, largest)
     elsewhere = count_all - _primary_grid(minutes, widened).contributors
-    return (codes != SHOWN) | ((elsewhere == 0) & (count > 0))
+    fails = (codes != SHOWN) | ((elsewhere == 0) & (count > 0))
+    return (fails, elsewhere == 0) if linked else fails
 
 
 def _largest_left(minutes: np.ndarray, removed: np.ndarray) -> np.ndarray:

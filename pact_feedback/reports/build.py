@@ -86,15 +86,22 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
                 ("network less", peers + sharing[pid], own),
                 ("between", _less(peers, comparator), sharing[pid], own),
             ]
+    forced, linked = _forced(by_category, by_group, list(differences.values()))
+    links = defaultdict(dict)  # practice id -> {(column, column): (task codes, group codes)}
+    pairs = {"network less": "network", "between": "comparator"}
+    for (kind, pid), found in zip(differences, linked, strict=True):
+        column = "peer_group" if kind == "peers" else kind
+        for difference_kind, codes in found:
+            links[pid][column, pairs[difference_kind]] = codes
     profiles = compute.layered_profiles(
         by_category,
         by_group,
         {c["code"]: c["group"] for c in inputs.categories},
         list(groups.values()),
         k_practice=inputs.k_practice,
-        forced=_forced(by_category, by_group, list(differences.values())),
+        forced=forced,
     )
-    return dict(zip(groups, profiles, strict=True))
+    return dict(zip(groups, profiles, strict=True)), links
 
 
 def _less(people, others) -> list:
@@ -103,23 +110,37 @@ def _less(people, others) -> list:
 
 
 def _forced(by_category, by_group, differences: list[list]):
-    """One row per profile: the cells any of its differences withholds. A difference is
-    ("network less", people left out, practice) or ("between", people, sharers, practice)."""
+    """One row per profile: the cells any of its differences withholds, and per profile its
+    differences' links: (kind, (task codes, group codes) without unknown people). A difference
+    is ("network less", people left out, practice) or ("between", people, sharers, practice).
+    """
     owners = {"network less": [], "between": []}
     rows = {"network less": [], "between": []}
     for owner, found in enumerate(differences):
         for kind, *args in found:
             owners[kind].append(owner)
             rows[kind].append(args)
-    less = compute.complement_masks(by_category, by_group, rows["network less"])
-    between = compute.difference_masks(by_category, by_group, rows["between"])
+    results = {
+        "network less": compute.complement_masks(
+            by_category, by_group, rows["network less"], linked=True
+        ),
+        "between": compute.difference_masks(by_category, by_group, rows["between"], linked=True),
+    }
     forced = []
     for layer in range(2):
-        mask = np.zeros((len(differences), less[layer].shape[1]), dtype=bool)
-        np.logical_or.at(mask, owners["network less"], less[layer])
-        np.logical_or.at(mask, owners["between"], between[layer])
+        mask = np.zeros(
+            (len(differences), len(by_group.columns if layer else by_category.columns)), dtype=bool
+        )
+        for kind, (masks, _) in results.items():
+            np.logical_or.at(mask, owners[kind], masks[layer])
         forced.append(mask)
-    return forced[0], forced[1]
+    linked = [[] for _ in differences]
+    columns = (by_category.columns.to_numpy(), by_group.columns.to_numpy())
+    for kind, (_, links) in results.items():
+        for row, owner in enumerate(owners[kind]):
+            codes = tuple(set(columns[layer][links[layer][row]].tolist()) for layer in range(2))
+            linked[owner].append((kind, codes))
+    return (forced[0], forced[1]), linked
 
 
 @contextmanager
@@ -182,7 +203,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     sharing = {
         pid: [p for p in members.get(pid, []) if p in inputs.sharers] for pid in inputs.enrolled
     }
-    profiles = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
+    profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -212,7 +233,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         reports.append(
             {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
-    withhold_across([r["payload"] for r in reports])
+    withhold_across([(r["payload"], links.get(r["practice_id"], {})) for r in reports])
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
     headline = compute.summary_frame(summaries)
@@ -280,36 +301,44 @@ def _withhold(payload: dict, key: str, layer: str, codes: set) -> bool:
     return True
 
 
-def withhold_together(payload: dict) -> bool:
-    """A figure withheld in one compared column is withheld in all of them (similar practice,
-    peer group, network), in place; True when anything changed.
+def withhold_together(payload: dict, links: dict) -> bool:
+    """Two compared columns (similar practice, peer group, network) withhold the same tasks
+    where they differ only by people the report's reader knows, in place; True when anything
+    changed.
 
-    The columns are nested groups of people and their differences are often known to the
-    reader (their own practice, or a difference shown itself): a task withheld in the network
-    but shown in the peer group could be worked out as the peer group plus the rest.
+    `links`: {(column, column): (task codes, group codes)} where the difference between the
+    two columns, less the practice's sharers, has nobody: there a task withheld in the network
+    but shown in the peer group would be the peer group plus the sharers' known minutes.
     """
-    changed = False
-    for layer in LAYERS:
-        keys = [key for key in COMPARED if _shown(payload, key, layer) is not None]
-        hidden = set().union(*(_hidden(_shown(payload, key, layer)) for key in keys))
-        for key in keys:
-            changed |= _withhold(payload, key, layer, hidden)
-    return changed
+    changed = True
+    any_change = False
+    while changed:
+        changed = False
+        for (first, second), codes in links.items():
+            for layer, linked in zip(LAYERS, codes, strict=True):
+                profiles = [_shown(payload, key, layer) for key in (first, second)]
+                if None in profiles:
+                    continue
+                hidden = (_hidden(profiles[0]) | _hidden(profiles[1])) & linked
+                for key in (first, second):
+                    changed |= _withhold(payload, key, layer, hidden)
+        any_change |= changed
+    return any_change
 
 
-def withhold_across(payloads: list[dict]) -> None:
+def withhold_across(payloads: list[tuple[dict, dict]]) -> None:
     """The same figure has one pattern of withheld cells in every report that shows it (the
-    network; a practice shown as several practices' similar practice), compared columns
-    withheld together in each report (`withhold_together`), until nothing changes: a reader of
+    network; a practice shown as several practices' similar practice), and each report's
+    linked columns withhold together (`withhold_together`), until nothing changes: a reader of
     several reports never finds a figure withheld in one and shown in another."""
     changed = True
     while changed:
         changed = False
-        for payload in payloads:
-            changed |= withhold_together(payload)
+        for payload, links in payloads:
+            changed |= withhold_together(payload, links)
         for layer in LAYERS:
             shows = defaultdict(list)  # the same figure -> the payloads that show it
-            for payload in payloads:
+            for payload, _ in payloads:
                 if _shown(payload, "network", layer) is not None:
                     shows["network"].append((payload, "network"))
                 if _shown(payload, "comparator", layer) is not None:

@@ -300,16 +300,16 @@ def _protect(
 
 
 def difference_masks(
-    by_category: pd.DataFrame, by_group: pd.DataFrame, differences
-) -> tuple[np.ndarray, np.ndarray]:
+    by_category: pd.DataFrame, by_group: pd.DataFrame, differences, *, linked=False
+):
     """Which cells of each difference between published figures fail the cell rules, by
     category and by group (`disclosure.failing_differences`).
 
     `differences`: (participant ids in the difference, ids its reader may know: their
     practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
-    difference.
+    difference. With `linked`, also (by category, by group) the cells without unknown people.
     """
-    masks = []
+    masks, links = [], []
     for frame in (by_category, by_group):
         unknown, outside = [], []
         for ids, known, practice in differences:
@@ -318,9 +318,13 @@ def difference_masks(
             outside.append([p for p in ids if p not in practice])
         _, unknown_grid = _member_grid(frame, unknown)
         _, outside_grid = _member_grid(frame, outside)
-        masks.append(
-            disclosure.failing_differences(frame.to_numpy(dtype=float), unknown_grid, outside_grid)
+        fails, empty = disclosure.failing_differences(
+            frame.to_numpy(dtype=float), unknown_grid, outside_grid, linked=True
         )
+        masks.append(fails)
+        links.append(empty)
+    if linked:
+        return (masks[0], masks[1]), (links[0], links[1])
     return masks[0], masks[1]
 
 
@@ -341,23 +345,27 @@ def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) 
 
 
 def complement_masks(
-    by_category: pd.DataFrame, by_group: pd.DataFrame, complements
-) -> tuple[np.ndarray, np.ndarray]:
+    by_category: pd.DataFrame, by_group: pd.DataFrame, complements, *, linked=False
+):
     """`difference_masks` for the network less a few people, without listing everyone else.
 
     `complements`: (participant ids left out of the network: a column and the reader's
     sharers, participant ids of the reader's practice). A round of thousands of practices
     has one such row per practice: each is worked out by subtraction from the network.
     """
-    masks = []
+    masks, links = [], []
     for frame in (by_category, by_group):
         removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
         widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
         _, removed_grid = _member_grid(frame, removed)
         _, widened_grid = _member_grid(frame, widened)
-        masks.append(
-            disclosure.failing_complements(frame.to_numpy(dtype=float), removed_grid, widened_grid)
+        fails, empty = disclosure.failing_complements(
+            frame.to_numpy(dtype=float), removed_grid, widened_grid, linked=True
         )
+        masks.append(fails)
+        links.append(empty)
+    if linked:
+        return (masks[0], masks[1]), (links[0], links[1])
     return masks[0], masks[1]
 
 

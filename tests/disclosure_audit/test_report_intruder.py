@@ -164,7 +164,7 @@ def test_no_clinician_can_work_out_a_colleague_from_the_report(round_):
     strict=False,
     reason="known gap: the rules count the people less one practice's sharers at a time, so a "
     "lead of two practices who knows both practices' sharers can still pin a colleague (a "
-    "random search: about 1 round in 9; docs/governance.md)",
+    "random search: about 1 round in 3; docs/governance.md)",
 )
 @PROPERTY
 @given(rounds())

@@ -125,15 +125,95 @@ def _smallest(sums: np.ndarray, candidates: np.ndarray, order: np.ndarray) -> np
 
 
 def protect_grid(
-    minutes: np.ndarray, members: np.ndarray, order: np.ndarray, *, total_shown: bool = True
+    minutes: np.ndarray,
+    members: np.ndarray,
+    order: np.ndarray,
+    *,
+    total_shown: bool = True,
+    forced: np.ndarray | None = None,
 ) -> CellGrid:
     """Primary then secondary suppression for many rows at once.
 
     `minutes`: one row per contributor, one column per cell. `members`: one row per published
     row, the positions in `minutes` of its contributors, padded with -1. `order`: `tie_order`
     of the columns. With a row total shown, a row that withholds exactly one cell withholds its
-    smallest other shown cell too, so the first cannot be worked out by subtraction.
+    smallest other shown cell too, so the first cannot be worked out by subtraction. `forced`
+    (rows x columns, bool): cells withheld because another published figure minus this one
+    would fail the rules (`failing_differences`), before the secondary step.
     """
+    grid = _primary_grid(minutes, members)
+    if forced is not None:
+        grid.reasons[forced & (grid.reasons == SHOWN)] = DERIVED
+    total, count = grid.sums, grid.contributors
+    if total_shown:
+        suppressed = grid.suppressed
+        candidates = ~suppressed & (count > 0)
+        rows = np.flatnonzero((suppressed.sum(axis=1) == 1) & candidates.any(axis=1))
+        if len(rows):
+            grid.reasons[rows, _smallest(total[rows], candidates[rows], order)] = SECONDARY
+    return grid
+
+
+def failing_differences(
+    minutes: np.ndarray, unknown: np.ndarray, outside: np.ndarray, *, linked: bool = False
+):
+    """Which cells of a difference between two published figures would fail the rules.
+
+    A reader who sees two figures over nested groups of people (the network and a peer group)
+    sees their difference too, and a practice lead knows the figures of the colleagues who
+    share their reports. `unknown`: one row per difference, the positions of its people less
+    those the reader may know (padded with -1); `outside`: the same people less the reader's
+    whole practice. A cell fails when the unknown people fail the cell rules, or when all of
+    them are the practice's own (it would be the figure of colleagues who did not share).
+    With `linked`, also which cells have nobody outside the reader's practice: there the two
+    figures differ only by the practice's own people, so they must be withheld together.
+    """
+    rest = _primary_grid(minutes, unknown)
+    elsewhere = _primary_grid(minutes, outside)
+    fails = rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
+    return (fails, elsewhere.contributors == 0) if linked else fails
+
+
+def failing_complements(
+    minutes: np.ndarray, removed: np.ndarray, widened: np.ndarray, *, linked: bool = False
+):
+    """`failing_differences` for everyone less a few people, by subtraction.
+
+    `removed`: one row per difference, the positions of the people left out (a column and the
+    reader's sharers), padded with -1; `widened`: the same with the reader's whole practice.
+    Sums and counts are the network's less the removed people's; the largest contribution is
+    the largest among the first len(row) + 1 contributors of each cell.
+    """
+    positive = minutes > 0
+    count_all = positive.sum(axis=0)
+    total_all = np.where(positive, minutes, 0.0).sum(axis=0)
+    less = _primary_grid(minutes, removed)
+    count = count_all - less.contributors
+    total = np.maximum(total_all - less.sums, 0.0)
+    largest = _largest_left(minutes, removed)
+    codes = _primary(count, total, largest)
+    elsewhere = count_all - _primary_grid(minutes, widened).contributors
+    fails = (codes != SHOWN) | ((elsewhere == 0) & (count > 0))
+    return (fails, elsewhere == 0) if linked else fails
+
+
+def _largest_left(minutes: np.ndarray, removed: np.ndarray) -> np.ndarray:
+    """Per row and cell, the largest contribution of anyone not in the row of `removed`."""
+    k = min(len(minutes), removed.shape[1] + 1)
+    result = np.zeros((removed.shape[0], minutes.shape[1]))
+    if k == 0:
+        return result
+    order = np.argsort(-minutes, axis=0, kind="stable")[:k]  # positions, largest first
+    values = np.maximum(np.take_along_axis(minutes, order, axis=0), 0.0)
+    for row, members in enumerate(removed):
+        gone = np.isin(order, members[members >= 0])
+        result[row] = np.where(gone, 0.0, values).max(axis=0)
+    return result
+
+
+def _primary_grid(minutes: np.ndarray, members: np.ndarray) -> CellGrid:
+    """Each row's sums, contributors and primary reasons (`protect_grid` before its secondary
+    step)."""
     padded = np.vstack([minutes, np.zeros((1, minutes.shape[1]))])  # -1 reads this zero row
     shape = (members.shape[0], minutes.shape[1])
     total, largest = np.zeros(shape), np.zeros(shape)
@@ -144,14 +224,7 @@ def protect_grid(
         total += np.where(positive, values, 0.0)
         np.fmax(largest, values, out=largest)  # fmax: a missing value is nobody's
         count += positive
-    grid = CellGrid(total, count, _primary(count, total, largest))
-    if total_shown:
-        suppressed = grid.suppressed
-        candidates = ~suppressed & (count > 0)
-        rows = np.flatnonzero((suppressed.sum(axis=1) == 1) & candidates.any(axis=1))
-        if len(rows):
-            grid.reasons[rows, _smallest(total[rows], candidates[rows], order)] = SECONDARY
-    return grid
+    return CellGrid(total, count, _primary(count, total, largest))
 
 
 def protect_layers(

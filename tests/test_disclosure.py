@@ -1,5 +1,6 @@
 """The small-number rules, on known cases and on generated ones."""
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,32 @@ def test_an_empty_cell_shows_zero():
     row = d.protect_row({"B1": [], "B2": [10, 10, 10]})
     assert row["B1"] == d.Cell(0.0, 0)
     assert row["B2"].value == 30
+
+
+def test_complements_by_subtraction_agree_with_listing_everyone_else():
+    """`failing_complements` (the network less a few people, by subtraction: thousands of
+    practices) withholds exactly what `failing_differences` does with everyone else listed."""
+    rng = np.random.default_rng(16)  # the same draws on every run
+
+    def padded(lists):
+        grid = np.full((len(lists), max([len(x) for x in lists] + [0])), -1)
+        for i, found in enumerate(lists):
+            grid[i, : len(found)] = found
+        return grid
+
+    for _ in range(200):
+        n, cells = int(rng.integers(1, 15)), int(rng.integers(1, 5))
+        values = rng.choice([5.0, 10.0, 30.0, 120.0], (n, cells))
+        minutes = np.where(rng.random((n, cells)) < 0.4, values, 0.0)
+        rows = []
+        for _ in range(int(rng.integers(1, 4))):
+            removed = sorted(set(rng.choice(n, int(rng.integers(0, n + 1))).tolist()))
+            practice = sorted(set(removed[: len(removed) // 2]) | {int(rng.integers(0, n))})
+            rows.append((removed, sorted(set(removed) | set(practice))))
+        unknown = [[p for p in range(n) if p not in r] for r, _ in rows]
+        outside = [[p for p in range(n) if p not in w] for _, w in rows]
+        listed = d.failing_differences(minutes, padded(unknown), padded(outside))
+        subtracted = d.failing_complements(
+            minutes, padded([r for r, _ in rows]), padded([w for _, w in rows])
+        )
+        assert (listed == subtracted).all()

@@ -5,10 +5,12 @@ frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
 import gc
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pact_feedback import disclosure
@@ -60,28 +62,85 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> di
     """Every profile the practice reports show, protected in one pass.
 
     Keys: ("own", practice id) for the figures of the practice's sharing participants,
-    ("whole", practice id) for a practice shown as somebody's comparator, ("peers", practice
-    id) for a practice's peer group.
+    ("comparator", practice id) for its similar practice, ("peers", practice id) for its peer
+    group. Its reader sees the network beside them, and the differences between the columns:
+    a cell is withheld when a difference, less the practice's sharers, would fail the cell
+    rules (the similar practice against the network; the peer group against the network
+    and against the similar practice).
     """
     by_category, by_group, _ = frames
-    groups = {}
+    groups, differences = {}, {}
     for pid, match in matches:
+        own = list(members.get(pid, []))
         groups["own", pid] = sharing[pid]
+        differences["own", pid] = []
+        comparator = list(members.get(by_code[match.comparator], [])) if match.comparator else []
         if match.comparator:
-            comparator = by_code[match.comparator]
-            groups["whole", comparator] = list(members.get(comparator, []))
+            groups["comparator", pid] = comparator
+            # ("network less", people left out, practice): the network less them
+            differences["comparator", pid] = [("network less", comparator + sharing[pid], own)]
         if match.peer_group:
-            groups["peers", pid] = [
-                p for code, _ in match.peer_group for p in members.get(by_code[code], [])
+            peers = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
+            groups["peers", pid] = peers
+            differences["peers", pid] = [
+                ("network less", peers + sharing[pid], own),
+                ("between", _less(peers, comparator), sharing[pid], own),
             ]
+    forced, linked = _forced(by_category, by_group, list(differences.values()))
+    links = defaultdict(dict)  # practice id -> {(column, column): (task codes, group codes)}
+    pairs = {"network less": "network", "between": "comparator"}
+    for (kind, pid), found in zip(differences, linked, strict=True):
+        column = "peer_group" if kind == "peers" else kind
+        for difference_kind, codes in found:
+            links[pid][column, pairs[difference_kind]] = codes
     profiles = compute.layered_profiles(
         by_category,
         by_group,
         {c["code"]: c["group"] for c in inputs.categories},
         list(groups.values()),
         k_practice=inputs.k_practice,
+        forced=forced,
     )
-    return dict(zip(groups, profiles, strict=True))
+    return dict(zip(groups, profiles, strict=True)), links
+
+
+def _less(people, others) -> list:
+    others = set(others)
+    return [p for p in people if p not in others]
+
+
+def _forced(by_category, by_group, differences: list[list]):
+    """One row per profile: the cells any of its differences withholds, and per profile its
+    differences' links: (kind, (task codes, group codes) without unknown people). A difference
+    is ("network less", people left out, practice) or ("between", people, sharers, practice).
+    """
+    owners = {"network less": [], "between": []}
+    rows = {"network less": [], "between": []}
+    for owner, found in enumerate(differences):
+        for kind, *args in found:
+            owners[kind].append(owner)
+            rows[kind].append(args)
+    results = {
+        "network less": compute.complement_masks(
+            by_category, by_group, rows["network less"], linked=True
+        ),
+        "between": compute.difference_masks(by_category, by_group, rows["between"], linked=True),
+    }
+    forced = []
+    for layer in range(2):
+        mask = np.zeros(
+            (len(differences), len(by_group.columns if layer else by_category.columns)), dtype=bool
+        )
+        for kind, (masks, _) in results.items():
+            np.logical_or.at(mask, owners[kind], masks[layer])
+        forced.append(mask)
+    linked = [[] for _ in differences]
+    columns = (by_category.columns.to_numpy(), by_group.columns.to_numpy())
+    for kind, (_, links) in results.items():
+        for row, owner in enumerate(owners[kind]):
+            codes = tuple(set(columns[layer][links[layer][row]].tolist()) for layer in range(2))
+            linked[owner].append((kind, codes))
+    return (forced[0], forced[1]), linked
 
 
 @contextmanager
@@ -118,7 +177,10 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     by_category, by_group, people = frames
     members = people.groupby("practice_id").groups  # practice id -> participant ids
     network = compute.network_profiles(
-        by_category, by_group, {c["code"]: c["group"] for c in inputs.categories}
+        by_category,
+        by_group,
+        {c["code"]: c["group"] for c in inputs.categories},
+        [(list(ids), [p for p in ids if p in inputs.sharers]) for ids in members.values()],
     )
     eligible = [
         inputs.practices[pid]["profile"]
@@ -141,7 +203,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     sharing = {
         pid: [p for p in members.get(pid, []) if p in inputs.sharers] for pid in inputs.enrolled
     }
-    profiles = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
+    profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -152,31 +214,26 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     reports = []
     for pid, match in matches:
         practice = inputs.practices[pid]
+        payload = {
+            **common,
+            "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
+            "participants": len(members.get(pid, [])),
+            "sharing": len(sharing[pid]),
+            "network": compute.network_for_practice(
+                network, len(people) - len(members.get(pid, [])), inputs.k_practice
+            ),
+            "own": profiles["own", pid],
+            "comparator": (profiles["comparator", pid] if match.comparator else None),
+            "peer_group": profiles["peers", pid] if match.peer_group else None,
+            "method": {
+                "statement": method_statement(match, inputs.data_date or date.today()),
+                "match": match.to_dict(),  # stored for audit; never displayed
+            },
+        }
         reports.append(
-            {
-                "kind": "practice",
-                "practice_id": pid,
-                "user_id": None,
-                "payload": {
-                    **common,
-                    "practice": {"name": practice["name"], "ods_code": practice["ods_code"]},
-                    "participants": len(members.get(pid, [])),
-                    "sharing": len(sharing[pid]),
-                    "network": compute.network_for_practice(
-                        network, len(people) - len(members.get(pid, [])), inputs.k_practice
-                    ),
-                    "own": profiles["own", pid],
-                    "comparator": (
-                        profiles["whole", by_code[match.comparator]] if match.comparator else None
-                    ),
-                    "peer_group": profiles["peers", pid] if match.peer_group else None,
-                    "method": {
-                        "statement": method_statement(match, inputs.data_date or date.today()),
-                        "match": match.to_dict(),  # stored for audit; never displayed
-                    },
-                },
-            }
+            {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
+    withhold_across([(r["payload"], links.get(r["practice_id"], {})) for r in reports])
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
     headline = compute.summary_frame(summaries)
@@ -208,6 +265,89 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
             }
         )
     return reports
+
+
+COMPARED = ("comparator", "peer_group", "network")
+LAYERS = ("by_category", "by_group")
+
+
+def _shown(payload: dict, key: str, layer: str) -> dict | None:
+    section = payload.get(key)
+    return section[layer] if section and section[layer].get("values") is not None else None
+
+
+def _hidden(profile: dict) -> set:
+    return {code for code, value in profile["values"].items() if value is None}
+
+
+def _withhold(payload: dict, key: str, layer: str, codes: set) -> bool:
+    """Withhold `codes` in one profile of a payload (a copy: profiles are shared between
+    payloads); True when anything changed."""
+    profile = _shown(payload, key, layer)
+    newly = [c for c in codes if profile["values"].get(c, None) is not None]
+    if not newly:
+        return False
+    profile = {
+        **profile,
+        "values": dict(profile["values"]),
+        "withheld": dict(profile.get("withheld", {})),
+    }
+    if "range" in profile:
+        profile["range"] = {c: r for c, r in profile["range"].items() if c not in codes}
+    for code in newly:
+        profile["values"][code] = None
+        profile["withheld"][code] = disclosure.DERIVED_REASON
+    payload[key] = {**payload[key], layer: profile}
+    return True
+
+
+def withhold_together(payload: dict, links: dict) -> bool:
+    """Two compared columns (similar practice, peer group, network) withhold the same tasks
+    where they differ only by people the report's reader knows, in place; True when anything
+    changed.
+
+    `links`: {(column, column): (task codes, group codes)} where the difference between the
+    two columns, less the practice's sharers, has nobody: there a task withheld in the network
+    but shown in the peer group would be the peer group plus the sharers' known minutes.
+    """
+    changed = True
+    any_change = False
+    while changed:
+        changed = False
+        for (first, second), codes in links.items():
+            for layer, linked in zip(LAYERS, codes, strict=True):
+                profiles = [_shown(payload, key, layer) for key in (first, second)]
+                if None in profiles:
+                    continue
+                hidden = (_hidden(profiles[0]) | _hidden(profiles[1])) & linked
+                for key in (first, second):
+                    changed |= _withhold(payload, key, layer, hidden)
+        any_change |= changed
+    return any_change
+
+
+def withhold_across(payloads: list[tuple[dict, dict]]) -> None:
+    """The same figure has one pattern of withheld cells in every report that shows it (the
+    network; a practice shown as several practices' similar practice), and each report's
+    linked columns withhold together (`withhold_together`), until nothing changes: a reader of
+    several reports never finds a figure withheld in one and shown in another."""
+    changed = True
+    while changed:
+        changed = False
+        for payload, links in payloads:
+            changed |= withhold_together(payload, links)
+        for layer in LAYERS:
+            shows = defaultdict(list)  # the same figure -> the payloads that show it
+            for payload, _ in payloads:
+                if _shown(payload, "network", layer) is not None:
+                    shows["network"].append((payload, "network"))
+                if _shown(payload, "comparator", layer) is not None:
+                    code = payload["method"]["match"]["comparator"]
+                    shows["comparator", code].append((payload, "comparator"))
+            for pairs in shows.values():
+                hidden = set().union(*(_hidden(_shown(p, k, layer)) for p, k in pairs))
+                for payload, key in pairs:
+                    changed |= _withhold(payload, key, layer, hidden)
 
 
 def withheld_cells(payload: dict) -> int:

@@ -206,13 +206,26 @@ def network_profile(per_day_frame: pd.DataFrame) -> dict:
 
 
 def network_profiles(
-    by_category: pd.DataFrame, by_group: pd.DataFrame, group_of: dict[str, str]
+    by_category: pd.DataFrame, by_group: pd.DataFrame, group_of: dict[str, str], practices=()
 ) -> dict:
     """The network's profile by category and by group, protected together like any group's
-    (`layered_profiles`), each with its count of people and its ranges."""
-    everyone = [by_category.index.tolist()]
+    (`layered_profiles`), each with its count of people and its ranges.
+
+    `practices`: (participant ids, sharing participant ids) of each practice. The network is
+    printed in every practice's report, whose lead knows the figures of the colleagues who
+    share with them: a cell is withheld when the people less one practice's sharers would fail
+    the cell rules (`difference_masks`).
+    """
+    everyone = by_category.index.tolist()
+    masks = complement_masks(by_category, by_group, [(sharers, ids) for ids, sharers in practices])
+    forced = tuple(mask.any(axis=0, keepdims=True) for mask in masks)
     (layered,) = layered_profiles(
-        by_category, by_group, group_of, everyone, k_practice=disclosure.PRACTICE_FLOOR
+        by_category,
+        by_group,
+        group_of,
+        [everyone],
+        k_practice=disclosure.PRACTICE_FLOOR,
+        forced=forced,
     )
     network = {}
     for key, frame in (("by_category", by_category), ("by_group", by_group)):
@@ -274,11 +287,45 @@ def _member_grid(per_day_frame: pd.DataFrame, groups) -> tuple[list[int], np.nda
     return [len(found) for found in rows], members
 
 
-def _protect(per_day_frame: pd.DataFrame, members: np.ndarray) -> disclosure.CellGrid:
+def _protect(
+    per_day_frame: pd.DataFrame, members: np.ndarray, forced: np.ndarray | None = None
+) -> disclosure.CellGrid:
     columns = per_day_frame.columns.tolist()
     return disclosure.protect_grid(
-        per_day_frame.to_numpy(dtype=float), members, disclosure.tie_order(columns)
+        per_day_frame.to_numpy(dtype=float),
+        members,
+        disclosure.tie_order(columns),
+        forced=forced,
     )
+
+
+def difference_masks(
+    by_category: pd.DataFrame, by_group: pd.DataFrame, differences, *, linked=False
+):
+    """Which cells of each difference between published figures fail the cell rules, by
+    category and by group (`disclosure.failing_differences`).
+
+    `differences`: (participant ids in the difference, ids its reader may know: their
+    practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
+    difference. With `linked`, also (by category, by group) the cells without unknown people.
+    """
+    masks, links = [], []
+    for frame in (by_category, by_group):
+        unknown, outside = [], []
+        for ids, known, practice in differences:
+            known, practice = set(known), set(practice)
+            unknown.append([p for p in ids if p not in known])
+            outside.append([p for p in ids if p not in practice])
+        _, unknown_grid = _member_grid(frame, unknown)
+        _, outside_grid = _member_grid(frame, outside)
+        fails, empty = disclosure.failing_differences(
+            frame.to_numpy(dtype=float), unknown_grid, outside_grid, linked=True
+        )
+        masks.append(fails)
+        links.append(empty)
+    if linked:
+        return (masks[0], masks[1]), (links[0], links[1])
+    return masks[0], masks[1]
 
 
 def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) -> dict:
@@ -295,6 +342,31 @@ def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) 
             if reason
         },
     }
+
+
+def complement_masks(
+    by_category: pd.DataFrame, by_group: pd.DataFrame, complements, *, linked=False
+):
+    """`difference_masks` for the network less a few people, without listing everyone else.
+
+    `complements`: (participant ids left out of the network: a column and the reader's
+    sharers, participant ids of the reader's practice). A round of thousands of practices
+    has one such row per practice: each is worked out by subtraction from the network.
+    """
+    masks, links = [], []
+    for frame in (by_category, by_group):
+        removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
+        widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
+        _, removed_grid = _member_grid(frame, removed)
+        _, widened_grid = _member_grid(frame, widened)
+        fails, empty = disclosure.failing_complements(
+            frame.to_numpy(dtype=float), removed_grid, widened_grid, linked=True
+        )
+        masks.append(fails)
+        links.append(empty)
+    if linked:
+        return (masks[0], masks[1]), (links[0], links[1])
+    return masks[0], masks[1]
 
 
 def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:
@@ -319,13 +391,15 @@ def layered_profiles(
     groups,
     *,
     k_practice: int = 5,
+    forced: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[dict]:
     """Many groups' profiles by category and by group, each published as one pair.
 
     `groups`: a list of participant-id lists (practices, peer groups). Each group's figure is
     the sum of its categories' figures, so the two rows are protected together: nothing
     withheld in one can be worked out from the other. Every group is protected in one pass of
-    array operations, whatever their number.
+    array operations, whatever their number. `forced`: cells to withhold beforehand, one row
+    per group, by category and by group (`difference_masks`).
     """
     counts, members = _member_grid(by_category, groups)
     allowed = [disclosure.practice_aggregate_allowed(n, k_practice) for n in counts]
@@ -338,8 +412,13 @@ def layered_profiles(
         return profiles
     _, group_members = _member_grid(by_group, [groups[i] for i in chosen])
     categories, group_columns = by_category.columns.tolist(), by_group.columns.tolist()
-    category_cells = _protect(by_category, members[chosen])
-    group_cells = _protect(by_group, group_members)
+    category_forced, group_forced = forced if forced is not None else (None, None)
+    category_cells = _protect(
+        by_category, members[chosen], None if category_forced is None else category_forced[chosen]
+    )
+    group_cells = _protect(
+        by_group, group_members, None if group_forced is None else group_forced[chosen]
+    )
     children = [
         np.array([j for j, code in enumerate(categories) if group_of.get(code) == g])
         for g in group_columns

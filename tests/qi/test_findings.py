@@ -43,6 +43,10 @@ def test_withheld_everywhere_leaves_the_baseline_empty_and_says_why():
 def test_a_single_withheld_cell_falls_through_to_the_next_source():
     payload = _practice_payload(sharers={1, 2, 3, 4, 5})
     payload["own"]["by_category"]["values"]["B1"] = None
+    # With all five sharing, the lead could subtract them and the similar practice from the
+    # network (the two clinicians of practice 3 are left): that report withholds it. Take the
+    # similar practice as a report without sharers shows it.
+    payload["comparator"] = _practice_payload()["comparator"]
     assert finding_from_report(payload, "B1").baseline_source == "the similar practice"
 
 

@@ -3,7 +3,7 @@
 A group with fewer than MIN_GROUP responding practices is withheld. Within one table, the
 withheld groups must have company: while only one is withheld, or all withheld groups are
 single practices (their sizes could then be pinned), the smallest shown group is withheld
-too. Nations and regions are protected together (docs/decisions/0004): the regions of a
+too. Nations and regions are protected together (docs/decisions/0005): the regions of a
 withheld nation are not listed at all, a nation whose regions cannot be protected is
 withheld itself, and a table whose groups would all be withheld lists none of them.
 The rule is audited by linear programming over every table of the page

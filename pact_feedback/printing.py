@@ -8,10 +8,13 @@ a feature package.
 
 from pathlib import Path
 
+import weasyprint
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+# Part of what decides a kept printed copy (reports.pdf.fingerprint): a new WeasyPrint prints anew.
+PRINTER = f"weasyprint {weasyprint.__version__}"
 
 
 class LocalFilesOnly(URLFetcher):

@@ -8,12 +8,11 @@ be printed now (the same page, hashed), and is printed in the request otherwise.
 import hashlib
 from functools import cache
 
-import weasyprint
 from flask import render_template
 from sqlalchemy import select
 
 from pact_feedback.extensions import db
-from pact_feedback.printing import STATIC, print_pdf
+from pact_feedback.printing import PRINTER, STATIC, print_pdf
 from pact_feedback.reports.models import ReportPdf
 from pact_feedback.reports.presenting import report_context
 
@@ -39,7 +38,7 @@ def fingerprint(html: str) -> str:
 @cache
 def _printer() -> str:
     stylesheet = hashlib.sha256((STATIC / PRINT_CSS).read_bytes()).hexdigest()
-    return f"weasyprint {weasyprint.__version__} {stylesheet}"
+    return f"{PRINTER} {stylesheet}"
 
 
 def render_report_pdf(report, *, viewer=None, with_name: bool = True) -> bytes:

@@ -142,6 +142,14 @@ _counter = iter(range(1, 10**6))
 
 
 def make_practice(**overrides) -> Practice:
+    practice = Practice(**practice_fields(**overrides))
+    db.session.add(practice)
+    db.session.commit()
+    return practice
+
+
+def practice_fields(**overrides) -> dict:
+    """A practice's columns with ordinary values (a fresh ODS code and name each time)."""
     n = next(_counter)
     fields = dict(
         ods_code=f"P{n:05d}",
@@ -156,10 +164,7 @@ def make_practice(**overrides) -> Practice:
         data_date=date(2026, 4, 1),
     )
     fields.update(overrides)
-    practice = Practice(**fields)
-    db.session.add(practice)
-    db.session.commit()
-    return practice
+    return fields
 
 
 def make_study(*, practices=(), taxonomy=True, **overrides) -> Study:

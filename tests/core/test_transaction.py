@@ -1,8 +1,6 @@
 """Actions combine: inside `atomic()` their commits become one, a failure anywhere leaves
 nothing, and work after the commit (an invitation email) waits for it (core/transaction.py)."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,25 +10,12 @@ from pact_feedback.accounts.roles import PRACTICE_LEAD
 from pact_feedback.core.transaction import TransactionDoomed, atomic, commit, on_commit
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
-from tests.conftest import make_practice, make_user
+from tests.conftest import make_practice, make_user, practice_fields
 
 
 def _practice_named(name: str) -> None:
     """A one-write action: a practice, committed by the action's `commit()`."""
-    db.session.add(
-        Practice(
-            ods_code=name[:6].upper(),
-            name=name,
-            nation="England",
-            region="London",
-            list_size=5000,
-            pct_65_plus=15.0,
-            imd_score=25.0,
-            imd_decile=5,
-            pct_rural=10.0,
-            data_date=date(2026, 4, 1),
-        )
-    )
+    db.session.add(Practice(**practice_fields(name=name)))
     commit()
 
 

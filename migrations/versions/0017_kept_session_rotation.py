@@ -16,7 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+    # If SQLite's batch mode rebuilds the table, it keeps AUTOINCREMENT (ids never reused, 0008).
+    with op.batch_alter_table(
+        "user_sessions", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.add_column(
             sa.Column(
                 "previous_token_hash",
@@ -48,7 +51,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+    with op.batch_alter_table(
+        "user_sessions", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_sessions_previous_token_hash"))
         batch_op.drop_column("rotation_confirmed")
         batch_op.drop_column("rotated_at")

@@ -309,23 +309,30 @@ def difference_masks(
     practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
     difference. With `linked`, also (by category, by group) the cells without unknown people.
     """
-    masks, links = [], []
-    for frame in (by_category, by_group):
-        unknown, outside = [], []
-        for ids, known, practice in differences:
-            known, practice = set(known), set(practice)
-            unknown.append([p for p in ids if p not in known])
-            outside.append([p for p in ids if p not in practice])
-        _, unknown_grid = _member_grid(frame, unknown)
-        _, outside_grid = _member_grid(frame, outside)
-        fails, empty = disclosure.failing_differences(
-            frame.to_numpy(dtype=float), unknown_grid, outside_grid, linked=True
-        )
-        masks.append(fails)
-        links.append(empty)
+    unknown, outside = [], []
+    for ids, known, practice in differences:
+        known, practice = set(known), set(practice)
+        unknown.append([p for p in ids if p not in known])
+        outside.append([p for p in ids if p not in practice])
+    return _fail_on_both(
+        by_category,
+        by_group,
+        lambda values, frame: disclosure.failing_differences(
+            values, _member_grid(frame, unknown)[1], _member_grid(frame, outside)[1], linked=True
+        ),
+        linked=linked,
+    )
+
+
+def _fail_on_both(by_category: pd.DataFrame, by_group: pd.DataFrame, failing, *, linked: bool):
+    """`failing(values, frame)` -> (fails, empty) on the by-category and by-group frames: the
+    two masks, and with `linked` the two "empty" arrays as well."""
+    (fails_c, empty_c), (fails_g, empty_g) = (
+        failing(frame.to_numpy(dtype=float), frame) for frame in (by_category, by_group)
+    )
     if linked:
-        return (masks[0], masks[1]), (links[0], links[1])
-    return masks[0], masks[1]
+        return (fails_c, fails_g), (empty_c, empty_g)
+    return fails_c, fails_g
 
 
 def _published_grid(grid: disclosure.CellGrid, row: int, columns: list, n: int) -> dict:
@@ -353,20 +360,16 @@ def complement_masks(
     sharers, participant ids of the reader's practice). A round of thousands of practices
     has one such row per practice: each is worked out by subtraction from the network.
     """
-    masks, links = [], []
-    for frame in (by_category, by_group):
-        removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
-        widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
-        _, removed_grid = _member_grid(frame, removed)
-        _, widened_grid = _member_grid(frame, widened)
-        fails, empty = disclosure.failing_complements(
-            frame.to_numpy(dtype=float), removed_grid, widened_grid, linked=True
-        )
-        masks.append(fails)
-        links.append(empty)
-    if linked:
-        return (masks[0], masks[1]), (links[0], links[1])
-    return masks[0], masks[1]
+    removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
+    widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
+    return _fail_on_both(
+        by_category,
+        by_group,
+        lambda values, frame: disclosure.failing_complements(
+            values, _member_grid(frame, removed)[1], _member_grid(frame, widened)[1], linked=True
+        ),
+        linked=linked,
+    )
 
 
 def group_profile(per_day_frame: pd.DataFrame, participant_ids, *, k_practice: int = 5) -> dict:

@@ -150,7 +150,9 @@ def test_typing_finds_a_task(live_server, sign_in, open_context, axe_check):
 def test_a_new_task_by_keyboard_in_six_key_presses(live_server, sign_in, open_context):
     """From the task search, the add form's first control: r, e, s, Enter, Right, Enter."""
     page = _new_day(live_server, sign_in, open_context, "keys.phone@practice.example", DESKTOP)
-    page.get_by_label("Find a task").focus()
+    search = page.get_by_label("Find a task")
+    expect(search).to_be_visible()  # the page's script shows it once the form is enhanced
+    search.focus()
     presses = ["r", "e", "s", "Enter", "ArrowRight", "Enter"]
     for key in presses:
         page.keyboard.press(key)
@@ -166,6 +168,7 @@ def test_typing_on_the_task_list_finds_a_task(live_server, sign_in, open_context
     (only there: no page-wide letter shortcut, WCAG 2.1.4), so r, e, s, Enter, Right, Enter
     adds B1 Test results from the list as from the search."""
     page = _new_day(live_server, sign_in, open_context, "ahead.phone@practice.example", DESKTOP)
+    expect(page.get_by_label("Find a task")).to_be_visible()  # the script has enhanced the form
     page.locator("[data-diary-all] .diary-choice__input").first.focus()
     for key in ["r", "e", "s"]:
         page.keyboard.press(key)

@@ -102,3 +102,57 @@ def test_imports_inside_functions_only_where_allowed():
                 ):
                     found.append(f"{name}:{inner.lineno} {inner.module}")
     assert found == []
+
+
+# Who may commit the session directly rather than through `core.transaction.commit()` (which
+# only flushes inside `atomic()`, so actions combine), and why: the boundaries that own a
+# transaction, and bookkeeping that must be durable as it happens whoever calls it.
+DIRECT_COMMITS_ALLOWED = {
+    "pact_feedback/core/transaction.py": "the one place a transaction ends",
+    "pact_feedback/cli.py": "a command is a boundary",
+    "pact_feedback/jobs/cli.py": "a command is a boundary",
+    "pact_feedback/governance/cli.py": "a command is a boundary",
+    "pact_feedback/demo.py": "the demo loader is a command",
+    "pact_feedback/casebook/demo.py": "the demo loader is a command",
+    "pact_feedback/diary/demo.py": "the demo loader is a command",
+    "pact_feedback/qi/demo.py": "the demo loader is a command",
+    "pact_feedback/reports/demo.py": "the demo loader is a command",
+    "pact_feedback/surveys/demo.py": "the demo loader is a command",
+    "pact_feedback/jobs/runner.py": "a job's progress must be durable step by step",
+    "pact_feedback/jobs/queue.py": "a job's row is committed before RQ can pick it up",
+    "pact_feedback/jobs/mailing.py": "an email's sent mark is what keeps a re-run from resending it",
+    "pact_feedback/accounts/sessions.py": "the session's own bookkeeping, in a request hook",
+    "pact_feedback/api/auth.py": "the token's last use, in a request hook",
+    "pact_feedback/accounts/views.py": "sign-in after an accepted invitation: the request's end",
+}
+
+
+def _direct_commits(path: Path) -> list[int]:
+    """Lines of `db.session.commit()` calls in a module."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "db.session.commit"
+    ]
+
+
+def test_actions_end_through_the_transaction_helper():
+    """An action that commits the session itself cannot join a caller's `atomic()` block (its
+    half of the work would stay committed when the rest fails): only the boundaries listed
+    above commit directly."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in DIRECT_COMMITS_ALLOWED
+        for line in _direct_commits(path)
+    ]
+    assert found == [], "use core.transaction.commit() (or add the boundary, with its reason)"
+    stale = [name for name in DIRECT_COMMITS_ALLOWED if not _direct_commits(ROOT / name)]
+    assert stale == [], "these no longer commit directly: take them off the list"
+
+
+def test_the_direct_commit_finder_finds_one(tmp_path):
+    """The check above can fail: a planted direct commit is found, the helper's is not."""
+    planted = tmp_path / "action.py"
+    planted.write_text("def act():\n    record()\n    db.session.commit()\n    commit()\n")
+    assert _direct_commits(planted) == [3]

@@ -6,8 +6,7 @@ The gates built on them: `studies.access.managed_study`, `participation.access.m
 from flask import abort, request
 
 from pact_feedback.accounts.roles import PRACTICE_LEAD, STUDY_TEAM
-from pact_feedback.audit.log import record
-from pact_feedback.extensions import db
+from pact_feedback.audit.log import record_read
 
 
 def memberships_with_role(user, role: str):
@@ -46,6 +45,5 @@ def require(allowed: bool, *, hide: bool = False) -> None:
     The refusal is audited even on a GET: this is one of the documented read-audit paths
     (docs/decisions/0003-layers.md)."""
     if not allowed:
-        record("access_denied", path=request.path, method=request.method, hidden=hide)
-        db.session.commit()
+        record_read("access_denied", path=request.path, method=request.method, hidden=hide)
         abort(404 if hide else 403)

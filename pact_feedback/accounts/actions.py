@@ -85,20 +85,20 @@ def sign_in(email: str, password: str, *, keep: bool = False) -> User:
     email = normalise_email(email)
     if is_throttled(email):
         record("sign_in_throttled", subject=email)
-        db.session.commit()
+        commit()
         raise SignInRefused(
             "Too many unsuccessful attempts. Wait 15 minutes, or reset your password."
         )
     user = user_by_email(email)
     if user is None or not verify_password(user.password_hash, password) or not user.active:
         record("sign_in_failed", subject=email)
-        db.session.commit()
+        commit()
         raise SignInRefused("Enter a correct email address and password.")
     start_session(user, keep=keep)
     login_user(user)
     user.last_sign_in_at = utcnow()
     record("sign_in", by=user, obj=user, subject=email, kept=keep)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -106,7 +106,7 @@ def sign_out(user: User) -> None:
     end_current_session()
     logout_user()
     record("sign_out", by=user, obj=user)
-    db.session.commit()
+    commit()
 
 
 def sign_out_everywhere(user: User) -> None:
@@ -115,7 +115,7 @@ def sign_out_everywhere(user: User) -> None:
     end_current_session()
     logout_user()
     record("sign_out_everywhere", by=user, obj=user, sessions_ended=ended)
-    db.session.commit()
+    commit()
 
 
 def set_password(user: User, password: str, *, by: User, reason: str) -> int:
@@ -127,7 +127,7 @@ def set_password(user: User, password: str, *, by: User, reason: str) -> int:
     ended = end_all_sessions(user)
     revoked = sum(n or 0 for _, n in password_changed.send(user, by=by))
     record("password_set", by=by, obj=user, reason=reason, sessions_ended=ended, revoked=revoked)
-    db.session.commit()
+    commit()
     return revoked
 
 
@@ -136,7 +136,7 @@ def change_password(user: User, new_password: str) -> int:
     revoked = set_password(user, new_password, by=user, reason="changed")
     start_session(user)  # this browser stays signed in, with a fresh session
     login_user(user)
-    db.session.commit()
+    commit()
     return revoked
 
 
@@ -153,7 +153,7 @@ def request_password_reset(email: str) -> None:
     """Email a reset link if the account exists; say nothing either way (no account probing)."""
     user = user_by_email(email)
     record("password_reset_requested", subject=normalise_email(email), known=user is not None)
-    db.session.commit()
+    commit()
     if user is None or not user.active:
         return
     # The token carries a fingerprint of the current hash: once the password changes, it is spent.
@@ -168,7 +168,7 @@ def request_password_reset(email: str) -> None:
     )
     if not sent:  # the page says the same as ever; the log and the audit trail say what failed
         record("email_failed", obj=user, subject=user.email, template="password_reset")
-        db.session.commit()
+        commit()
 
 
 def _fingerprint(user: User) -> str:
@@ -249,7 +249,7 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str | None
     grant_role(user, invitation.role, practice=invitation.practice, study=invitation.study)
     invitation.accepted_at = utcnow()
     record("invitation_accepted", by=user, obj=invitation, subject=user.email)
-    db.session.commit()
+    commit()
     return user
 
 

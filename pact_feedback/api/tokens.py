@@ -10,6 +10,7 @@ from pact_feedback.api.models import ApiToken
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.tokens import token_digest
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 
 TOKEN_PREFIX = "pact_"  # noqa: S105  (a label, not a secret)
@@ -24,14 +25,14 @@ def create_token(user, name: str, *, by) -> tuple[ApiToken, str]:
     db.session.add(token)
     db.session.flush()
     record("api_token_created", by=by, obj=token, user_id=user.id, prefix=token.prefix)
-    db.session.commit()
+    commit()
     return token, secret
 
 
 def revoke_token(token: ApiToken, *, by) -> None:
     if token.revoked_at is None:
         _revoke(token, by=by)
-        db.session.commit()
+        commit()
 
 
 def _revoke(token: ApiToken, *, by, **why) -> None:

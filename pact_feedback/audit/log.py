@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 
 
@@ -13,6 +14,14 @@ def record(action: str, *, by=None, obj=None, subject: str | None = None, **deta
     event = AuditEvent(**_event_values(action, by, obj, subject, details))
     db.session.add(event)
     return event
+
+
+def record_read(action: str, *, by=None, obj=None, subject: str | None = None, **details) -> None:
+    """Audit a read of personal data (a page viewed, a file exported, an access refused) and
+    commit it at once: the one kind of write a GET makes (docs/decisions/0003-floors.md), and
+    the row must stand even when the answer then fails."""
+    record(action, by=by, obj=obj, subject=subject, **details)
+    commit()
 
 
 def record_now(

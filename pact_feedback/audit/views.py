@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.access import is_global_study_team, require
 from pact_feedback.audit.filters import actor_emails, filtered_query, parse_filters
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record_read
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.extensions import db
 from pact_feedback.studies.models import Study
@@ -72,8 +72,7 @@ def export_csv():
         ]
         for e in events
     ]
-    record("audit_exported", by=current_user, filters=filters.as_args(), rows=len(events))
-    db.session.commit()
+    record_read("audit_exported", by=current_user, filters=filters.as_args(), rows=len(events))
     return Response(
         exports.csv_rows(header, rows),  # formula-safe, like every CSV the app writes
         mimetype="text/csv",

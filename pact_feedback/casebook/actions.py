@@ -12,6 +12,7 @@ from pact_feedback.casebook.entry import in_review_sample, next_sequence, parse_
 from pact_feedback.casebook.models import Case, CaseAudit, CaseForm, CaseReview, CaseReviewer
 from pact_feedback.casebook.queries import assignment_for, eligible_reviewers
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import ParseResult, RowError, _read
 
@@ -55,7 +56,7 @@ def set_up_audit(study, *, by, spec: defs.FormSpec | None = None) -> CaseForm:
     db.session.add(form)
     db.session.flush()
     record("casebook_set_up", by=by, obj=study, questions=len(spec.questions))
-    db.session.commit()
+    commit()
     return form
 
 
@@ -80,7 +81,7 @@ def replace_definition(form: CaseForm, spec: defs.FormSpec, *, by) -> CaseForm:
     for name, value in _stored(spec).items():
         setattr(form, name, value)
     record("casebook_form_changed", by=by, obj=form, questions=len(spec.questions))
-    db.session.commit()
+    commit()
     return form
 
 
@@ -115,7 +116,7 @@ def save_case(audit: CaseAudit, *, answers: dict, by, sequence: int | None = Non
         action = "casebook_case_changed"
     db.session.flush()
     record(action, by=by, obj=case, sequence=case.sequence)
-    db.session.commit()
+    commit()
     return case
 
 
@@ -125,7 +126,7 @@ def submit_audit(audit: CaseAudit, *, by) -> CaseAudit:
         raise CasebookError("Enter at least one case before submitting the audit")
     audit.submitted_at, audit.submitted_by_id = utcnow(), getattr(by, "id", None)
     record("casebook_submitted", by=by, obj=audit, cases=len(audit.cases))
-    db.session.commit()
+    commit()
     return audit
 
 
@@ -192,7 +193,7 @@ def import_cases(audit: CaseAudit, result: ParseResult, *, by) -> tuple[int, int
         changed=changed,
         unchanged=unchanged,
     )
-    db.session.commit()
+    commit()
     return added, changed, unchanged
 
 
@@ -213,7 +214,7 @@ def review_case(case: Case, *, judgement: str, by) -> CaseReview:
     review.judgement, review.reviewer_id, review.reviewed_at = judgement, by.id, utcnow()
     db.session.flush()
     record("casebook_reviewed", by=by, obj=case)
-    db.session.commit()
+    commit()
     return review
 
 
@@ -233,7 +234,7 @@ def assign_reviewer(form: CaseForm, practice, reviewer, *, by) -> CaseReviewer |
         if assignment is not None:
             db.session.delete(assignment)
         record("casebook_reviewer_removed", by=by, obj=form, practice=practice.ods_code)
-        db.session.commit()
+        commit()
         return None
     if reviewer not in eligible_reviewers(form.study, practice):
         raise CasebookError("Choose a clinician of this practice")
@@ -250,5 +251,5 @@ def assign_reviewer(form: CaseForm, practice, reviewer, *, by) -> CaseReviewer |
         practice=practice.ods_code,
         reviewer=reviewer.id,
     )
-    db.session.commit()
+    commit()
     return assignment

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from pact_feedback.audit.log import record, record_now
+from pact_feedback.core import transaction
 from pact_feedback.core.time import utcnow
 from pact_feedback.diary import queries, validation
 from pact_feedback.diary.models import (
@@ -73,7 +74,7 @@ def open_day(membership, values: dict, *, by) -> DiaryDay:
     db.session.add(day)
     db.session.flush()
     record("diary_day_opened", by=by, obj=day, study_id=day.study_id)
-    db.session.commit()
+    transaction.commit()
     return day
 
 
@@ -85,7 +86,7 @@ def update_day(day: DiaryDay, values: dict, *, by) -> DiaryDay:
             changed.append(name)
     if changed:
         record("diary_day_changed", by=by, obj=day, fields=changed)
-    db.session.commit()
+    transaction.commit()
     return day
 
 
@@ -96,14 +97,14 @@ def set_complete(day: DiaryDay, complete: bool, *, by) -> DiaryDay:
     elif not complete and day.completed_at is not None:
         day.completed_at = None
         record("diary_day_reopened", by=by, obj=day)
-    db.session.commit()
+    transaction.commit()
     return day
 
 
 def delete_day(day: DiaryDay, *, by) -> None:
     record("diary_day_deleted", by=by, obj=day, entries=len(day.entries))
     db.session.delete(day)
-    db.session.commit()
+    transaction.commit()
 
 
 def request_fingerprint(body: dict) -> str:
@@ -214,7 +215,7 @@ def create_entry(
     if not created:  # a concurrent retry won the race
         return EntryResult("replayed", entry, checked)
     # Commit at once: on SQLite the write lock is held until then, and every writer waits.
-    db.session.commit()
+    transaction.commit()
     if category is None:  # the web's answer renders the entry as the ORM has it
         entry = db.session.get(TaskEntry, entry.id)
     return EntryResult("created", entry, checked)
@@ -271,7 +272,7 @@ def add_entry(
         minutes=row["minutes"],
     )
     if commit:
-        db.session.commit()
+        transaction.commit()
         return db.session.get(TaskEntry, entry_id), True
     category = category or db.session.get(Category, row["category_id"])
     return NewEntry(id=entry_id, category=category, **row), True
@@ -285,14 +286,14 @@ def update_entry(entry: TaskEntry, values: dict, *, by) -> TaskEntry:
             changed.append(name)
     if changed:
         record("diary_entry_changed", by=by, obj=entry, day_id=entry.day_id, fields=changed)
-    db.session.commit()
+    transaction.commit()
     return entry
 
 
 def delete_entry(entry: TaskEntry, *, by) -> None:
     record("diary_entry_deleted", by=by, obj=entry, day_id=entry.day_id)
     db.session.delete(entry)
-    db.session.commit()
+    transaction.commit()
 
 
 def copy_values(entry: TaskEntry) -> dict:
@@ -313,7 +314,7 @@ def set_non_working_days(study, user, weekdays: list[int], *, by) -> None:
     record(
         "diary_weekdays_set", by=by, obj=preference, non_working_days=preference.non_working_days
     )
-    db.session.commit()
+    transaction.commit()
 
 
 def update_settings(study, *, diary_days_required: int, day_selection: str, by) -> None:
@@ -327,7 +328,7 @@ def update_settings(study, *, diary_days_required: int, day_selection: str, by) 
             old={"days": old[0], "selection": old[1]},
             new={"days": diary_days_required, "selection": day_selection},
         )
-    db.session.commit()
+    transaction.commit()
 
 
 class CategoryError(Exception):
@@ -355,7 +356,7 @@ def add_category(study, values: dict, *, by):
     db.session.add(category)
     db.session.flush()
     record("diary_category_added", by=by, obj=category, code=code, study_id=study.id)
-    db.session.commit()
+    transaction.commit()
     return category
 
 
@@ -369,7 +370,7 @@ def update_category(category, values: dict, *, by) -> None:
             setattr(category, name, value)
     if changed:
         record("diary_category_changed", by=by, obj=category, code=category.code, **changed)
-    db.session.commit()
+    transaction.commit()
 
 
 def plan_day(study, user, on, *, by):
@@ -382,5 +383,5 @@ def plan_day(study, user, on, *, by):
         db.session.add(existing)
         db.session.flush()
         record("diary_day_planned", by=by, obj=existing, date=str(on))
-    db.session.commit()
+    transaction.commit()
     return existing

@@ -18,6 +18,7 @@ from pact_feedback.audit.log import record
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core.mail import external_url, send_email
 from pact_feedback.core.time import today, utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference
 from pact_feedback.extensions import db
 from pact_feedback.participation.standing import keeping_diary, standing_of
@@ -109,7 +110,7 @@ def allocate_days(study, seed: str | None = None, *, by=None) -> dict[int, list[
         days=sum(len(d) for d in chosen.values()),
         seed=seed,
     )
-    db.session.commit()
+    commit()
     return chosen
 
 
@@ -140,7 +141,7 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
         allocation.reminded_at = utcnow()
         record("diary_reminder_sent", obj=allocation, user_id=user.id, date=str(tomorrow))
         sent["reminders"] += 1
-        db.session.commit()
+        commit()
     nudged = {
         int(e.object_id)
         for e in db.session.scalars(select(AuditEvent).filter_by(action="diary_nudge_sent"))
@@ -168,5 +169,5 @@ def send_reminders(on: date | None = None) -> dict[str, int]:
         )
         record("diary_nudge_sent", obj=day, user_id=user.id, date=str(day.date))
         sent["nudges"] += 1
-        db.session.commit()
+        commit()
     return sent

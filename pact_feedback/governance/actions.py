@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from pact_feedback.accounts.models import Membership
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.participation.actions import withdrawal_for
@@ -88,7 +89,7 @@ def erase(membership: Membership, *, by) -> dict[str, int]:
         rows_deleted=counts,
         drafts_regenerated=bool(drafts),
     )
-    db.session.commit()
+    commit()
     db.session.expire_all()
     if drafts:
         try:

@@ -7,11 +7,11 @@ sees why; the new consent is recorded with its version and time.
 """
 
 from pact_feedback.audit.log import record
-from pact_feedback.extensions import db
+from pact_feedback.core.transaction import commit
 
 
 def change_pis_version(study, version: str, *, by) -> None:
     previous = study.pis_version
     study.pis_version = version
     record("pis_version_changed", by=by, obj=study, old=previous, new=version)
-    db.session.commit()
+    commit()

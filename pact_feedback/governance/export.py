@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.roles import STAFF_ROLES
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.diary.validation import WHO_COULD_LABELS
 from pact_feedback.extensions import db
@@ -57,7 +58,7 @@ def study_key(study) -> bytes:
     if key is None:
         key = StudyKey(study_id=study.id, secret=secrets.token_hex(32))
         db.session.add(key)
-        db.session.commit()
+        commit()
     return bytes.fromhex(key.secret)
 
 

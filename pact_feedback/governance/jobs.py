@@ -9,6 +9,7 @@ from sqlalchemy import update
 from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.governance.export import ExportOptions, build_export, count_rows
 from pact_feedback.jobs.models import JobFile, JobRun
@@ -37,7 +38,7 @@ def export_step(run, study_id: int, options: dict, by_id: int | None) -> None:
     options = ExportOptions(**options)
     total, done = count_rows(study), 0
     set_progress(run.id, done=0, total=total)
-    db.session.commit()
+    commit()
 
     def progress(rows: int) -> None:
         nonlocal done
@@ -70,4 +71,4 @@ def export_step(run, study_id: int, options: dict, by_id: int | None) -> None:
     )
     set_progress(run.id, done=total, total=total)
     run.result = {"message": f"The export is ready: {sum(result.rows.values())} rows."}
-    db.session.commit()
+    commit()

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select, update
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay, DiaryPreference, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.qi.models import QIProject
@@ -54,7 +55,7 @@ def set_retention(study: Study, months: int, *, by) -> None:
         return
     record("retention_changed", by=by, obj=study, old=study.retention_months, new=months)
     study.retention_months = months
-    db.session.commit()
+    commit()
 
 
 def expired_studies(now: datetime | None = None) -> list[Study]:
@@ -106,7 +107,7 @@ def purge_study(study: Study, *, by=None) -> dict[str, int]:
         closed_at=study.closed_at.isoformat() if study.closed_at else None,
         rows_deleted=counts,
     )
-    db.session.commit()
+    commit()
     return counts
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record_read
 from pact_feedback.core.render import form_page
 from pact_feedback.extensions import db
 from pact_feedback.governance import actions
@@ -94,8 +94,7 @@ def participants(slug):
         .filter_by(role=PARTICIPANT, study_id=study.id)
         .order_by(Membership.practice_id, Membership.id)
     ).all()
-    record("participants_viewed", obj=study, rows=len(memberships))  # names and emails shown
-    db.session.commit()
+    record_read("participants_viewed", obj=study, rows=len(memberships))  # names and emails shown
     return render_template(
         "governance/participants.html",
         study=study,

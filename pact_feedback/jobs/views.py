@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from pact_feedback.accounts.access import is_study_team, require
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record_read
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs import queue
@@ -75,8 +75,7 @@ def download(run_id):
         abort(404)
     if made.expires_at <= utcnow():
         abort(410)
-    record("job_file_downloaded", by=current_user, obj=study, job=run.id, file=made.name)
-    db.session.commit()
+    record_read("job_file_downloaded", by=current_user, obj=study, job=run.id, file=made.name)
     return Response(
         made.data,
         mimetype=made.media_type,

@@ -36,7 +36,7 @@ def give_consent(membership: Membership, *, staff_role: str, by) -> Consent:
     record("consent_given", by=by, obj=consent, pis_version=consent.pis_version)
     if previous_role != staff_role:
         record("staff_role_set", by=by, obj=membership, old=previous_role, new=staff_role)
-    db.session.commit()
+    commit()
     return consent
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from pact_feedback.audit.log import record
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import NATIONS, Practice
 
@@ -237,5 +238,5 @@ def import_practices(result: ParseResult, *, by, source: str = "upload") -> tupl
                 setattr(practice, column, value)
             updated += 1
     record("practices_imported", by=by, created=created, updated=updated, source=source)
-    db.session.commit()
+    commit()
     return created, updated

@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record, record_read
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
 from pact_feedback.qi.pdsa import stage_errors
@@ -93,7 +94,7 @@ def create_project(
         category=project.finding_category,
         measures=len(project.measures),
     )
-    db.session.commit()
+    commit()
     return project
 
 
@@ -106,7 +107,7 @@ def update_project(project: QIProject, *, by, fields: dict) -> QIProject:
     for name in changed:
         setattr(project, name, fields[name])
     record("qi_project_updated", by=by, obj=project, fields=changed)
-    db.session.commit()
+    commit()
     return project
 
 
@@ -121,7 +122,7 @@ def save_measure(project: QIProject, *, by, fields: dict, measure=None) -> QIMea
     db.session.flush()
     _touch(project)
     record("qi_measure_saved", by=by, obj=measure, project_id=project.id, created=created)
-    db.session.commit()
+    commit()
     return measure
 
 
@@ -144,7 +145,7 @@ def record_value(measure: QIMeasure, *, by, measured_on, value: float, note: str
     db.session.flush()
     _touch(measure.project)
     record("qi_value_recorded", by=by, obj=point, measure_id=measure.id)
-    db.session.commit()
+    commit()
     return point
 
 
@@ -158,7 +159,7 @@ def delete_value(point: QIMeasureValue, *, by) -> None:
         measured_on=point.measured_on.isoformat(),
     )
     db.session.delete(point)
-    db.session.commit()
+    commit()
 
 
 def save_cycle(project: QIProject, *, by, fields: dict, cycle=None) -> PDSACycle:
@@ -193,10 +194,9 @@ def save_cycle(project: QIProject, *, by, fields: dict, cycle=None) -> PDSACycle
         created=created,
         stage=cycle.stage,
     )
-    db.session.commit()
+    commit()
     return cycle
 
 
 def log_export(project: QIProject, *, by, fmt: str) -> None:
-    record("qi_project_exported", by=by, obj=project, format=fmt)
-    db.session.commit()
+    record_read("qi_project_exported", by=by, obj=project, format=fmt)

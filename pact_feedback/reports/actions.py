@@ -4,8 +4,9 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, select
 
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record, record_read
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit, on_commit
 from pact_feedback.extensions import db
 from pact_feedback.reports.build import build_reports
 from pact_feedback.reports.emails import notify_readers
@@ -46,7 +47,7 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
     db.session.execute(delete(Report).where(Report.study_id == study.id, Report.status == "draft"))
     reports = _store(study, built, version=1, progress=progress)
     record("reports_generated", by=by, obj=study, reports=len(reports))
-    db.session.commit()
+    commit()
     return reports
 
 
@@ -101,11 +102,15 @@ def release(study, *, by, notify: bool = True) -> int:
         advance_study(study, to="reports_released", by=by)
     record("reports_released", by=by, obj=study, reports=len(drafts))
     reports_released.send(study, by=by)
-    db.session.commit()
-    if notify:
-        notify_readers(study, by=by)
-        start_printing(study, by=by)
+    commit()
+    if notify:  # only once the release is committed: a rolled-back release emails nobody
+        on_commit(lambda: _announce(study, by=by))
     return len(drafts)
+
+
+def _announce(study, *, by) -> None:
+    notify_readers(study, by=by)
+    start_printing(study, by=by)
 
 
 def reissue(study, *, by, reason: str) -> list[Report]:
@@ -125,7 +130,7 @@ def reissue(study, *, by, reason: str) -> list[Report]:
     for report in reports:
         report.status, report.released_at = "released", now
     record("reports_reissued", by=by, obj=study, version=version, reason=reason.strip())
-    db.session.commit()
+    commit()
     notify_readers(study, by=by)
     start_printing(study, by=by)
     return reports
@@ -138,7 +143,7 @@ def set_sharing(membership, *, share: bool, by) -> None:
     membership.shares_with_practice = share
     membership.shared_since = utcnow() if share else None
     record("report_sharing_changed", by=by, obj=membership, shared=share)
-    db.session.commit()
+    commit()
 
 
 def log_access(report: Report, *, by, action: str) -> None:
@@ -146,5 +151,4 @@ def log_access(report: Report, *, by, action: str) -> None:
     db.session.add(
         ReportAccess(report_id=report.id, user_id=getattr(by, "id", None), action=action)
     )
-    record(f"report_{action}", by=by, obj=report)
-    db.session.commit()
+    record_read(f"report_{action}", by=by, obj=report)

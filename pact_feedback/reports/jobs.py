@@ -1,6 +1,7 @@
 """Report work that outgrows a request, as jobs: generating a round's reports."""
 
 from pact_feedback.accounts.models import User
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.jobs.queue import start
 from pact_feedback.jobs.runner import note_failure, set_progress
@@ -41,4 +42,4 @@ def generate_step(run, study_id: int, by_id: int | None) -> None:
             "text": "Review the reports",
         },
     }
-    db.session.commit()
+    commit()

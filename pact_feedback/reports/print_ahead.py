@@ -10,6 +10,7 @@ must stay quick, and each download is printed when asked for, as before.
 from sqlalchemy import delete, or_, select, update
 
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.jobs.queue import chunks, queued, start
 from pact_feedback.jobs.runner import advance
@@ -60,7 +61,7 @@ def print_step(run, report_ids: list[int]) -> None:
             store_copies(report)
             if claim_copies(report.id, run.id):
                 advance(run.id, done=1)
-        db.session.commit()
+        commit()
 
 
 def store_copies(report) -> None:

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.studies.lifecycle import next_stage
@@ -27,7 +28,7 @@ def create_study(*, by, slug: str, title: str, **fields) -> Study:
     db.session.flush()
     record("study_created", by=by, obj=study, slug=slug)
     study_created.send(study, by=by)  # the diary's taxonomy, the uptake survey
-    db.session.commit()
+    commit()
     return study
 
 
@@ -42,7 +43,7 @@ def advance_study(study: Study, *, to: str, by) -> Study:
     study.status = following.code
     setattr(study, following.date_field, utcnow())
     record("study_transition", by=by, obj=study, from_status=previous, to_status=following.code)
-    db.session.commit()
+    commit()
     return study
 
 
@@ -71,5 +72,5 @@ def enrol_practices(study: Study, entries: list[dict], *, by) -> tuple[int, int]
     record("practices_enrolled", by=by, obj=study, added=added, updated=updated)
     if any(entry.get("report_sent_on") for entry in entries):
         reports_sent_elsewhere.send(study, by=by)
-    db.session.commit()
+    commit()
     return added, updated

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, or_, select
 
 from pact_feedback.audit.log import record
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation, DiaryDay
 from pact_feedback.extensions import db
 from pact_feedback.surveys import queries as survey_queries
@@ -214,7 +215,7 @@ def apply_settings(study, plan: SettingsPlan, *, by) -> None:
         obj=study,
         changes={name: [_json(a), _json(b)] for name, (a, b) in plan.changes.items()},
     )
-    db.session.commit()
+    commit()
 
 
 def _apply_waves(study, months: list[int]) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from pact_feedback.accounts.models import Invitation, User
 from pact_feedback.audit.log import record
+from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation
 from pact_feedback.extensions import db
 from pact_feedback.reports.actions import release
@@ -265,7 +266,7 @@ def perform(study, to: str, *, by) -> StagePlan:
         study.status = to
         setattr(study, current.date_field, None)
         record("study_stepped_back", by=by, obj=study, from_status=current.code, to_status=to)
-        db.session.commit()
+        commit()
     elif to == "reports_released":
         release(study, by=by)  # freezes, moves the study on and emails the readers
     else:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import today, utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.checking import check_definition
@@ -109,7 +110,7 @@ def apply_definition(survey: Survey, definition: Definition, *, by, action: str)
     survey.introduction = definition.introduction
     _sync_questions(survey, definition)
     record(action, by=by, obj=survey, questions=[q.code for q in definition.questions])
-    db.session.commit()
+    commit()
     return survey
 
 
@@ -246,7 +247,7 @@ def save_wave(
         opens_on=opens_on.isoformat(),
         closes_on=closes_on.isoformat(),
     )
-    db.session.commit()
+    commit()
     return wave
 
 
@@ -307,5 +308,5 @@ def _add_version(wave, practice, response, answers, *, by, submit) -> SurveyResp
         wave=wave.number,
         version=version.number,
     )
-    db.session.commit()
+    commit()
     return response

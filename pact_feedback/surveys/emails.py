@@ -13,6 +13,7 @@ from pact_feedback.accounts.models import User
 from pact_feedback.audit.log import record
 from pact_feedback.core.mail import build_email, external_url
 from pact_feedback.core.time import today, utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.jobs.models import SentEmail
 from pact_feedback.jobs.queue import chunks, start
@@ -176,7 +177,7 @@ def send_invitations(wave: SurveyWave, *, by=None, on: date | None = None) -> Se
     result = _send(wave, practice_ids, "invitation", by=by, result=SendResult())
     if result.sent:
         wave.invitations_sent_at = utcnow()
-    db.session.commit()
+    commit()
     return result
 
 
@@ -205,7 +206,7 @@ def send_reminders(
             )
         due -= set(emailed)
     _send(wave, due, "reminder", by=by, result=result)
-    db.session.commit()
+    commit()
     return result
 
 
@@ -232,7 +233,7 @@ def invite_opened_waves(on: date | None = None) -> list[tuple[SurveyWave, SendRe
     on = on or today()
     for survey in db.session.scalars(select(Survey)):
         schedule_waves(survey)
-    db.session.commit()
+    commit()
     return [
         (wave, send_invitations(wave, on=on))
         for wave in open_waves(on)

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from pact_feedback.audit.log import record
 from pact_feedback.core.time import utcnow
+from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.practices.importing import ParseResult, RowError, _read, practices_by_code
 from pact_feedback.surveys import queries
@@ -148,5 +149,5 @@ def import_responses(result: ParseResult, *, by, survey, source: str = "") -> tu
         changed=changed,
         unchanged=unchanged,
     )
-    db.session.commit()
+    commit()
     return added, changed, unchanged

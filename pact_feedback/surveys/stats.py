@@ -3,9 +3,8 @@
 from flask import Response, abort, render_template, request
 from flask_login import login_required
 
-from pact_feedback.audit.log import record
+from pact_feedback.audit.log import record_read
 from pact_feedback.charts.bars import Series, bar_chart
-from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.figures import compute_uptake
@@ -56,8 +55,7 @@ def uptake(slug):
 
 def _record_view(study, wave, page: str) -> None:
     """Uptake statistics are personal data of the practices that answered: views are logged."""
-    record("uptake_viewed", obj=study, wave=wave.number, page=page)
-    db.session.commit()
+    record_read("uptake_viewed", obj=study, wave=wave.number, page=page)
 
 
 def _chart(result, questions):
@@ -116,8 +114,7 @@ def _download(slug, kind):
     rows = paper_frame(study.slug, result)
     body, mimetype = exports.table_file(kind, rows, sheet="uptake")
 
-    record("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
-    db.session.commit()
+    record_read("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
     return Response(
         body,
         mimetype=mimetype,

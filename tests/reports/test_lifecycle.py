@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from pact_feedback.audit.models import AuditEvent
+from pact_feedback.core.transaction import atomic
 from pact_feedback.extensions import db
 from pact_feedback.reports import actions
 from pact_feedback.reports.models import Report
@@ -75,6 +76,25 @@ def test_release_freezes_reports_emails_readers_and_moves_the_study_on(team_memb
     assert "/reports/" in participant_mail.body and "Only you can read it" in participant_mail.body
     with pytest.raises(actions.ReportError, match="Re-issue"):
         actions.generate(world.study, by=team_member)
+
+
+def test_a_release_inside_a_failed_transaction_emails_nobody(team_member, outbox):
+    """Release and another write as one transaction (core/transaction.py): the readers are
+    emailed only once it commits, so a failure after the release leaves drafts and no email."""
+    world = build_round(sizes=(5, 5))
+    actions.generate(world.study, by=team_member)
+
+    with pytest.raises(RuntimeError, match="later step"), atomic():
+        actions.release(world.study, by=team_member)
+        assert outbox == []  # waits for the block's commit
+        raise RuntimeError("a later step of the same transaction failed")
+
+    db.session.rollback()
+    assert {r.status for r in _reports(world.study)} == {"draft"}
+    assert outbox == []
+    with atomic():
+        actions.release(world.study, by=team_member)
+    assert len(outbox) == 12
 
 
 def test_released_snapshot_does_not_change_when_data_changes(team_member):

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Uptake statistics at scale, against a bare pandas groupby on the same rows, in one run.
 
-    .venv/bin/python bench/uptake_scale.py [--practices 10000] [--repeat 5]
+    .venv/bin/python bench/uptake_scale.py [--practices 10000] [--waves 2] [--repeat 5]
+                                           [--pg postgresql+psycopg://.../scratch]
 
-Builds a SQLite database with the real migrations: one study, `--practices` practices sent a
-report, two waves with an answer from every practice in each (latest of one or two saved
-versions). Then times, median of `--repeat` runs:
+Builds a SQLite database (or, with `--pg`, a scratch PostgreSQL database, emptied first) with
+the real migrations: one study, `--practices` practices sent a report, `--waves` waves with an
+answer from every practice in each (latest of one or two saved versions). Then times, median
+of `--repeat` runs:
 
-  floor      sqlite3 reads the same latest answers, json-decodes them, one pandas groupby per
-             question and wave (the least any tabulation could do)
+  floor      the database driver (sqlite3, or psycopg on PostgreSQL) reads the same latest
+             answers, decodes them, one pandas groupby per question and wave (the least any
+             tabulation could do)
   tabulate   `surveys.figures.compute_uptake`: SQL frames + every table, breakdown, movement
   page       GET /studies/<slug>/uptake?wave=2 as the study team: the above plus the HTML
 
@@ -34,15 +37,26 @@ PASSWORD = "bench-password-2026"  # noqa: S105  (a throwaway database)
 TEAM = "team@bench.example"
 
 
+def _is_pg(target) -> bool:
+    return str(target).startswith("postgresql")
+
+
 def _app(db_path):
     from pact_feedback import create_app
 
-    return create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", WTF_CSRF_ENABLED=False
-    )
+    url = str(db_path) if _is_pg(db_path) else f"sqlite:///{db_path}"
+    return create_app("testing", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
 
 
-def build(app, n_practices):
+def _empty_pg(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as con:
+        con.execute("DROP SCHEMA public CASCADE")
+        con.execute("CREATE SCHEMA public")
+
+
+def build(app, n_practices, n_waves=2):
     from flask_migrate import upgrade
     from sqlalchemy import insert
 
@@ -54,7 +68,7 @@ def build(app, n_practices):
     from pact_feedback.practices.models import NATIONS, Practice
     from pact_feedback.studies.models import Enrolment, Study
     from pact_feedback.surveys.actions import ensure_default_survey
-    from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
+    from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion, SurveyWave
 
     rnd = random.Random(2026)
     with app.app_context():
@@ -88,8 +102,10 @@ def build(app, n_practices):
             ],
         )
         survey = ensure_default_survey(study)
+        for number in range(len(survey.waves) + 1, n_waves + 1):  # e.g. a third, at 9 months
+            survey.waves.append(SurveyWave(number=number, months_after_release=3 * number))
         db.session.flush()
-        wave_ids = [w.id for w in survey.waves]
+        wave_ids = [w.id for w in sorted(survey.waves, key=lambda w: w.number)][:n_waves]
         user = User(email=TEAM, name="Bench", password_hash=hash_password(PASSWORD))
         db.session.add(user)
         db.session.flush()
@@ -138,11 +154,21 @@ WHERE v.number = (SELECT max(number) FROM survey_response_versions WHERE respons
 """
 
 
-def floor(db_path):
+def _latest_answers(db_path) -> list[tuple]:
+    """(practice, wave, answers as a dict): what the floor reads, decoded by the driver."""
+    if _is_pg(db_path):
+        import psycopg
+
+        with psycopg.connect(str(db_path).replace("postgresql+psycopg", "postgresql")) as conn:
+            return conn.execute(FLOOR_SQL).fetchall()  # psycopg decodes json itself
     with sqlite3.connect(db_path) as conn:
-        rows = conn.execute(FLOOR_SQL).fetchall()
+        return [(p, w, json.loads(a)) for p, w, a in conn.execute(FLOOR_SQL)]
+
+
+def floor(db_path):
+    rows = _latest_answers(db_path)
     frame = pd.DataFrame(
-        [(p, w, *(json.loads(a)[k] for k in ("discussed", "used_for_qi"))) for p, w, a in rows],
+        [(p, w, *(a[k] for k in ("discussed", "used_for_qi"))) for p, w, a in rows],
         columns=["practice_id", "wave", "discussed", "used_for_qi"],
     )
     return [frame.groupby(["wave", q]).size() for q in ("discussed", "used_for_qi")]
@@ -160,13 +186,18 @@ def timed(function, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--practices", type=int, default=10_000)
+    parser.add_argument("--waves", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pg", help="a scratch PostgreSQL database URL (it is emptied)")
     args = parser.parse_args()
+    last = args.waves
     with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "bench.sqlite3"
+        db_path = args.pg or Path(tmp) / "bench.sqlite3"
+        if args.pg:
+            _empty_pg(args.pg)
         app = _app(db_path)
         start = time.perf_counter()
-        n_versions = build(app, args.practices)
+        n_versions = build(app, args.practices, args.waves)
         built = time.perf_counter() - start
         from pact_feedback.extensions import db
         from pact_feedback.studies.actions import study_by_slug
@@ -176,29 +207,35 @@ def main():
         with app.app_context():
             study = study_by_slug("bench")
             survey = queries.survey_for(study)
-            result = compute_uptake(study, survey, 2)
+            result = compute_uptake(study, survey, last)
             assert result.summary["n_responded"] == args.practices
             client = app.test_client()
             client.post("/account/sign-in", data={"email": TEAM, "password": PASSWORD})
 
             def page():
-                response = client.get("/studies/bench/uptake?wave=2")
+                response = client.get(f"/studies/bench/uptake?wave={last}")
                 assert response.status_code == 200, response.status_code
                 db.session.remove()
 
             results = {
                 "floor": timed(lambda: floor(db_path), args.repeat),
-                "tabulate": timed(lambda: compute_uptake(study, survey, 2), args.repeat),
+                "tabulate": timed(lambda: compute_uptake(study, survey, last), args.repeat),
                 "page": timed(page, args.repeat),
             }
     ratio = results["page"] / results["floor"]
-    print(f"{args.practices} practices x 2 waves, {n_versions} versions (built in {built:.1f} s)")
+    where = "PostgreSQL" if args.pg else "SQLite"
+    print(
+        f"{where}: {args.practices} practices x {args.waves} waves, {n_versions} versions"
+        f" (built in {built:.1f} s)"
+    )
     for name, seconds in results.items():
         print(f"  {name:9} {seconds * 1000:8.0f} ms  ({seconds / results['floor']:.2f} x floor)")
     print(
         json.dumps(
             {
+                "database": where,
                 "practices": args.practices,
+                "waves": args.waves,
                 **{k: round(v, 4) for k, v in results.items()},
                 "page_over_floor": round(ratio, 2),
             }

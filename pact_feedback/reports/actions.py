@@ -19,6 +19,7 @@ from pact_feedback.reports.signals import reports_released
 from pact_feedback.studies.actions import advance_study
 
 GENERATABLE = {"analysing", "reports_released", "survey_open"}
+FLUSH_EVERY = 1000  # reports written at a time: a whole-UK round is 69,300 snapshots
 # Instruments other than the diary register how their payloads are built (casebook.report):
 # name -> (applies(study), build(study) -> [{"kind", "practice_id", "user_id", "payload"}]).
 BUILDERS: dict[str, tuple[Callable, Callable]] = {}
@@ -77,6 +78,8 @@ def _store(study, built, *, version: int, progress=None, reason=None) -> list[Re
         )
         db.session.add(report)
         reports.append(report)
+        if done % FLUSH_EVERY == 0:  # each payload's JSON text is only held for its batch
+            db.session.flush()
         if progress:
             progress(done, len(built))
     db.session.flush()

@@ -104,6 +104,7 @@ def create_entry(day_id):
         fingerprint=fingerprint,
         sent_before=None,  # the query above found none
         category=g.category,
+        day_held=True,  # new_entry_query locks the day on PostgreSQL
     )
     if result.outcome == "refused":
         invalid(_rule_errors(result.checked.errors))

@@ -71,29 +71,46 @@ def new_entry_query():
     when the day is not the token owner's), the id of an entry already sent with this
     client_id (a retry, answered at once) and the category with this code (what the rules and
     the answer need of it). Core columns, not ORM objects: it runs for every entry the API
-    saves. See NewEntryRow."""
-    standing = standing_columns(DiaryDay.user_id, DiaryDay.study_id, Study.pis_version)
+    saves. See NewEntryRow.
+
+    On PostgreSQL it also holds the day: its row is locked as the entry's write will lock it
+    (FOR NO KEY UPDATE, the lock of an UPDATE that changes no key), so two requests for one
+    day cannot both pass the 24-hour check, which a later statement reads after the lock
+    (`diary.actions.create_entry(day_held=True)`). SQLite has no row locks (the clause is not
+    rendered there): its write lock is taken by `claim_day`."""
+    days = DiaryDay.__table__
+    day = (
+        select(days.c.id, days.c.study_id, days.c.user_id)
+        .where(
+            days.c.id == bindparam("day_id"),
+            # Only the token owner's day is locked (the same token as the outer statement's).
+            days.c.user_id == select(TOKEN_USER_ID).where(*TOKEN_WHERE).scalar_subquery(),
+        )
+        .with_for_update(key_share=True)
+        .subquery("day")
+    )
+    standing = standing_columns(day.c.user_id, day.c.study_id, Study.pis_version)
     return (
         select(
             *TOKEN_COLUMNS,
-            *day_ref_query().selected_columns[:4],
+            day.c.id,
+            day.c.study_id,
+            Study.status,
+            Study.collection_end,
             *standing,
             TaskEntry.id,
             *NEW_ENTRY_CATEGORY,
         )
         .select_from(TOKEN_FROM)
-        .outerjoin(
-            DiaryDay,
-            (DiaryDay.id == bindparam("day_id")) & (DiaryDay.user_id == TOKEN_USER_ID),
-        )
-        .outerjoin(Study, Study.id == DiaryDay.study_id)
+        .outerjoin(day, day.c.user_id == TOKEN_USER_ID)
+        .outerjoin(Study, Study.id == day.c.study_id)
         .outerjoin(
             TaskEntry,
-            (TaskEntry.day_id == DiaryDay.id) & (TaskEntry.client_id == bindparam("client_id")),
+            (TaskEntry.day_id == day.c.id) & (TaskEntry.client_id == bindparam("client_id")),
         )
         .outerjoin(
             Category,
-            (Category.study_id == DiaryDay.study_id) & (Category.code == bindparam("code")),
+            (Category.study_id == day.c.study_id) & (Category.code == bindparam("code")),
         )
         .where(*TOKEN_WHERE)
     )

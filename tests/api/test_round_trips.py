@@ -3,16 +3,20 @@ the server on a shared machine, so the write path's count is pinned here (docs/p
 "PostgreSQL round trips"). Counted where psycopg waits for the server's answer, so `BEGIN`,
 `COMMIT` and the server-side `PREPARE` of a statement's first prepared use count too."""
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from pact_feedback.accounts.models import User
 from pact_feedback.api.models import ApiToken
 from pact_feedback.api.tokens import create_token, revoke_token
-from pact_feedback.diary.models import TaskEntry
+from pact_feedback.audit.log import row_values
+from pact_feedback.audit.models import AuditEvent
+from pact_feedback.diary import actions
+from pact_feedback.diary.models import DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.participation.models import Withdrawal
 from tests.diary.conftest import make_day
@@ -99,11 +103,11 @@ def _postgresql_only(database_url):
 # claim of the day, the day's check, the insert, the audit row, COMMIT.
 AN_ENTRY = [
     "BEGIN",
-    "SELECT api_tokens.id AS token_id,",  # the token, the day, its standing, a retry, category
-    "UPDATE diary_days SET updated_at=$1::TIMESTAMP",  # the claim of the day
-    "SELECT diary_entries.id, diary_entries.minutes, diary_entries.started_at,",  # its check
-    "INSERT INTO diary_entries (day_id,",
-    "INSERT INTO audit_events (at,",
+    # the token, the day (locked: FOR NO KEY UPDATE), its standing, a retry, the category
+    "SELECT api_tokens.id AS token_id,",
+    # the day's check, after the lock
+    "SELECT diary_entries.id, diary_entries.minutes, diary_entries.started_at,",
+    "WITH new_entry AS (INSERT",  # the entry, the day's updated_at and the audit row
     "COMMIT",
 ]
 
@@ -211,3 +215,134 @@ def test_the_token_is_marked_used_at_most_once_a_minute(diary, poster):
 
 def _count_entries() -> int:
     return db.session.scalar(select(func.count()).select_from(TaskEntry))
+
+
+# The statements folded together on PostgreSQL still do what the separate ones did.
+
+
+def test_an_entry_writes_its_audit_row_and_touches_its_day(diary, poster):
+    day = db.session.get(DiaryDay, poster.day_id)
+    before = day.updated_at
+    response = poster(minutes=25)
+    assert response.status_code == 201
+    entry_id = response.get_json()["id"]
+    db.session.expire_all()
+    event = db.session.scalar(select(AuditEvent).filter_by(action="diary_entry_added"))
+    assert (event.object_type, event.object_id, event.actor_id) == (
+        "TaskEntry",
+        str(entry_id),
+        diary.me.id,
+    )
+    assert event.details == {"day_id": poster.day_id, "minutes": 25}
+    assert db.session.get(DiaryDay, poster.day_id).updated_at > before
+    assert db.session.get(TaskEntry, entry_id).minutes == 25
+
+
+def test_a_client_id_taken_under_the_insert_writes_nothing_and_gives_the_saved_entry(diary, poster):
+    """The race a concurrent retry wins: the client_id was not there when looked up, and is
+    there when inserting. The insert (and on PostgreSQL the audit row in the same statement)
+    is undone and the saved entry comes back."""
+    client_id = str(uuid.uuid4())
+    saved = poster(client_id=client_id).get_json()["id"]
+    events = _count(AuditEvent)
+    day = db.session.get(DiaryDay, poster.day_id)
+    held = actions.holds_rows()
+    if not held:
+        actions.claim_day(day)
+    entry, created = actions.add_entry(
+        day,
+        {"category_id": diary.categories["A1"].id, "minutes": 5},
+        by=diary.me,
+        client_id=client_id,
+        claimed=True,
+        looked_up=True,  # as if looked up before the other request committed
+        commit=False,
+        touch_day=held,
+    )
+    db.session.commit()
+    assert (created, entry.id) == (False, saved)
+    assert _count(AuditEvent) == events and _count_entries() == 1
+
+
+def test_insert_entry_writes_the_entry_and_its_audit_row_on_either_database(diary, poster):
+    """The one dialect branch: one statement on PostgreSQL (with the day's updated_at when the
+    day was held by a read), two on SQLite, which holds a day only by writing to it first."""
+    now = db.session.get(DiaryDay, poster.day_id).updated_at + timedelta(minutes=5)
+    row = {name: None for name in actions.ENTRY_FIELDS} | {
+        "category_id": diary.categories["A1"].id,
+        "minutes": 7,
+        "outside_hours": False,
+        "interrupted": False,
+        "day_id": poster.day_id,
+        "client_id": "direct",
+        "request_hash": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    audit = row_values(
+        "diary_entry_added", by=diary.me, object_class=TaskEntry, object_id=None, minutes=7
+    )
+    if actions.holds_rows():
+        entry_id = actions.insert_entry(row, audit, touch_day=True)
+    else:
+        with pytest.raises(ValueError, match="claim_day"):
+            actions.insert_entry(row, audit, touch_day=True)
+        entry_id = actions.insert_entry(row, audit)
+    db.session.commit()
+    assert db.session.get(TaskEntry, entry_id).client_id == "direct"
+    event = db.session.scalar(select(AuditEvent).filter_by(action="diary_entry_added"))
+    assert (event.object_id, event.details) == (str(entry_id), {"minutes": 7})
+    touched = db.session.get(DiaryDay, poster.day_id).updated_at == now
+    assert touched == actions.holds_rows()
+
+
+def test_a_day_being_written_holds_a_new_entry_until_it_can_check_the_days_total(
+    app, diary, poster, database_url
+):
+    """Another transaction has claimed the day and added 23h50m, not yet committed: the API's
+    first statement waits for the day's row (FOR NO KEY UPDATE), so its 24-hour check sees
+    those minutes and refuses 20 more, as it would one request after the other."""
+    _postgresql_only(database_url)
+    answers = []
+
+    def post():
+        with app.app_context():
+            answers.append(
+                app.test_client().post(
+                    f"/api/v1/days/{poster.day_id}/entries",
+                    headers={"Authorization": f"Bearer {poster.secret}"},
+                    json={"category": "A1", "minutes": 20, "client_id": str(uuid.uuid4())},
+                )
+            )
+            db.session.remove()
+
+    writer = threading.Thread(target=post)
+    with db.engine.connect() as other:
+        with other.begin():
+            other.execute(
+                update(DiaryDay).where(DiaryDay.id == poster.day_id).values(updated_at=func.now())
+            )
+            other.execute(
+                insert(TaskEntry),
+                [
+                    {
+                        "day_id": poster.day_id,
+                        "category_id": diary.categories["B1"].id,
+                        "minutes": 715,
+                        "client_id": f"other-{n}",
+                    }
+                    for n in range(2)
+                ],
+            )
+            writer.start()
+            writer.join(timeout=1.5)
+            assert writer.is_alive()  # waiting for the day
+        writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert answers[0].status_code == 422, answers[0].get_json()
+    assert "24 hours" in str(answers[0].get_json()["errors"])
+    assert _count_entries() == 2
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))

@@ -120,7 +120,7 @@ DIRECT_COMMITS_ALLOWED = {
     "pact_feedback/surveys/demo.py": "the demo loader is a command",
     "pact_feedback/jobs/runner.py": "a job's progress must be durable step by step",
     "pact_feedback/jobs/queue.py": "a job's row is committed before RQ can pick it up",
-    "pact_feedback/jobs/mailing.py": "an email's sent mark is what keeps a re-run from resending it",
+    "pact_feedback/jobs/mailing.py": "an email's sent mark keeps a re-run from resending it",
     "pact_feedback/accounts/sessions.py": "the session's own bookkeeping, in a request hook",
     "pact_feedback/api/auth.py": "the token's last use, in a request hook",
     "pact_feedback/accounts/views.py": "sign-in after an accepted invitation: the request's end",

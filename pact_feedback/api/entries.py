@@ -4,10 +4,11 @@ from flask import g, jsonify, request, url_for
 from sqlalchemy import bindparam, select
 
 from pact_feedback.api import schema
-from pact_feedback.api.auth import Caller, api_user
+from pact_feedback.api.auth import Caller, accept_caller, api_user
 from pact_feedback.api.blueprint import bp
 from pact_feedback.api.errors import Problem, invalid, json_body
 from pact_feedback.api.lookups import (
+    NewEntryRow,
     caller_day,
     caller_entry,
     new_entry_query,
@@ -64,32 +65,33 @@ def create_entry(day_id):
         if sent is not None
         else ({}, {})
     )
-    # One query: the day (not the caller's: 404 before anything about the body), a retry's
-    # entry and the category. Parsed values only: a string or None, the client_id canonical.
-    row = (
+    # One statement: the caller's token (the 401 is authenticate's), the day (not the
+    # caller's: 404 before anything about the body), a retry's entry and the category. Parsed
+    # values only: a string or None, the client_id canonical.
+    row = NewEntryRow.of(
         db.session.connection()
         .execute(
             new_entry_query(),
-            {
+            g.api_token_key
+            | {
                 "day_id": day_id,
-                "user_id": g.api_user_id,
                 "client_id": values.get("client_id"),
                 "code": values.get("category"),
             },
         )
         .first()
     )
-    day = own_day(row)
+    accept_caller(row and row.token)
+    day = own_day(row.day)
     json_body()  # 400 for a body that is not a JSON object
     if errors:
         invalid(errors)
     fingerprint = actions.request_fingerprint(schema.canonical_entry(values))
     client_id = values.pop("client_id")
-    sent_before, category_id, code, label, group, active = row[-6:]
-    if sent_before is not None:
-        return _replay(db.session.get(TaskEntry, sent_before), fingerprint)
+    if row.sent_before is not None:
+        return _replay(db.session.get(TaskEntry, row.sent_before), fingerprint)
     require_unlocked(day)
-    category = actions.CategoryRef(category_id, code, label, group, active) if category_id else None
+    category = actions.CategoryRef(*row.category) if row.category[0] is not None else None
     _set_category(values, category, errors)
     if errors:
         invalid(errors)
@@ -102,6 +104,7 @@ def create_entry(day_id):
         fingerprint=fingerprint,
         sent_before=None,  # the query above found none
         category=g.category,
+        day_held=True,  # new_entry_query locks the day on PostgreSQL
     )
     if result.outcome == "refused":
         invalid(_rule_errors(result.checked.errors))

@@ -55,31 +55,49 @@ def revoke_all_tokens(user, *, by) -> int:
 def user_id_for_token(secret: str) -> int | None:
     """The id of the active user a token belongs to, or None. Looks the row up by its prefix
     and digest: a prebuilt Core statement, as every API request asks."""
+    key = token_key(secret)
+    if key is None:
+        return None
+    found = db.session.connection().execute(_TOKEN_LOOKUP, key).first()
+    return accepted_user_id(*found) if found is not None else None
+
+
+def token_key(secret: str) -> dict | None:
+    """The bind parameters (`prefix`, `token_hash`) that find a token's row by TOKEN_WHERE, or
+    None for text that cannot be a token."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    connection = db.session.connection()
-    found = connection.execute(
-        _TOKEN_LOOKUP, {"prefix": secret[:12], "token_hash": token_digest(secret)}
-    ).first()
-    if found is None or not found.active:
+    return {"prefix": secret[:12], "token_hash": token_digest(secret)}
+
+
+def accepted_user_id(token_id, last_used_at, user_id, active) -> int | None:
+    """The caller's user id from the values of TOKEN_COLUMNS for an open token (None: its user
+    is not active). Notes the token's use, at most once a minute, committed with the request."""
+    if not active:
         return None
     now = utcnow()
-    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-        # At most once a minute, committed with the request.
-        connection.execute(_TOKEN_USED, {"token_id": found.id, "now": now})
-    return found.user_id
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        db.session.connection().execute(_TOKEN_USED, {"token_id": token_id, "now": now})
+    return user_id
 
 
 _TOKENS, _USERS = ApiToken.__table__, User.__table__
-_TOKEN_LOOKUP = (
-    select(_TOKENS.c.id, _TOKENS.c.last_used_at, _TOKENS.c.user_id, _USERS.c.active)
-    .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
-    .where(
-        _TOKENS.c.prefix == bindparam("prefix"),
-        _TOKENS.c.token_hash == bindparam("token_hash"),
-        _TOKENS.c.revoked_at.is_(None),
-    )
+# An open token and its user, by `token_key`'s parameters: for a statement of its own
+# (_TOKEN_LOOKUP) or at the head of a request's first statement (the API's new entry).
+TOKEN_COLUMNS = (
+    _TOKENS.c.id.label("token_id"),
+    _TOKENS.c.last_used_at.label("token_last_used_at"),
+    _TOKENS.c.user_id.label("token_user_id"),
+    _USERS.c.active.label("token_user_active"),
 )
+TOKEN_FROM = _TOKENS.join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+TOKEN_USER_ID = _TOKENS.c.user_id
+TOKEN_WHERE = (
+    _TOKENS.c.prefix == bindparam("prefix"),
+    _TOKENS.c.token_hash == bindparam("token_hash"),
+    _TOKENS.c.revoked_at.is_(None),
+)
+_TOKEN_LOOKUP = select(*TOKEN_COLUMNS).select_from(TOKEN_FROM).where(*TOKEN_WHERE)
 _TOKEN_USED = (
     _TOKENS.update()
     .where(_TOKENS.c.id == bindparam("token_id"))

@@ -24,15 +24,19 @@ def record_read(action: str, *, by=None, obj=None, subject: str | None = None, *
     commit()
 
 
-def record_now(
+def row_values(
     action: str, *, by=None, object_class: type, object_id, subject: str | None = None, **details
-) -> None:
-    """`record`, written at once in the session's transaction without an ORM object: for the
-    diary's hot write path, where the unit of work costs more than the insert. The object is
-    named by its class and id (it need not be built)."""
+) -> dict:
+    """An audit event's row as values, for a Core statement that writes it without an ORM
+    object in the session's transaction: the diary's hot write path (diary.actions.insert_entry),
+    where the unit of work costs more than the insert. The object is named by its class and id
+    (None: the statement fills it in)."""
     values = _event_values(action, by, None, subject, details)
-    values |= {"at": utcnow(), "object_type": object_class.__name__, "object_id": str(object_id)}
-    db.session.connection().execute(AuditEvent.__table__.insert(), values)
+    return values | {
+        "at": utcnow(),
+        "object_type": object_class.__name__,
+        "object_id": None if object_id is None else str(object_id),
+    }
 
 
 def _event_values(action: str, by, obj, subject: str | None, details: dict) -> dict:

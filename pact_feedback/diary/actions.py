@@ -4,13 +4,15 @@ and commits."""
 import hashlib
 import json
 import uuid
+from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, cast, select
 from sqlalchemy.exc import IntegrityError
 
-from pact_feedback.audit.log import record, record_now
+from pact_feedback.audit.log import record, row_values
+from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core import transaction
 from pact_feedback.core.time import utcnow
 from pact_feedback.diary import queries, validation
@@ -148,6 +150,80 @@ _CLAIM_DAY = (
     .values(updated_at=bindparam("now"))
 )
 _INSERT_ENTRY = _ENTRIES.insert().returning(_ENTRIES.c.id)
+_AUDIT_EVENTS = AuditEvent.__table__
+
+
+def holds_rows() -> bool:
+    """Whether the session's database locks rows (PostgreSQL: a read can hold a day with FOR
+    NO KEY UPDATE and writes can share one statement); else SQLite, one writer at a time."""
+    return db.session.connection().dialect.name == "postgresql"
+
+
+def insert_entry(row: dict, audit: dict, *, touch_day: bool = False) -> int:
+    """Insert a new entry (`row`: its columns) and its audit row (`audit`: audit.log.row_values,
+    `object_id` left for the entry's id); returns the entry's id. One round trip on PostgreSQL
+    (data-modifying WITH queries), which with `touch_day` also sets the day's `updated_at`
+    to the entry's; two statements on SQLite, whose WITH cannot write."""
+    connection = db.session.connection()
+    if not holds_rows():
+        if touch_day:
+            raise ValueError("Without row locks the day is held by writing to it: claim_day")
+        entry_id = connection.execute(_INSERT_ENTRY, row).scalar_one()
+        connection.execute(_AUDIT_EVENTS.insert(), audit | {"object_id": str(entry_id)})
+        return entry_id
+    # Every parameter named apart from any column: SQLAlchemy would SET a column of the day
+    # whose name a parameter has (created_at, updated_at).
+    values = {f"entry_{name}": value for name, value in row.items()} | {
+        f"audit_{name}": value for name, value in audit.items() if name != "object_id"
+    }
+    return int(connection.execute(_entry_with_audit(touch_day), values).scalar_one())
+
+
+@cache
+def _entry_with_audit(touch_day: bool):
+    """WITH new_entry AS (INSERT INTO diary_entries … RETURNING id)[, held_day AS (UPDATE
+    diary_days SET updated_at …)] INSERT INTO audit_events … SELECT …, new_entry.id FROM
+    new_entry RETURNING object_id: PostgreSQL runs the three as one statement, all or none."""
+    entry_columns = (
+        *ENTRY_FIELDS,
+        "day_id",
+        "client_id",
+        "request_hash",
+        "created_at",
+        "updated_at",
+    )
+    new_entry = (
+        _ENTRIES.insert()
+        .values(
+            {
+                name: bindparam(f"entry_{name}", type_=_ENTRIES.c[name].type)
+                for name in entry_columns
+            }
+        )
+        .returning(_ENTRIES.c.id)
+        .cte("new_entry")
+    )
+    audit_columns = ("at", "actor_id", "action", "object_type", "subject", "ip_address", "details")
+    audit_row = select(
+        *(bindparam(f"audit_{name}", type_=_AUDIT_EVENTS.c[name].type) for name in audit_columns),
+        cast(new_entry.c.id, _AUDIT_EVENTS.c.object_id.type),
+    )
+    statement = (
+        _AUDIT_EVENTS.insert()
+        .from_select([*audit_columns, "object_id"], audit_row)
+        .returning(_AUDIT_EVENTS.c.object_id)
+        .add_cte(new_entry)
+    )
+    if touch_day:
+        days = DiaryDay.__table__
+        held_day = (
+            days.update()
+            .where(days.c.id == bindparam("entry_day_id"))
+            .values(updated_at=bindparam("entry_updated_at"))
+            .cte("held_day")
+        )
+        statement = statement.add_cte(held_day)
+    return statement
 
 
 class EntryResult(NamedTuple):
@@ -174,6 +250,7 @@ def create_entry(
     sent_before=NOT_LOOKED_UP,
     check=None,
     category=None,
+    day_held: bool = False,
 ) -> EntryResult:
     """The one write of a new task entry, for the web and the API: replay check, lock, claim
     the day, validate against it, insert, audit, commit.
@@ -183,7 +260,10 @@ def create_entry(
     when the caller found it in its own query (None: none), else looked up here. `check`:
     how the web's form validates (`EntryForm.check(**rules)`, showing errors at its fields);
     by default `diary.validation.check_entry(values, **rules)`. `category`: the entry's
-    category as the caller has it, for the answer (the API's hot path)."""
+    category as the caller has it, for the answer (the API's hot path). `day_held`: the
+    caller's own read locked the day's row where the database has row locks (the API's
+    `new_entry_query` on PostgreSQL), so the claim's write goes with the insert instead
+    (`holds_rows`)."""
     if client_id and sent_before is NOT_LOOKED_UP:
         found = client_id_in_use(day.id, client_id)
         sent_before = found[0] if found else None
@@ -192,7 +272,9 @@ def create_entry(
     reason = queries.day_locked(day)
     if reason:
         return EntryResult("locked", reason=reason)
-    claim_day(day)  # hold the day before reading what the entry is checked against
+    held = day_held and holds_rows()
+    if not held:
+        claim_day(day)  # hold the day before reading what the entry is checked against
     rules = {
         "allowed_category_ids": allowed_category_ids,
         "others": queries.entries_to_check_new_entry_against(day),
@@ -211,6 +293,7 @@ def create_entry(
         looked_up=client_id is not None,
         commit=False,
         category=category,
+        touch_day=held,
     )
     if not created:  # a concurrent retry won the race
         return EntryResult("replayed", entry, checked)
@@ -232,6 +315,7 @@ def add_entry(
     looked_up: bool = False,
     commit: bool = True,
     category=None,
+    touch_day: bool = False,
 ) -> tuple[TaskEntry | NewEntry, bool]:
     """Add an entry to `day` (a DiaryDay, or anything with its `id`); returns (entry, created).
     With a `client_id` already used on this day the existing entry comes back with
@@ -239,7 +323,9 @@ def add_entry(
     day (`claim_day`) before checking the entry against it; `looked_up`: the caller has looked
     the client_id up (the unique constraint still catches a race). With `commit=False` the
     caller commits, and the entry returned is a NewEntry to answer from (the API's hot path:
-    one Core insert, no unit of work); `category`: its category as the caller has it."""
+    one Core insert, no unit of work); `category`: its category as the caller has it.
+    `touch_day`: set the day's `updated_at` with the insert (PostgreSQL only: the caller's read
+    locked the day instead of `claim_day` writing to it)."""
     client_id = client_id or str(uuid.uuid4())
     if not claimed:
         claim_day(day)
@@ -255,22 +341,22 @@ def add_entry(
         "created_at": now,
         "updated_at": now,
     }
+    audit = row_values(
+        "diary_entry_added",
+        by=by,
+        object_class=TaskEntry,
+        object_id=None,  # the new entry's, written by the same statement or the next
+        day_id=day.id,
+        minutes=row["minutes"],
+    )
     try:
-        entry_id = db.session.connection().execute(_INSERT_ENTRY, row).scalar_one()
+        entry_id = insert_entry(row, audit, touch_day=touch_day)
     except IntegrityError:
         db.session.rollback()
         existing = entry_by_client_id(day, client_id)
         if existing is None:
             raise
         return existing, False
-    record_now(
-        "diary_entry_added",
-        by=by,
-        object_class=TaskEntry,
-        object_id=entry_id,
-        day_id=day.id,
-        minutes=row["minutes"],
-    )
     if commit:
         transaction.commit()
         return db.session.get(TaskEntry, entry_id), True

@@ -47,10 +47,15 @@ CASES_CSV = (
 )
 
 
-def _emailed_link(live_server, sent_before: int, to: str) -> str:
+def _email(live_server, sent_before: int, to: str) -> tuple[str, str]:
+    """(the link, the body) of the one email sent to `to` since `sent_before`."""
     mails = [m for m in live_server.outbox[sent_before:] if m.to == [to]]
     assert len(mails) == 1, [(m.to, m.subject) for m in live_server.outbox[sent_before:]]
-    return LINK.search(mails[0].body).group(0)
+    return LINK.search(mails[0].body).group(0), mails[0].body
+
+
+def _emailed_link(live_server, sent_before: int, to: str) -> str:
+    return _email(live_server, sent_before, to)[0]
 
 
 def _h1(page, text):
@@ -70,10 +75,12 @@ def _join(page, link, axe_check=None):
 
 
 def _stage(page, axe_check, action):
-    """Take the study's next step from its page, through the confirmation."""
+    """Take the study's next step from its page, through the confirmation (which speaks of
+    the record audit, never of a diary)."""
     page.goto(f"/studies/{SLUG}")
     page.get_by_role("link", name=action).click()
     _h1(page, action)
+    expect(page.get_by_role("main")).not_to_contain_text("diary")
     axe_check(page)
     page.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(page.get_by_role("status")).to_contain_text("The study is now at the stage")
@@ -164,7 +171,8 @@ def test_record_audit_from_set_up_to_national_tables(
     lead.get_by_label("Email address").fill(GP_EMAIL)
     lead.get_by_role("button", name="Send invitation").click()
     expect(lead.get_by_role("status")).to_contain_text("Invitation sent")
-    gp_link = _emailed_link(live_server, sent, GP_EMAIL)
+    gp_link, body = _email(live_server, sent, GP_EMAIL)
+    assert "diary" not in body and "record audit" in body, body
 
     _stage(team, axe_check, "Start data collection")
 
@@ -177,6 +185,9 @@ def test_record_audit_from_set_up_to_national_tables(
     expect(main).not_to_contain_text("diary")
     gp.get_by_role("button", name="Read about the study and give your consent").click()
     _h1(gp, f"Taking part in {TITLE}")
+    information = gp.locator(".nhsuk-inset-text")
+    expect(information).to_contain_text("patient records")
+    expect(information).not_to_contain_text("diary")
     axe_check(gp)
     gp.get_by_role("radio", name="Salaried GP").check()
     gp.get_by_role("checkbox", name=re.compile("agree to take part")).check()
@@ -269,7 +280,8 @@ def test_record_audit_from_set_up_to_national_tables(
     sent = len(live_server.outbox)
     team.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(team.get_by_text("The study is now at the stage: Reports released.")).to_be_visible()
-    report_link = _emailed_link(live_server, sent, LEAD_EMAIL)
+    report_link, body = _email(live_server, sent, LEAD_EMAIL)
+    assert "workload" not in body and "record audit" in body, body
 
     # The lead reads the released report from the emailed link.
     lead.goto(report_link)

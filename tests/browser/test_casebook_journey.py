@@ -17,6 +17,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TEAM
@@ -288,6 +289,7 @@ def test_record_audit_from_set_up_to_national_tables(
     _h1(lead, f"Practice report: {TITLE}")
     reasons = lead.locator("table").filter(has_text="Why were the tests requested?").first
     expect(reasons.get_by_role("columnheader", name="Network")).to_be_visible()
+    expect(reasons.get_by_role("row", name=re.compile("^Cases answering"))).to_contain_text("12")
     expect(lead.get_by_role("img", name="Why were the tests requested?")).to_be_visible()
     axe_check(lead)
 
@@ -321,6 +323,9 @@ def test_record_audit_from_set_up_to_national_tables(
     lead.get_by_role("button", name="Submit answers").click()
     _h1(lead, "Uptake surveys")
     expect(lead.get_by_role("status")).to_contain_text("Thank you")
+    lead.get_by_role("link", name=f"Back to {SURGERY}").click()
+    lead.get_by_role("link", name=f"Read the practice report for {TITLE}").click()
+    _h1(lead, f"Practice report: {TITLE}")
 
     # The study team reads and downloads the national tables and the uptake statistics.
     team.goto(f"/studies/{SLUG}")
@@ -328,6 +333,7 @@ def test_record_audit_from_set_up_to_national_tables(
     team.get_by_role("link", name="National tables and second-review agreement").click()
     _h1(team, "Record audit: national tables")
     expect(team.locator("#denominators")).to_contain_text("12 cases from 1 practices")
+    expect(team.locator("#agreement + p")).to_contain_text("1 cases have been reviewed twice")
     results = team.locator("table").filter(has_text="What were the results?").first
     expect(results.get_by_role("row", name=re.compile(r"^All Abnormal"))).to_contain_text("3 / 12")
     axe_check(team)
@@ -345,6 +351,11 @@ def test_record_audit_from_set_up_to_national_tables(
         "25.0",
     )
     assert {r["group"] for r in rows if r["breakdown"] == "nation"} == {"Wales"}
+    name, body = _download(team, "Excel, with data dictionary")
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    assert name == f"{SLUG}-audit-tables.xlsx"
+    assert workbook.sheetnames == ["audit", "data_dictionary"]
+    assert sum(1 for _ in workbook["audit"].iter_rows()) == len(rows) + 1
 
     team.goto(f"/studies/{SLUG}")
     team.get_by_role("link", name="Uptake survey and uptake statistics").click()
@@ -355,4 +366,11 @@ def test_record_audit_from_set_up_to_national_tables(
     name, body = _download(team, "CSV")
     assert name.endswith(".csv")
     uptake = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    assert uptake and "table" in uptake[0]
+    headline = next(r for r in uptake if (r["table"], r["question"]) == ("headline", "discussed"))
+    assert (headline["n_sent"], headline["n_responded"]) == ("1", "1")
+    said_yes = next(
+        r
+        for r in uptake
+        if (r["table"], r["question"], r["answer"]) == ("answers", "used_for_qi", "yes")
+    )
+    assert (said_yes["n"], said_yes["percent"]) == ("1", "100.0")

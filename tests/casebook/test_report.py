@@ -121,3 +121,20 @@ def test_the_review_table_counts_the_figures_an_audit_report_withholds(ctx):
     assert withheld_cells(payload) == hidden
     alone = {**payload, "comparator": None, "peer_group": None}
     assert withheld_cells(alone) == 0
+
+
+def test_the_review_page_of_audit_reports_shows_cases_not_clinicians_or_sharing(client, ctx):
+    from tests.conftest import login, page
+
+    world = audit_world(practices=2, status="analysing")
+    fill(world, world.practices[0], _variety(12))
+    report_actions.generate(world.study, by=world.team)
+    login(client, world.team)
+
+    html = page(client.get(f"/studies/{world.study.slug}/reports"))
+
+    table = html.select_one("table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headers[:2] == ["Practice", "Cases audited"] and "Sharing" not in headers
+    cells = [td.get_text(" ", strip=True) for td in table.select("tbody tr")[0].select("td")]
+    assert cells[1] == "12" and cells[4] == "0"

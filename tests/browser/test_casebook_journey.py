@@ -4,8 +4,9 @@ it through its stages and invites a practice lead; the lead invites a clinician,
 enters cases on the web (save and next) and from a CSV, and submits the audit; the lead, whom
 the study team assigned as second reviewer, reviews a sampled case blind; the study team
 generates and releases the practice report (the emails go as a job); the lead reads the report
-from the emailed link and answers the uptake survey; the study team reads and downloads the
-national tables and the uptake statistics. axe on every new kind of page.
+from the emailed link and the practice page, and answers the uptake survey; the study team
+reads and downloads the national tables (CSV, XLSX) and the uptake statistics (CSV). axe on
+every new kind of page; the pages and emails of a record audit never speak of a diary.
 
 Everything the journey makes has its own names (practice J21001, study why-test-journey, new
 people), so it shares the demo with the other browser tests in any order.
@@ -119,14 +120,15 @@ def test_record_audit_from_set_up_to_national_tables(
     team = signed_in_page(TEAM)
 
     # The study team: a new practice, then a record-audit study from the Why Test template.
-    team.goto("/practices/import")
+    team.get_by_role("navigation", name="Menu").get_by_role("link", name="Practices").click()
+    team.get_by_role("link", name="Import practices from CSV").click()
     team.get_by_label("Practice demographics CSV").set_input_files(
         files=[{"name": "practices.csv", "mimeType": "text/csv", "buffer": PRACTICE_CSV.encode()}]
     )
     team.get_by_role("button", name="Check and import").click()
     expect(team.get_by_role("status")).to_contain_text("Imported 1 new practice")
 
-    team.goto("/studies/")
+    team.get_by_role("navigation", name="Menu").get_by_role("link", name="Studies").click()
     team.get_by_role("link", name=re.compile("Set up a new study")).click()
     team.get_by_label("Title").fill(TITLE)
     team.get_by_label("Short name (slug)").fill(SLUG)

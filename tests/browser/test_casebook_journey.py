@@ -286,6 +286,10 @@ def test_record_audit_from_set_up_to_national_tables(
     sent = len(live_server.outbox)
     team.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(team.get_by_text("The study is now at the stage: Reports released.")).to_be_visible()
+    # The readers' emails are a job: the team follows it on its progress page.
+    _h1(team, f"Emailing the readers of the {TITLE} reports")
+    expect(team.locator("[data-field='status']")).to_have_text("Finished")
+    expect(team.locator("[data-field='done']")).to_have_text("1")
     report_link, body = _email(live_server, sent, LEAD_EMAIL)
     assert "workload" not in body and "record audit" in body, body
 

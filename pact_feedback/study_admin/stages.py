@@ -14,6 +14,7 @@ from pact_feedback.audit.log import record
 from pact_feedback.casebook.actions import has_record_audit
 from pact_feedback.diary.models import DiaryAllocation
 from pact_feedback.extensions import db
+from pact_feedback.jobs.queries import latest_run
 from pact_feedback.reports.actions import release
 from pact_feedback.reports.models import Report
 from pact_feedback.reports.queries import lead_emails
@@ -38,6 +39,7 @@ class StagePlan:
     needs: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    job: object = None  # once performed: the job doing its work (the release's emails), if any
 
     @property
     def allowed(self) -> bool:
@@ -283,6 +285,7 @@ def perform(study, to: str, *, by) -> StagePlan:
         db.session.commit()
     elif to == "reports_released":
         release(study, by=by)  # freezes, moves the study on and emails the readers
+        result.job = latest_run(study, "release_emails")
     else:
         advance_study(study, to=to, by=by)
     return result

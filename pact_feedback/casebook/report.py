@@ -18,6 +18,7 @@ from pact_feedback.casebook.tables import TABULATED, count_matrix
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
 from pact_feedback.reports import actions as report_actions
+from pact_feedback.reports import build as report_build
 from pact_feedback.reports import presenting as report_presenting
 from pact_feedback.reports.build import cycle_collection_paused
 from pact_feedback.reports.frames import _profile
@@ -157,8 +158,22 @@ def _cell(n: int, total: int, *, protect: bool, withheld: bool) -> dict:
     }
 
 
+def withheld_cells(payload: dict) -> int:
+    """Cells the protected columns (similar practice, peer group) show without a percentage
+    although the question has answers there: the study team's review count. The practice's
+    own column and the network are exact, and a missing column hides nothing."""
+    return sum(
+        cell["percent"] is None
+        for key in ("comparator", "peer_group")
+        for question in (payload.get(key) or {}).values()
+        if question["answered"] != "0"
+        for cell in question["cells"].values()
+    )
+
+
 def plug_into_reports(present) -> None:
     """Let the reports pipeline build and show a record audit's reports from its definition
     (called by the application factory; `present` is `casebook.presenting.report_context`)."""
     report_actions.BUILDERS[INSTRUMENT] = (applies, build_audit_reports)
     report_presenting.PRESENTERS[INSTRUMENT] = present
+    report_build.WITHHELD_COUNTERS[INSTRUMENT] = withheld_cells

@@ -40,6 +40,30 @@ def _audit(slug: str, *, create: bool = False):
     return study, form, actions.audit_for(form, practice, create=create), practice
 
 
+def next_step(membership) -> dict | None:
+    """The home page's first action for a participant of a record-audit study: consent first,
+    then their practice's audit while the study collects and the audit is not submitted; None
+    when there is nothing to do. (The diary's own is `diary.views.next_step`.)"""
+    study = membership.study
+    if current_consent(membership) is None:
+        return {
+            "text": "Read about the study and give your consent",
+            "href": url_for("participation.consent", slug=study.slug),
+            "first": True,
+            "then": "Then you can enter your practice's cases.",
+        }
+    form = actions.form_for(study)
+    if study.status != "collecting" or form is None or membership.practice is None:
+        return None
+    audit = actions.audit_for(form, membership.practice)
+    if audit is not None and audit.submitted_at is not None:
+        return None
+    return {
+        "text": "Enter your practice's cases",
+        "href": url_for("casebook.audit", slug=study.slug),
+    }
+
+
 @bp.route("/take-part/<slug>/audit")
 @login_required
 def audit(slug):

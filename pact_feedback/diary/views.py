@@ -52,6 +52,7 @@ def next_step(membership) -> dict | None:
             "text": "Read about the study and give your consent",
             "href": url_for("participation.consent", slug=study.slug),
             "first": True,
+            "then": "Then you can keep your diary.",
         }
     if queries.day_locked(study):
         return None

@@ -350,8 +350,16 @@ def withhold_across(payloads: list[tuple[dict, dict]]) -> None:
                     changed |= _withhold(payload, key, layer, hidden)
 
 
+# Instruments other than the diary count their own withheld cells (casebook.report registers
+# one): payload["instrument"] -> count(payload).
+WITHHELD_COUNTERS: dict = {}
+
+
 def withheld_cells(payload: dict) -> int:
     """How many cells a practice report withholds (for the study team's review summary)."""
+    count = WITHHELD_COUNTERS.get(payload.get("instrument"))
+    if count is not None:
+        return count(payload)
     total = 0
     for key in ("own", "comparator", "peer_group"):
         section = payload.get(key) or {}

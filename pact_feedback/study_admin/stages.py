@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from pact_feedback.accounts.models import Invitation, User
 from pact_feedback.audit.log import record
+from pact_feedback.casebook.actions import has_record_audit
 from pact_feedback.core.transaction import commit
 from pact_feedback.diary.models import DiaryAllocation
 from pact_feedback.extensions import db
+from pact_feedback.jobs.queries import latest_run
 from pact_feedback.reports.actions import release
 from pact_feedback.reports.models import Report
 from pact_feedback.reports.queries import lead_emails
@@ -38,6 +40,7 @@ class StagePlan:
     needs: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    job: object = None  # once performed: the job doing its work (the release's emails), if any
 
     @property
     def allowed(self) -> bool:
@@ -97,6 +100,13 @@ def _to_collecting(study, p: StagePlan) -> None:
     if not (study.collection_start and study.collection_end):
         p.missing.append("Set the collection window in the study settings first.")
         return
+    if has_record_audit(study):
+        p.effects.append(
+            f"Practices enter the cases of their record audit, planned for "
+            f"{study.collection_start:%-d %B %Y} to {study.collection_end:%-d %B %Y}, and submit "
+            "it when it is complete. No email is sent by this step."
+        )
+        return
     p.effects.append(
         f"Participants can record diary days from {study.collection_start:%-d %B %Y} to "
         f"{study.collection_end:%-d %B %Y}. No email is sent by this step; diary reminders go "
@@ -106,6 +116,13 @@ def _to_collecting(study, p: StagePlan) -> None:
 
 def _to_analysing(study, p: StagePlan) -> None:
     p.needs.append("Nothing: collection can close at any time.")
+    if has_record_audit(study):
+        p.effects.append(
+            "Reports can be generated from the audits practices have submitted; an audit not "
+            "yet submitted is left out until its practice submits it. No email is sent by this "
+            "step."
+        )
+        return
     p.effects.append(
         "No more diary days or entries can be recorded; reports can be generated. "
         "No email is sent by this step."
@@ -269,6 +286,7 @@ def perform(study, to: str, *, by) -> StagePlan:
         commit()
     elif to == "reports_released":
         release(study, by=by)  # freezes, moves the study on and emails the readers
+        result.job = latest_run(study, "release_emails")
     else:
         advance_study(study, to=to, by=by)
     return result

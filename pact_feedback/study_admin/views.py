@@ -61,11 +61,13 @@ def change_stage(slug, to):
             flash("The page was out of date. Check the step and confirm again.", "error")
             return redirect(url_for("study_admin.change_stage", slug=slug, to=to))
         try:
-            stages.perform(study, to, by=current_user)
+            done = stages.perform(study, to, by=current_user)
         except stages.StageRefused as refusal:
             flash(str(refusal), "error")
             return redirect(url_for("study_admin.change_stage", slug=slug, to=to))
         flash(f"The study is now at the stage: {study.stage.label}.", "success")
+        if done.job is not None:  # follow its emails being sent
+            return redirect(url_for("jobs.show", run_id=done.job.id))
         return redirect(url_for("studies.detail", slug=slug))
     status = 200 if proposed.allowed else 409
     return render_template("study_admin/stage.html", study=study, plan=proposed, form=form), status

@@ -219,3 +219,37 @@ def test_only_a_pseudonymous_case_number_is_stored(client, ctx):
     world = audit_world()
     fill(world, world.practices[0], [COMPLETE, COMPLETE])
     assert db.session.scalar(select(func.count(Case.id))) == 2
+
+
+def _home(client):
+    home = page(client.get("/"))
+    button = home.select_one("main a.nhsuk-button")
+    return home.select_one("main").get_text(" ", strip=True), button and (
+        button.get_text(" ", strip=True),
+        button["href"],
+    )
+
+
+def test_the_home_page_leads_a_record_audit_clinician_to_consent_then_the_audit(client, ctx):
+    """Issue 21's journey: in a record-audit study the home page's first step is consent, then
+    the practice's audit while the study collects and the audit is open; never a diary."""
+    from pact_feedback.accounts.roles import PARTICIPANT
+    from tests.conftest import make_user
+
+    world = audit_world()
+    slug = world.study.slug
+    newcomer = make_user(role=PARTICIPANT, practice=world.practices[0], study=world.study)
+    login(client, newcomer)
+    text, button = _home(client)
+    assert button == ("Read about the study and give your consent", f"/take-part/{slug}/consent")
+    assert "Then you can enter your practice's cases" in text
+    assert "diary" not in text.lower()
+
+    client = client.application.test_client()  # the consented clinician, in another browser
+    login(client, world.participant)
+    text, button = _home(client)
+    assert button == ("Enter your practice's cases", f"/take-part/{slug}/audit")
+    assert "diary" not in text.lower()
+
+    fill(world, world.practices[0], [COMPLETE])  # submitted: nothing left to enter
+    assert _home(client)[1] is None

@@ -10,6 +10,7 @@ from pact_feedback.casebook.report import column
 from pact_feedback.casebook.tables import count_matrix
 from pact_feedback.extensions import db
 from pact_feedback.reports import actions as report_actions
+from pact_feedback.reports.build import withheld_cells
 from pact_feedback.reports.models import Report
 from pact_feedback.surveys.definitions import ChoiceSpec, QuestionSpec
 from tests.casebook.helpers import COMPLETE, audit_world, fill
@@ -98,3 +99,42 @@ def test_protected_column_withholds_small_counts_and_their_complement():
 def test_protected_column_with_too_few_cases_shows_no_percentages():
     result = column(np.array([0, 0, 9]), np.array([9]), [RESULT], protect=True)["result"]
     assert all(c["percent"] is None for c in result["cells"].values())
+
+
+def test_the_review_table_counts_the_figures_an_audit_report_withholds(ctx):
+    """The study team's review counts cells shown without a percentage in the protected
+    columns; the practice's own column (always exact) and empty columns hide nothing."""
+    world = audit_world(practices=3, status="analysing")
+    for practice, n in zip(world.practices, (12, 12, 3), strict=True):
+        fill(world, practice, _variety(n))
+    reports = {r.practice_id: r for r in report_actions.generate(world.study, by=world.team)}
+    payload = reports[world.practices[0].id].payload
+
+    protected = [
+        cell
+        for key in ("comparator", "peer_group")
+        for question in (payload[key] or {}).values()
+        for cell in question["cells"].values()
+    ]
+    hidden = sum(cell["percent"] is None for cell in protected)
+    assert hidden > 0  # the comparator's small counts
+    assert withheld_cells(payload) == hidden
+    alone = {**payload, "comparator": None, "peer_group": None}
+    assert withheld_cells(alone) == 0
+
+
+def test_the_review_page_of_audit_reports_shows_cases_not_clinicians_or_sharing(client, ctx):
+    from tests.conftest import login, page
+
+    world = audit_world(practices=2, status="analysing")
+    fill(world, world.practices[0], _variety(12))
+    report_actions.generate(world.study, by=world.team)
+    login(client, world.team)
+
+    html = page(client.get(f"/studies/{world.study.slug}/reports"))
+
+    table = html.select_one("table")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headers[:2] == ["Practice", "Cases audited"] and "Sharing" not in headers
+    cells = [td.get_text(" ", strip=True) for td in table.select("tbody tr")[0].select("td")]
+    assert cells[1] == "12" and cells[4] == "0"

@@ -70,6 +70,26 @@ def test_release_states_the_emails_then_needs_a_confirmation(client, outbox):
     assert [m.to for m in outbox] == [["lead@practice.example"]]
 
 
+def test_release_leads_to_the_progress_page_of_its_emails(client, outbox):
+    """The release's emails are a job (on the queue in production): confirming leads to its
+    progress page, where the study team follows them; other steps return to the study."""
+    from pact_feedback.jobs.queries import latest_run
+
+    practice = make_practice()
+    study = make_study(status="analysing", practices=[practice])
+    make_user("lead@practice.example", role=PRACTICE_LEAD, practice=practice)
+    _draft(study, practice)
+    _team(client, study)
+
+    response = submit(client, _stage_url(study, "reports_released"), {"to": "reports_released"})
+
+    run = latest_run(study, "release_emails")
+    assert run is not None and (run.total, run.done) == (1, 1)
+    assert response.status_code == 302 and response.location.endswith(f"/jobs/{run.id}")
+    following = submit(client, _stage_url(study, "survey_open"), {"to": "survey_open"})
+    assert following.location.endswith(f"/studies/{study.slug}")
+
+
 def test_uptake_needs_a_practice_sent_a_report(client):
     study = make_study(status="reports_released", practices=[make_practice()])
     _team(client, study)

@@ -88,11 +88,16 @@ class _View:
 
 def _views(inputs: StudyInputs, members, sharing) -> list[_View]:
     """Every reader the rules protect against: each practice's lead (its report; its sharers),
-    then each listed `Reader` with the union over all their practices, so that the people
-    less *everyone* they know must pass the rules, not the people less one practice's sharers
-    at a time."""
-    views = [_View((pid,), sharing[pid], list(members.get(pid, []))) for pid in inputs.enrolled]
-    enrolled, seen = set(inputs.enrolled), set()
+    then `_reader_views`."""
+    leads = [_View((pid,), sharing[pid], list(members.get(pid, []))) for pid in inputs.enrolled]
+    return leads + _reader_views(inputs, members, sharing)
+
+
+def _reader_views(inputs: StudyInputs, members, sharing) -> list[_View]:
+    """Each listed `Reader` who reads or knows more than one practice's lead, with the union
+    over all their practices, so that the people less *everyone* they know must pass the
+    rules, not the people less one practice's sharers at a time."""
+    views, enrolled, seen = [], set(inputs.enrolled), set()
     for reader in inputs.readers:
         practices = tuple(dict.fromkeys(p for p in (*reader.leads, *reader.reads) if p in enrolled))
         known = {
@@ -264,7 +269,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         by_group,
         {c["code"]: c["group"] for c in inputs.categories},
         [(list(ids), [p for p in ids if p in inputs.sharers]) for ids in members.values()]
-        + [(view.own, view.known) for view in views if len(view.practices) > 1 or view.known],
+        + [(view.own, view.known) for view in _reader_views(inputs, members, sharing)],
     )
     eligible = [
         inputs.practices[pid]["profile"]

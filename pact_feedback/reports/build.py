@@ -171,10 +171,12 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views
                         ("between", _less(columns[outer], people_of(inner)), *known_own, link)
                     )
     forced, links = _forced(by_category, by_group, list(differences.values()))
+    group_of = {c["code"]: c["group"] for c in inputs.categories}
+    forced = compute.groups_follow_tasks(*forced, by_category, by_group, group_of)
     profiles = compute.layered_profiles(
         by_category,
         by_group,
-        {c["code"]: c["group"] for c in inputs.categories},
+        group_of,
         list(groups.values()),
         k_practice=inputs.k_practice,
         forced=forced,

@@ -218,7 +218,9 @@ def network_profiles(
     """
     everyone = by_category.index.tolist()
     masks = complement_masks(by_category, by_group, [(sharers, ids) for ids, sharers in practices])
-    forced = tuple(mask.any(axis=0, keepdims=True) for mask in masks)
+    forced = groups_follow_tasks(
+        *(mask.any(axis=0, keepdims=True) for mask in masks), by_category, by_group, group_of
+    )
     (layered,) = layered_profiles(
         by_category,
         by_group,
@@ -232,6 +234,28 @@ def network_profiles(
         profile = {"withheld": {}, **layered[key], "n": int(len(frame))}
         network[key] = {**profile, "range": _ranges(frame, profile)}
     return network
+
+
+def groups_follow_tasks(
+    category_mask: np.ndarray,
+    group_mask: np.ndarray,
+    by_category: pd.DataFrame,
+    by_group: pd.DataFrame,
+    group_of: dict[str, str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forced cells, with a group's cell forced wherever one of its tasks is.
+
+    A difference that fails for one task would come back through its group: the group's
+    difference less the task's siblings, which the other shown figures bound (a withheld
+    sibling is at most its network figure). Returns the two masks (the group mask a copy).
+    """
+    group_mask = group_mask.copy()
+    categories = by_category.columns.tolist()
+    for g, group in enumerate(by_group.columns.tolist()):
+        tasks = [j for j, code in enumerate(categories) if group_of.get(code) == group]
+        if tasks:
+            group_mask[:, g] |= category_mask[:, tasks].any(axis=1)
+    return category_mask, group_mask
 
 
 def network_for_practice(network: dict, participants_elsewhere: int, k_practice: int) -> dict:

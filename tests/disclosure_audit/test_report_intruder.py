@@ -162,6 +162,57 @@ def test_a_lead_of_two_practices_is_protected_once_the_reports_know_it():
     assert audit(inputs, reports) == []  # every one-practice lead and clinician still
 
 
+def _task_bounded_by_its_group():
+    """A round a random search found (five practices; D1 and D5 recorded by few people).
+    Practice 5's lead knows five sharers; its similar practice is practice 4."""
+    table = {  # practice: [(days, shares, A1, B1, B6, D1, D5)], minutes over all their days
+        1: [(2, 1, 10, 0, 60, 0, 120)],
+        2: [(2, 1, 15, 45, 5, 0, 0), (2, 0, 20, 0, 0, 0, 0)],
+        3: [(2, 1, 90, 0, 45, 30, 0), (1, 0, 15, 15, 60, 0, 0), (2, 1, 120, 0, 0, 0, 0)],
+        4: [
+            (2, 1, 5, 90, 90, 15, 20),
+            (2, 1, 10, 0, 45, 5, 0),
+            (2, 0, 60, 45, 0, 0, 0),
+            (1, 1, 20, 20, 120, 5, 15),
+            (2, 1, 15, 0, 0, 0, 0),
+            (1, 0, 5, 0, 0, 0, 0),
+            (1, 1, 30, 0, 0, 5, 0),
+        ],
+        5: [
+            (1, 0, 5, 0, 0, 0, 60),
+            (2, 1, 15, 120, 0, 5, 60),
+            (1, 1, 15, 45, 0, 0, 0),
+            (1, 1, 5, 0, 20, 5, 0),
+            (1, 1, 120, 0, 0, 0, 20),
+            (1, 1, 60, 120, 30, 0, 20),
+        ],
+    }
+    codes = [c["code"] for c in CATEGORIES]
+    practices = [
+        [
+            clinician(bool(shares), days, **{c: m for c, m in zip(codes, row, strict=True) if m})
+            for days, shares, *row in table[number]
+        ]
+        for number in sorted(table)
+    ]
+    return study_inputs(practices, k_practice=5, peer_group_size=4)
+
+
+def test_a_task_withheld_in_a_difference_takes_its_group_with_it():
+    """Network less similar practice, less practice 5's sharers, is two people for D5 (120
+    minutes a day between them) but three for group D: D5 was withheld in the similar
+    practice while its D was shown, and D less D1 (at most the network's small D1) put the
+    two people's D5 within 99.5-136.5. A difference that fails for a task now fails for its
+    group too."""
+    inputs = _task_bounded_by_its_group()
+    reports = build_reports(inputs)
+    assert audit(inputs, reports, colleagues=False) == []
+    fifth = next(r for r in reports if r["practice_id"] == 5)["payload"]
+    assert fifth["method"]["match"]["comparator"] == "P00004"
+    assert fifth["comparator"]["by_category"]["values"]["D5"] is None
+    assert fifth["comparator"]["by_group"]["values"]["D"] is None
+
+
 PROPERTY = settings(
     max_examples=40,
     deadline=None,

@@ -155,9 +155,9 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views
         for column in seen:
             people = columns[column]
             here = ((column[1], column[0]),)
-            # ("network less", people left out, practice, link): the network less them
+            # ("network less", column, known people, practice, link): the network less them
             differences[column].append(
-                ("network less", people + view.known, view.own, (here, network))
+                ("network less", people, view.known, view.own, (here, network))
             )
             if not own.isdisjoint(people):  # the column itself, less the people they know
                 differences[column].append(("between", people, view.known, view.own, None))
@@ -192,7 +192,7 @@ def _less(people, others) -> list:
 def _forced(by_category, by_group, differences: list[list]):
     """One row per profile: the cells any of its differences withholds; and the links: for
     each difference that names its two columns, (columns, columns, (task codes, group codes)
-    without unknown people). A difference is ("network less", people left out, practice,
+    without unknown people). A difference is ("network less", column, known people, practice,
     link) or ("between", people, known people, practice, link); a link is two tuples of
     (practice id, column) places, None for a column against nothing.
     """

@@ -187,6 +187,11 @@ def _task_bounded_by_its_group():
             (1, 1, 60, 120, 30, 0, 20),
         ],
     }
+    return _from_table(table, peer_group_size=4)
+
+
+def _from_table(table, **settings):
+    """`table`: practice -> [(days, shares, A1, B1, B6, D1, D5)], minutes over all days."""
     codes = [c["code"] for c in CATEGORIES]
     practices = [
         [
@@ -195,7 +200,7 @@ def _task_bounded_by_its_group():
         ]
         for number in sorted(table)
     ]
-    return study_inputs(practices, k_practice=5, peer_group_size=4)
+    return study_inputs(practices, **settings)
 
 
 def test_a_task_withheld_in_a_difference_takes_its_group_with_it():
@@ -211,6 +216,40 @@ def test_a_task_withheld_in_a_difference_takes_its_group_with_it():
     assert fifth["method"]["match"]["comparator"] == "P00004"
     assert fifth["comparator"]["by_category"]["values"]["D5"] is None
     assert fifth["comparator"]["by_group"]["values"]["D"] is None
+
+
+def test_a_figure_of_the_practice_s_own_people_passes_the_rules_with_everyone_counted():
+    """Practice 1 is practice 2's similar practice: network less similar practice is practice
+    2's own four clinicians, and B1 there is one sharer's 90 minutes. Their lead may know it
+    (the sharer opened their report to the lead); a colleague who does not share read it
+    too. Where a difference holds only the reader's practice's people, it now passes the cell
+    rules with all of them counted, sharers included (a round a random search found)."""
+    inputs = _from_table(
+        {
+            1: [
+                (1, 0, 90, 0, 90, 20, 0),
+                (1, 1, 90, 30, 45, 0, 0),
+                (1, 1, 5, 30, 15, 0, 0),
+                (2, 0, 90, 10, 60, 0, 0),
+                (1, 0, 120, 60, 0, 0, 0),
+                (1, 1, 60, 0, 0, 0, 0),
+                (1, 1, 20, 0, 60, 0, 15),
+                (2, 1, 5, 0, 20, 0, 0),
+            ],
+            2: [
+                (1, 0, 15, 0, 60, 0, 0),
+                (2, 1, 10, 0, 0, 0, 0),
+                (1, 1, 15, 90, 0, 0, 0),
+                (2, 1, 20, 0, 0, 0, 90),
+            ],
+        },
+        peer_group_size=3,
+    )
+    reports = build_reports(inputs)
+    assert audit(inputs, reports) == []
+    second = next(r for r in reports if r["practice_id"] == 2)["payload"]
+    assert second["method"]["match"]["comparator"] == "P00001"
+    assert second["network"]["by_category"]["values"]["B1"] is None
 
 
 PROPERTY = settings(

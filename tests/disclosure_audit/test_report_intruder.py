@@ -272,9 +272,9 @@ def test_no_lead_can_work_out_a_colleague_from_the_report(round_):
 @PROPERTY
 @given(rounds())
 def test_no_clinician_can_work_out_a_colleague_from_the_report(round_):
-    """A clinician of each practice who does not share, knowing their own figures: the 40 fixed
-    rounds hold. (A wider random search still finds about 1 round in 40 where several columns'
-    task and group layers together pin a colleague: the known gap in docs/governance.md.)"""
+    """A clinician of each practice who does not share, knowing their own figures, and each
+    practice's lead. (The two cases a wider random search found are the fixed tests above on
+    practice-own differences and groups following tasks; docs/governance.md.)"""
     assert audit(round_, build_reports(round_)) == []
 
 

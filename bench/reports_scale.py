@@ -12,8 +12,9 @@ with COPY, then ANALYZE) the floor is the same GROUP BY through psycopg on the s
 `--uk` is the issue-22 round: 7,700 practices x 8 clinicians x 2 diary days, 5,000,000 entries.
 
 Builds a SQLite database with the real migrations (500 practices x 10 clinicians, two diary
-days each, `--entries` task entries over the default taxonomy), then, each in its own child
-process so peak RSS (ru_maxrss) is its own:
+days each, `--entries` task entries over the default taxonomy; a lead per practice, one in ten
+leading three practices), then, each in its own child process so peak RSS (ru_maxrss) is its
+own:
 
   floor       the bare SQL: practice x category GROUP BY over the same tables (sqlite3 only)
   aggregate   `reports.frames.load_inputs` + `reports.build.build_reports`: every payload
@@ -145,6 +146,25 @@ def build(db_path, n_entries, n_practices, per_practice):
                     shares_with_practice=rnd.random() < 0.6,
                 )
                 for u in user_ids
+            ],
+        )
+        # One lead per practice; one lead in ten leads the next two practices as well (a
+        # group of practices), which the disclosure rules protect against as one reader.
+        db.session.execute(
+            insert(User),
+            [
+                dict(email=f"lead{i}@scale.example", name=f"Lead {i}", password_hash="!")  # noqa: S106  (no sign-in)
+                for i in range(n_practices)
+            ],
+        )
+        lead_ids = [u.id for u in db.session.query(User.id).order_by(User.id)][n_people:]
+        db.session.execute(
+            insert(Membership),
+            [
+                dict(user_id=lead, role="practice_lead", practice_id=practice_ids[j])
+                for i, lead in enumerate(lead_ids)
+                for j in ([i, i + 1, i + 2] if i % 10 == 0 else [i])
+                if j < n_practices
             ],
         )
         done = datetime(2026, 3, 20, 18)

@@ -155,7 +155,12 @@ def protect_grid(
 
 
 def failing_differences(
-    minutes: np.ndarray, unknown: np.ndarray, outside: np.ndarray, *, linked: bool = False
+    minutes: np.ndarray,
+    unknown: np.ndarray,
+    outside: np.ndarray,
+    *,
+    linked: bool = False,
+    whole: np.ndarray | None = None,
 ):
     """Which cells of a difference between two published figures would fail the rules.
 
@@ -167,22 +172,40 @@ def failing_differences(
     them are the practice's own (it would be the figure of colleagues who did not share).
     With `linked`, also which cells have nobody outside the reader's practice: there the two
     figures differ only by the practice's own people, so they must be withheld together.
+    `whole`: the same people of the reader's practice, none left out (`_practice_figure`).
     """
     rest = _primary_grid(minutes, unknown)
     elsewhere = _primary_grid(minutes, outside)
     fails = rest.suppressed | ((elsewhere.contributors == 0) & (rest.contributors > 0))
+    fails = _practice_figure(minutes, fails, elsewhere.contributors == 0, whole)
     return (fails, elsewhere.contributors == 0) if linked else fails
 
 
+def _practice_figure(minutes, fails, inside, whole):
+    """Where a difference has nobody outside the reader's practice (`inside`), it is a figure
+    of that practice's own people, which every clinician of the practice reads in its report
+    knowing only their own minutes: it fails too when all of them, sharers included (`whole`),
+    fail the cell rules."""
+    if whole is None:
+        return fails
+    return fails | (inside & _primary_grid(minutes, whole).suppressed)
+
+
 def failing_complements(
-    minutes: np.ndarray, removed: np.ndarray, widened: np.ndarray, *, linked: bool = False
+    minutes: np.ndarray,
+    removed: np.ndarray,
+    widened: np.ndarray,
+    *,
+    linked: bool = False,
+    whole: np.ndarray | None = None,
 ):
     """`failing_differences` for everyone less a few people, by subtraction.
 
     `removed`: one row per difference, the positions of the people left out (a column and the
     reader's sharers), padded with -1; `widened`: the same with the reader's whole practice.
     Sums and counts are the network's less the removed people's; the largest contribution is
-    the largest among the first len(row) + 1 contributors of each cell.
+    the largest among the first len(row) + 1 contributors of each cell. `whole`: the people
+    of the reader's practice not in the column, as in `failing_differences`.
     """
     positive = minutes > 0
     count_all = positive.sum(axis=0)
@@ -194,6 +217,7 @@ def failing_complements(
     codes = _primary(count, total, largest)
     elsewhere = count_all - _primary_grid(minutes, widened).contributors
     fails = (codes != SHOWN) | ((elsewhere == 0) & (count > 0))
+    fails = _practice_figure(minutes, fails, elsewhere == 0, whole)
     return (fails, elsewhere == 0) if linked else fails
 
 

@@ -78,6 +78,17 @@ def test_no_single_withheld_cell_can_be_recovered_from_the_total(cells):
         assert cell.suppressed or cell.contributors >= d.MIN_CELL_CONTRIBUTORS or cell.value == 0
 
 
+def test_a_difference_of_one_practice_s_people_counts_them_all():
+    """Two sharers the lead knows and one colleague elsewhere pass for the lead; where the
+    difference is only the practice's people (nobody outside), all of them count, and one
+    contributor fails even when the lead knows them."""
+    minutes = np.array([[90.0], [0.0], [0.0]])  # one sharer recorded the task
+    unknown, outside = np.array([[1, 2]]), np.array([[-1, -1]])  # 0 is known; all own
+    assert not d.failing_differences(minutes, unknown, outside).any()
+    whole = np.array([[0, 1, 2]])
+    assert d.failing_differences(minutes, unknown, outside, whole=whole).all()
+
+
 def test_an_empty_cell_shows_zero():
     row = d.protect_row({"B1": [], "B2": [10, 10, 10]})
     assert row["B1"] == d.Cell(0.0, 0)
@@ -111,3 +122,11 @@ def test_complements_by_subtraction_agree_with_listing_everyone_else():
             minutes, padded([r for r, _ in rows]), padded([w for _, w in rows])
         )
         assert (listed == subtracted).all()
+        # The practice's own people in the difference, none left out (`whole`).
+        whole = padded([[p for p in w if p not in r] for r, w in rows])
+        listed_whole = d.failing_differences(minutes, padded(unknown), padded(outside), whole=whole)
+        subtracted_whole = d.failing_complements(
+            minutes, padded([r for r, _ in rows]), padded([w for _, w in rows]), whole=whole
+        )
+        assert (listed_whole == subtracted_whole).all()
+        assert (listed_whole >= listed).all()  # it only ever withholds more

@@ -25,6 +25,23 @@ from pact_feedback.reports.matching import (
 )
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Someone who reads more than one practice lead's view of the reports: a lead of several
+    practices, or a lead who also reads another practice's report as a participant there, or
+    who keeps a diary themselves. Each practice's lead is a reader already (the practice's
+    report, its sharers' figures); only people who read or know more are listed.
+
+    `leads`: the practices they lead (their reports, and their sharers' figures); `reads`:
+    other practices whose report they read; `knows`: participants whose figures they know
+    besides those sharers (their own, when they keep a diary).
+    """
+
+    leads: tuple[int, ...]
+    reads: tuple[int, ...] = ()
+    knows: frozenset[int] = frozenset()
+
+
 @dataclass
 class StudyInputs:
     """Everything a round's reports are built from."""
@@ -42,6 +59,7 @@ class StudyInputs:
     k_practice: int = 5
     peer_group_size: int = 5
     data_date: date | None = None
+    readers: list[Reader] = field(default_factory=list)  # beyond each practice's own lead
 
 
 def _frames(inputs: StudyInputs, recorded: dict[str, pd.DataFrame]):
@@ -58,45 +76,107 @@ def _frames(inputs: StudyInputs, recorded: dict[str, pd.DataFrame]):
     )
 
 
-def _practice_profiles(inputs, frames, members, sharing, matches, by_code) -> dict:
+@dataclass(frozen=True)
+class _View:
+    """What one reader sees and knows: the practices whose reports they read, the participants
+    whose figures they know, and every participant of those practices."""
+
+    practices: tuple[int, ...]
+    known: list
+    own: list
+
+
+def _views(inputs: StudyInputs, members, sharing) -> list[_View]:
+    """Every reader the rules protect against: each practice's lead (its report; its sharers),
+    then `_reader_views`."""
+    leads = [_View((pid,), sharing[pid], list(members.get(pid, []))) for pid in inputs.enrolled]
+    return leads + _reader_views(inputs, members, sharing)
+
+
+def _reader_views(inputs: StudyInputs, members, sharing) -> list[_View]:
+    """Each listed `Reader` who reads or knows more than one practice's lead, with the union
+    over all their practices, so that the people less *everyone* they know must pass the
+    rules, not the people less one practice's sharers at a time."""
+    views, enrolled, seen = [], set(inputs.enrolled), set()
+    for reader in inputs.readers:
+        practices = tuple(dict.fromkeys(p for p in (*reader.leads, *reader.reads) if p in enrolled))
+        known = {
+            p for pid in reader.leads for p in members.get(pid, []) if p in inputs.sharers
+        } | set(reader.knows)
+        if not practices or (len(practices) == 1 and known <= set(sharing[practices[0]])):
+            continue  # no more than that practice's own lead
+        key = (practices, frozenset(known))
+        if key not in seen:
+            seen.add(key)
+            own = [p for pid in practices for p in members.get(pid, [])]
+            views.append(_View(practices, sorted(known), own))
+    return views
+
+
+def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views) -> dict:
     """Every profile the practice reports show, protected in one pass.
 
     Keys: ("own", practice id) for the figures of the practice's sharing participants,
-    ("comparator", practice id) for its similar practice, ("peers", practice id) for its peer
-    group. Its reader sees the network beside them, and the differences between the columns:
-    a cell is withheld when a difference, less the practice's sharers, would fail the cell
-    rules (the similar practice against the network; the peer group against the network
-    and against the similar practice).
+    ("comparator", practice id) for its similar practice, ("peer_group", practice id) for its
+    peer group. For every reader (`_views`) and every compared column of every report they
+    read, a cell is withheld when the column against the network, or against another of
+    their columns nested inside it, less the people the reader knows, would fail the cell
+    rules or be only people of the reader's practices; and so is the column itself where it
+    holds people of the reader's own practices. Returns the profiles and the links between
+    columns that must withhold together (`withhold_across`).
     """
     by_category, by_group, _ = frames
-    groups, differences = {}, {}
+    groups, columns = {}, {}
     for pid, match in matches:
-        own = list(members.get(pid, []))
         groups["own", pid] = sharing[pid]
-        differences["own", pid] = []
-        comparator = list(members.get(by_code[match.comparator], [])) if match.comparator else []
         if match.comparator:
-            groups["comparator", pid] = comparator
-            # ("network less", people left out, practice): the network less them
-            differences["comparator", pid] = [("network less", comparator + sharing[pid], own)]
+            groups["comparator", pid] = columns["comparator", pid] = list(
+                members.get(by_code[match.comparator], [])
+            )
         if match.peer_group:
-            peers = [p for code, _ in match.peer_group for p in members.get(by_code[code], [])]
-            groups["peers", pid] = peers
-            differences["peers", pid] = [
-                ("network less", peers + sharing[pid], own),
-                ("between", _less(peers, comparator), sharing[pid], own),
+            groups["peer_group", pid] = columns["peer_group", pid] = [
+                p for code, _ in match.peer_group for p in members.get(by_code[code], [])
             ]
-    forced, linked = _forced(by_category, by_group, list(differences.values()))
-    links = defaultdict(dict)  # practice id -> {(column, column): (task codes, group codes)}
-    pairs = {"network less": "network", "between": "comparator"}
-    for (kind, pid), found in zip(differences, linked, strict=True):
-        column = "peer_group" if kind == "peers" else kind
-        for difference_kind, codes in found:
-            links[pid][column, pairs[difference_kind]] = codes
+    differences = {key: [] for key in groups}
+    by_practice = defaultdict(list)
+    for column in columns:
+        by_practice[column[1]].append(column)
+    sets = {}  # column -> its people as a set, made when first needed
+
+    def people_of(column) -> set:
+        if column not in sets:
+            sets[column] = set(columns[column])
+        return sets[column]
+
+    for view in views:
+        seen = [column for pid in view.practices for column in by_practice[pid]]
+        network = tuple((pid, "network") for pid in view.practices)
+        own, known_own = set(view.own), (view.known, view.own)
+        for column in seen:
+            people = columns[column]
+            here = ((column[1], column[0]),)
+            # ("network less", column, known people, practice, link): the network less them
+            differences[column].append(
+                ("network less", people, view.known, view.own, (here, network))
+            )
+            if not own.isdisjoint(people):  # the column itself, less the people they know
+                differences[column].append(("between", people, view.known, view.own, None))
+        for outer in seen:
+            if outer[0] != "peer_group":
+                continue  # a similar practice holds no other column (an equal one is one figure)
+            for inner in seen:
+                if inner != outer and people_of(inner) <= people_of(outer):
+                    link = (((outer[1], outer[0]),), ((inner[1], inner[0]),))
+                    differences[outer].append(
+                        ("between", _less(columns[outer], people_of(inner)), *known_own, link)
+                    )
+    forced, links = _forced(by_category, by_group, list(differences.values()))
+    group_of = {c["code"]: c["group"] for c in inputs.categories}
+    forced = compute.groups_follow_tasks(*forced, by_category, by_group, group_of)
     profiles = compute.layered_profiles(
         by_category,
         by_group,
-        {c["code"]: c["group"] for c in inputs.categories},
+        group_of,
         list(groups.values()),
         k_practice=inputs.k_practice,
         forced=forced,
@@ -110,16 +190,20 @@ def _less(people, others) -> list:
 
 
 def _forced(by_category, by_group, differences: list[list]):
-    """One row per profile: the cells any of its differences withholds, and per profile its
-    differences' links: (kind, (task codes, group codes) without unknown people). A difference
-    is ("network less", people left out, practice) or ("between", people, sharers, practice).
+    """One row per profile: the cells any of its differences withholds; and the links: for
+    each difference that names its two columns, (columns, columns, (task codes, group codes)
+    without unknown people). A difference is ("network less", column, known people, practice,
+    link) or ("between", people, known people, practice, link); a link is two tuples of
+    (practice id, column) places, None for a column against nothing.
     """
     owners = {"network less": [], "between": []}
     rows = {"network less": [], "between": []}
+    pairs = {"network less": [], "between": []}
     for owner, found in enumerate(differences):
-        for kind, *args in found:
+        for kind, *args, pair in found:
             owners[kind].append(owner)
             rows[kind].append(args)
+            pairs[kind].append(pair)
     results = {
         "network less": compute.complement_masks(
             by_category, by_group, rows["network less"], linked=True
@@ -134,13 +218,15 @@ def _forced(by_category, by_group, differences: list[list]):
         for kind, (masks, _) in results.items():
             np.logical_or.at(mask, owners[kind], masks[layer])
         forced.append(mask)
-    linked = [[] for _ in differences]
+    links = []
     columns = (by_category.columns.to_numpy(), by_group.columns.to_numpy())
-    for kind, (_, links) in results.items():
-        for row, owner in enumerate(owners[kind]):
-            codes = tuple(set(columns[layer][links[layer][row]].tolist()) for layer in range(2))
-            linked[owner].append((kind, codes))
-    return (forced[0], forced[1]), linked
+    for kind, (_, linked) in results.items():
+        for row, pair in enumerate(pairs[kind]):
+            if pair is None or not (linked[0][row].any() or linked[1][row].any()):
+                continue
+            codes = tuple(set(columns[layer][linked[layer][row]].tolist()) for layer in range(2))
+            links.append((*pair, codes))
+    return (forced[0], forced[1]), links
 
 
 @contextmanager
@@ -176,11 +262,16 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
     frames = _frames(inputs, recorded)
     by_category, by_group, people = frames
     members = people.groupby("practice_id").groups  # practice id -> participant ids
+    sharing = {
+        pid: [p for p in members.get(pid, []) if p in inputs.sharers] for pid in inputs.enrolled
+    }
+    views = _views(inputs, members, sharing)
     network = compute.network_profiles(
         by_category,
         by_group,
         {c["code"]: c["group"] for c in inputs.categories},
-        [(list(ids), [p for p in ids if p in inputs.sharers]) for ids in members.values()],
+        [(list(ids), [p for p in ids if p in inputs.sharers]) for ids in members.values()]
+        + [(view.own, view.known) for view in _reader_views(inputs, members, sharing)],
     )
     eligible = [
         inputs.practices[pid]["profile"]
@@ -200,10 +291,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         (pid, pool.match(inputs.practices[pid]["profile"], k=inputs.peer_group_size))
         for pid in inputs.enrolled
     ]
-    sharing = {
-        pid: [p for p in members.get(pid, []) if p in inputs.sharers] for pid in inputs.enrolled
-    }
-    profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code)
+    profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code, views)
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -224,7 +312,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
             ),
             "own": profiles["own", pid],
             "comparator": (profiles["comparator", pid] if match.comparator else None),
-            "peer_group": profiles["peers", pid] if match.peer_group else None,
+            "peer_group": profiles["peer_group", pid] if match.peer_group else None,
             "method": {
                 "statement": method_statement(match, inputs.data_date or date.today()),
                 "match": match.to_dict(),  # stored for audit; never displayed
@@ -233,7 +321,7 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         reports.append(
             {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
-    withhold_across([(r["payload"], links.get(r["practice_id"], {})) for r in reports])
+    withhold_across({r["practice_id"]: r["payload"] for r in reports}, links)
     summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
     headline = compute.summary_frame(summaries)
@@ -301,44 +389,55 @@ def _withhold(payload: dict, key: str, layer: str, codes: set) -> bool:
     return True
 
 
-def withhold_together(payload: dict, links: dict) -> bool:
-    """Two compared columns (similar practice, peer group, network) withhold the same tasks
-    where they differ only by people the report's reader knows, in place; True when anything
-    changed.
+def withhold_together(payloads: dict, links: list) -> bool:
+    """Linked columns withhold the same tasks, in place; True when anything changed.
 
-    `links`: {(column, column): (task codes, group codes)} where the difference between the
-    two columns, less the practice's sharers, has nobody: there a task withheld in the network
-    but shown in the peer group would be the peer group plus the sharers' known minutes.
+    `payloads`: practice id -> report payload. `links`: (places, places, (task codes, group
+    codes)), each place a (practice id, column): two compared columns (similar practice, peer
+    group, network) that, for those tasks, differ only by people of the reader's practices,
+    whom the reader knows or whose figure is theirs alone. There a task withheld in the
+    network but shown in the peer group would be the peer group plus the sharers' known
+    minutes. A side of several places (the network, in each report of a lead of several
+    practices) is one figure: it counts as shown when any of them shows it.
     """
     changed = True
     any_change = False
     while changed:
         changed = False
-        for (first, second), codes in links.items():
+        for first, second, codes in links:
             for layer, linked in zip(LAYERS, codes, strict=True):
-                profiles = [_shown(payload, key, layer) for key in (first, second)]
-                if None in profiles:
+                if not linked:
                     continue
-                hidden = (_hidden(profiles[0]) | _hidden(profiles[1])) & linked
-                for key in (first, second):
+                sides = [
+                    [
+                        (payloads[pid], key)
+                        for pid, key in places
+                        if pid in payloads and _shown(payloads[pid], key, layer) is not None
+                    ]
+                    for places in (first, second)
+                ]
+                if not all(sides):
+                    continue
+                shown = sides[0] + sides[1]
+                hidden = set().union(*(_hidden(_shown(p, k, layer)) for p, k in shown)) & linked
+                for payload, key in shown:
                     changed |= _withhold(payload, key, layer, hidden)
         any_change |= changed
     return any_change
 
 
-def withhold_across(payloads: list[tuple[dict, dict]]) -> None:
+def withhold_across(payloads: dict, links: list) -> None:
     """The same figure has one pattern of withheld cells in every report that shows it (the
-    network; a practice shown as several practices' similar practice), and each report's
-    linked columns withhold together (`withhold_together`), until nothing changes: a reader of
-    several reports never finds a figure withheld in one and shown in another."""
+    network; a practice shown as several practices' similar practice), and linked columns
+    withhold together (`withhold_together`, across the reports one reader reads), until
+    nothing changes: a reader of several reports never finds a figure withheld in one and
+    shown in another."""
     changed = True
     while changed:
-        changed = False
-        for payload, links in payloads:
-            changed |= withhold_together(payload, links)
+        changed = withhold_together(payloads, links)
         for layer in LAYERS:
             shows = defaultdict(list)  # the same figure -> the payloads that show it
-            for payload, _ in payloads:
+            for payload in payloads.values():
                 if _shown(payload, "network", layer) is not None:
                     shows["network"].append((payload, "network"))
                 if _shown(payload, "comparator", layer) is not None:

@@ -211,14 +211,17 @@ def network_profiles(
     """The network's profile by category and by group, protected together like any group's
     (`layered_profiles`), each with its count of people and its ranges.
 
-    `practices`: (participant ids, sharing participant ids) of each practice. The network is
-    printed in every practice's report, whose lead knows the figures of the colleagues who
-    share with them: a cell is withheld when the people less one practice's sharers would fail
-    the cell rules (`difference_masks`).
+    `practices`: (participant ids, participant ids the reader knows) of each practice (its
+    sharers) and of each reader of several (`build.Reader`: the union over their practices).
+    The network is printed in every practice's report, whose lead knows the figures of the
+    colleagues who share with them: a cell is withheld when the people less those a reader
+    knows would fail the cell rules (`complement_masks`).
     """
     everyone = by_category.index.tolist()
-    masks = complement_masks(by_category, by_group, [(sharers, ids) for ids, sharers in practices])
-    forced = tuple(mask.any(axis=0, keepdims=True) for mask in masks)
+    masks = complement_masks(by_category, by_group, [([], known, ids) for ids, known in practices])
+    forced = groups_follow_tasks(
+        *(mask.any(axis=0, keepdims=True) for mask in masks), by_category, by_group, group_of
+    )
     (layered,) = layered_profiles(
         by_category,
         by_group,
@@ -232,6 +235,28 @@ def network_profiles(
         profile = {"withheld": {}, **layered[key], "n": int(len(frame))}
         network[key] = {**profile, "range": _ranges(frame, profile)}
     return network
+
+
+def groups_follow_tasks(
+    category_mask: np.ndarray,
+    group_mask: np.ndarray,
+    by_category: pd.DataFrame,
+    by_group: pd.DataFrame,
+    group_of: dict[str, str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forced cells, with a group's cell forced wherever one of its tasks is.
+
+    A difference that fails for one task would come back through its group: the group's
+    difference less the task's siblings, which the other shown figures bound (a withheld
+    sibling is at most its network figure). Returns the two masks (the group mask a copy).
+    """
+    group_mask = group_mask.copy()
+    categories = by_category.columns.tolist()
+    for g, group in enumerate(by_group.columns.tolist()):
+        tasks = [j for j, code in enumerate(categories) if group_of.get(code) == group]
+        if tasks:
+            group_mask[:, g] |= category_mask[:, tasks].any(axis=1)
+    return category_mask, group_mask
 
 
 def network_for_practice(network: dict, participants_elsewhere: int, k_practice: int) -> dict:
@@ -309,16 +334,21 @@ def difference_masks(
     practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
     difference. With `linked`, also (by category, by group) the cells without unknown people.
     """
-    unknown, outside = [], []
+    unknown, outside, whole = [], [], []
     for ids, known, practice in differences:
         known, practice = set(known), set(practice)
         unknown.append([p for p in ids if p not in known])
         outside.append([p for p in ids if p not in practice])
+        whole.append([p for p in ids if p in practice])
     return _fail_on_both(
         by_category,
         by_group,
         lambda values, frame: disclosure.failing_differences(
-            values, _member_grid(frame, unknown)[1], _member_grid(frame, outside)[1], linked=True
+            values,
+            _member_grid(frame, unknown)[1],
+            _member_grid(frame, outside)[1],
+            linked=True,
+            whole=_member_grid(frame, whole)[1],
         ),
         linked=linked,
     )
@@ -356,17 +386,25 @@ def complement_masks(
 ):
     """`difference_masks` for the network less a few people, without listing everyone else.
 
-    `complements`: (participant ids left out of the network: a column and the reader's
-    sharers, participant ids of the reader's practice). A round of thousands of practices
-    has one such row per practice: each is worked out by subtraction from the network.
+    `complements`: (participant ids of a column left out of the network, ids the reader
+    knows, ids of the reader's practice). A round of thousands of practices has one such
+    row per practice: each is worked out by subtraction from the network.
     """
-    removed = [list(dict.fromkeys(ids)) for ids, _ in complements]
-    widened = [list(dict.fromkeys([*ids, *own])) for ids, own in complements]
+    removed = [list(dict.fromkeys([*column, *known])) for column, known, _ in complements]
+    widened = [list(dict.fromkeys([*column, *known, *own])) for column, known, own in complements]
+    whole = []
+    for column, _, own in complements:
+        column = set(column)
+        whole.append([p for p in own if p not in column])
     return _fail_on_both(
         by_category,
         by_group,
         lambda values, frame: disclosure.failing_complements(
-            values, _member_grid(frame, removed)[1], _member_grid(frame, widened)[1], linked=True
+            values,
+            _member_grid(frame, removed)[1],
+            _member_grid(frame, widened)[1],
+            linked=True,
+            whole=_member_grid(frame, whole)[1],
         ),
         linked=linked,
     )

@@ -11,11 +11,11 @@ import pandas as pd
 from sqlalchemy import case, func, select
 
 from pact_feedback.accounts.models import Membership
-from pact_feedback.accounts.roles import PARTICIPANT
+from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
 from pact_feedback.diary.models import Category, DiaryDay, TaskEntry
 from pact_feedback.extensions import db
 from pact_feedback.practices.models import Practice
-from pact_feedback.reports.build import StudyInputs, cycle_collection_paused
+from pact_feedback.reports.build import Reader, StudyInputs, cycle_collection_paused
 from pact_feedback.reports.compute import WHO_COULD
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
@@ -138,6 +138,31 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
     return entries, side[SIDE_COLUMNS]
 
 
+def load_readers(study, sharers: set[int]) -> list[Reader]:
+    """The people who read more than one practice lead's view of this round's reports: a lead
+    of two or more practices in the round, or a lead who also reads another practice's report
+    as its participant, or who keeps a diary and does not share it (they know their own
+    figures besides their sharers'). One query over leads and this study's participants."""
+    in_round = select(Enrolment.practice_id).where(Enrolment.study_id == study.id)
+    rows = db.session.execute(
+        select(Membership.user_id, Membership.role, Membership.practice_id).where(
+            Membership.practice_id.in_(in_round),
+            (Membership.role == PRACTICE_LEAD)
+            | ((Membership.role == PARTICIPANT) & (Membership.study_id == study.id)),
+        )
+    ).all()
+    leads, reads = {}, {}
+    for user_id, role, practice_id in rows:
+        (leads if role == PRACTICE_LEAD else reads).setdefault(user_id, set()).add(practice_id)
+    readers = []
+    for user_id in sorted(leads):
+        led, own = leads[user_id], reads.get(user_id, set())
+        if len(led | own) > 1 or (own and user_id not in sharers):
+            knows = frozenset({user_id} if own else ())  # their own figures
+            readers.append(Reader(tuple(sorted(led)), tuple(sorted(own - led)), knows))
+    return readers
+
+
 def _profile(practice: Practice) -> Profile:
     return Profile(
         ods_code=practice.ods_code,
@@ -203,4 +228,5 @@ def _load_inputs(study) -> StudyInputs:
         k_practice=study.k_practice,
         peer_group_size=study.peer_group_size,
         data_date=max(data_dates) if data_dates else None,
+        readers=load_readers(study, sharers),
     )

@@ -69,3 +69,31 @@ def test_a_retired_category_still_counts_for_time_recorded_in_it(ctx):
     codes = [c["code"] for c in inputs.categories]
     assert "B1" in codes and "A2" not in codes  # retired and used stays; retired and unused goes
     assert inputs.entries.loc[inputs.entries["category"] == "B1", "group"].tolist() == ["B"] * 3
+
+
+def test_readers_beyond_one_practice_lead_come_from_memberships(ctx):
+    """A lead of two practices in the round, a lead who keeps a diary without sharing it, and
+    a lead who reads another practice's report as its participant are readers the rules must
+    know; a lead of one practice only, and a lead of a practice outside the round, are not."""
+    from pact_feedback.accounts.actions import grant_role
+    from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
+    from pact_feedback.extensions import db
+    from pact_feedback.reports.build import Reader
+    from tests.conftest import make_practice
+
+    world = build_round(sizes=(3, 3, 3), share_first=2)
+    first, second, third = world.practices
+    two = world.leads[0]
+    grant_role(two, PRACTICE_LEAD, practice=second, by=two)
+    grant_role(world.leads[1], PRACTICE_LEAD, practice=make_practice(), by=two)  # not enrolled
+    keeps_a_diary = world.leads[2]
+    grant_role(keeps_a_diary, PARTICIPANT, practice=third, study=world.study, by=two)
+    reads_another = world.participants[0][0]  # shares with practice 1; leads practice 3 too
+    grant_role(reads_another, PRACTICE_LEAD, practice=third, by=two)
+    db.session.commit()
+
+    assert set(load_inputs(world.study).readers) == {
+        Reader(leads=(first.id, second.id)),
+        Reader(leads=(third.id,), knows=frozenset({keeps_a_diary.id})),
+        Reader(leads=(third.id,), reads=(first.id,), knows=frozenset({reads_another.id})),
+    }

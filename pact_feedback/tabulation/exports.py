@@ -10,6 +10,7 @@ Numbers stay numbers. Stata never evaluates text, so .dta keeps it as typed.
 import csv
 import io
 from collections.abc import Iterable, Mapping
+from typing import TextIO
 
 import openpyxl
 import pandas as pd
@@ -54,12 +55,19 @@ def neutralise(value):
     return value
 
 
-def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> bytes:
-    """Rows (of plain values) as UTF-8 CSV (RFC 4180), every text cell neutralised."""
-    out = io.StringIO()
+def write_csv(out: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
+    """Rows (of plain values) as CSV (RFC 4180) into the text stream `out` as they come, every
+    text cell neutralised: `rows` may be a generator over millions of rows (the analysis
+    export streams its diary tables through here)."""
     writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
     writer.writerow([neutralise(h) for h in header])
     writer.writerows([neutralise(v) for v in row] for row in rows)
+
+
+def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> bytes:
+    """Rows (of plain values) as UTF-8 CSV (RFC 4180), every text cell neutralised."""
+    out = io.StringIO()
+    write_csv(out, header, rows)
     return out.getvalue().encode("utf-8")
 
 

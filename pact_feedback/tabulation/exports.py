@@ -10,6 +10,7 @@ Numbers stay numbers. Stata never evaluates text, so .dta keeps it as typed.
 import csv
 import io
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from typing import TextIO
 
 import openpyxl
@@ -55,13 +56,49 @@ def neutralise(value):
     return value
 
 
+# Where a neutralised cell could begin in written CSV: a formula character at the start of a
+# line (after LF) or after a comma, or just inside an opening quote. A cell starting with CR is
+# always quoted, so an unquoted CR is only the line end. Matches inside quoted text are false
+# alarms (the batch is then written the slow way). Plain substring tests: far faster than a
+# regular expression over every character.
+_UNQUOTED_STARTS = tuple(c for c in FORMULA_STARTS if c != "\r")
+_QUOTED_STARTS = tuple(f'"{c}' for c in FORMULA_STARTS)
+_CELL_STARTS = tuple(
+    f"{before}{start}" for before in (",", "\n") for start in _UNQUOTED_STARTS + _QUOTED_STARTS
+)
+
+
+def _may_hold_formula(text: str) -> bool:
+    return text.startswith(_UNQUOTED_STARTS + _QUOTED_STARTS) or any(
+        start in text for start in _CELL_STARTS
+    )
+
+
+BATCH = 2_000  # rows written together by write_csv
+
+
 def write_csv(out: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
     """Rows (of plain values) as CSV (RFC 4180) into the text stream `out` as they come, every
     text cell neutralised: `rows` may be a generator over millions of rows (the analysis
-    export streams its diary tables through here)."""
+    export streams its diary tables through here), taken `BATCH` at a time.
+
+    Each batch is written as it is; if no cell of it can start with a formula character (no
+    `_CELL_STARTS` in the text, the usual case) that is what `neutralise` on every cell would
+    have written, else the batch is written again cell by cell through `neutralise`."""
     writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
     writer.writerow([neutralise(h) for h in header])
-    writer.writerows([neutralise(v) for v in row] for row in rows)
+    rows = iter(rows)
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\r\n")
+    while batch := list(islice(rows, BATCH)):
+        buffer.seek(0)
+        buffer.truncate()
+        plain.writerows(batch)
+        text = buffer.getvalue()
+        if not _may_hold_formula(text):
+            out.write(text)
+        else:
+            writer.writerows([neutralise(v) for v in row] for row in batch)
 
 
 def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> bytes:

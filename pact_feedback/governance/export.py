@@ -21,13 +21,16 @@ import secrets
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from typing import BinaryIO
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, case, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from pact_feedback.accounts.roles import STAFF_ROLES
 from pact_feedback.core.time import utcnow
@@ -324,9 +327,15 @@ def _chunks(query) -> Iterator[list]:
     if connection.dialect.name == "postgresql":
         compiled = query.compile(dialect=connection.dialect)
         raw = connection.connection.driver_connection
-        with raw.cursor(name=f"pact_export_{secrets.token_hex(4)}") as cursor:
+        with (
+            raw.cursor(name=f"pact_export_{secrets.token_hex(4)}") as cursor,
+            ThreadPoolExecutor(1, thread_name_prefix="pact-export-fetch") as fetcher,
+        ):
             cursor.execute(str(compiled), compiled.params)
-            while rows := cursor.fetchmany(CHUNK):
+            # One chunk ahead: PostgreSQL sends the next chunk while this one is written.
+            ahead = fetcher.submit(cursor.fetchmany, CHUNK)
+            while rows := ahead.result():
+                ahead = fetcher.submit(cursor.fetchmany, CHUNK)
                 yield rows
         return
     result = connection.execute(query, execution_options={"yield_per": CHUNK})
@@ -363,19 +372,44 @@ def diary_days_query(study_id: int):
     )
 
 
+class _HHMM(FunctionElement):
+    """A time column as 'HH:MM' text (NULL stays NULL), formatted by the database."""
+
+    type = String()
+    name = "hhmm"
+    inherit_cache = True
+
+
+@compiles(_HHMM, "postgresql")
+def _hhmm_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'HH24:MI')"
+
+
+@compiles(_HHMM)
+def _hhmm_sqlite(element, compiler, **kw):  # SQLAlchemy keeps SQLite times as 'HH:MM:SS.ffffff'
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 5)"
+
+
+def _flag(column):
+    """A boolean column as '1' / '0' text (NULL stays NULL): `_bool`, in the database."""
+    return case((column.is_(None), None), (column, "1"), else_="0")
+
+
 def task_entries_query(study_id: int, *, include_notes: bool):
-    """The task entries with their day's participant, as the export reads them (categories come
-    from `_Categories`; also the floor of bench/export_scale.py)."""
+    """The task entries with their day's participant, as the export reads them: every column
+    after the category already as the CSV cell (None = empty), so a row needs only its IDs and
+    category in Python (categories come from `_Categories`). Also the floor of
+    bench/export_scale.py."""
     columns = [
         TaskEntry.day_id,
         DiaryDay.user_id,
         TaskEntry.category_id,
         TaskEntry.minutes,
-        TaskEntry.started_at,
-        TaskEntry.ended_at,
+        _HHMM(TaskEntry.started_at),
+        _HHMM(TaskEntry.ended_at),
         TaskEntry.item_count,
-        TaskEntry.outside_hours,
-        TaskEntry.interrupted,
+        _flag(TaskEntry.outside_hours),
+        _flag(TaskEntry.interrupted),
         TaskEntry.could_be_done_by,
     ]
     if include_notes:
@@ -447,35 +481,17 @@ def _task_entries(study, names, options) -> _Table:
         t.column("note", _comment(TaskEntry, "note"), "free text")
     query = task_entries_query(study.id, include_notes=options.include_notes)
     categories = _Categories(study)
-    notes = options.include_notes
 
     def chunks():
-        day = participant = None  # a day's entries are consecutive: its IDs are made once
+        day = None  # a day's entries are consecutive: its IDs are made once
         for chunk in _chunks(query):
             out = []
             append = out.append
             for row in chunk:
                 if row[0] != day:
                     day = row[0]
-                    day_key, participant = names.day(day), names.participant(row[1])
-                code, group = categories[row[2]]
-                start, end, items, who = row[4], row[5], row[6], row[9]
-                cells = [
-                    day_key,
-                    participant,
-                    code,
-                    group,
-                    row[3],
-                    start.isoformat(timespec="minutes") if start else "",  # = strftime("%H:%M")
-                    end.isoformat(timespec="minutes") if end else "",
-                    "" if items is None else items,
-                    _BOOL[row[7]],
-                    _BOOL[row[8]],
-                    who or "",
-                ]
-                if notes:
-                    cells.append(row[10] or "")
-                append(cells)
+                    head = (names.day(day), names.participant(row[1]))
+                append(head + categories[row[2]] + tuple(row[3:]))  # None: an empty cell
             yield out
 
     t.chunks = chunks()

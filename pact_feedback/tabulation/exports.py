@@ -9,6 +9,7 @@ Numbers stay numbers. Stata never evaluates text, so .dta keeps it as typed.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from typing import TextIO
@@ -56,22 +57,27 @@ def neutralise(value):
     return value
 
 
-# Where a neutralised cell could begin in written CSV: a formula character at the start of a
-# line (after LF) or after a comma, or just inside an opening quote. A cell starting with CR is
-# always quoted, so an unquoted CR is only the line end. Matches inside quoted text are false
-# alarms (the batch is then written the slow way). Plain substring tests: far faster than a
-# regular expression over every character.
-_UNQUOTED_STARTS = tuple(c for c in FORMULA_STARTS if c != "\r")
-_QUOTED_STARTS = tuple(f'"{c}' for c in FORMULA_STARTS)
-_CELL_STARTS = tuple(
-    f"{before}{start}" for before in (",", "\n") for start in _UNQUOTED_STARTS + _QUOTED_STARTS
+# Where a neutralised cell can begin in written CSV: a formula character at the start of a line
+# (after LF) or after a comma, or just inside an opening quote. A cell starting with CR is always
+# quoted, so an unquoted CR is only a line end. Matches inside quoted text are false alarms.
+_UNQUOTED = "".join(c for c in FORMULA_STARTS if c != "\r")
+_FORMULA_CELL = re.compile(
+    rf"(?:^|,)(?:[{re.escape(_UNQUOTED)}]|\"[{re.escape(''.join(FORMULA_STARTS))}])", re.MULTILINE
 )
 
 
 def _may_hold_formula(text: str) -> bool:
-    return text.startswith(_UNQUOTED_STARTS + _QUOTED_STARTS) or any(
-        start in text for start in _CELL_STARTS
-    )
+    """False only if no cell of the CSV `text` starts with a formula character. First a few
+    plain substring scans (memchr-fast), which in a diary table find nothing; only text with a
+    formula character anywhere ("-" only after a comma or LF) or a quoted cell is then searched
+    with `_FORMULA_CELL` (slower: it stops at every comma)."""
+    rare = [c for c in _UNQUOTED if c != "-"]
+    if (
+        not (any(c in text for c in rare) or ",-" in text or "\n-" in text or text.startswith("-"))
+        and '"' not in text
+    ):
+        return False
+    return _FORMULA_CELL.search(text) is not None
 
 
 BATCH = 2_000  # rows written together by write_csv
@@ -82,9 +88,9 @@ def write_csv(out: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
     text cell neutralised: `rows` may be a generator over millions of rows (the analysis
     export streams its diary tables through here), taken `BATCH` at a time.
 
-    Each batch is written as it is; if no cell of it can start with a formula character (no
-    `_CELL_STARTS` in the text, the usual case) that is what `neutralise` on every cell would
-    have written, else the batch is written again cell by cell through `neutralise`."""
+    Each batch is written as it is; if no cell of it starts with a formula character (the usual
+    case, see `_may_hold_formula`) that is what `neutralise` on every cell would have written,
+    else the batch is written again cell by cell through `neutralise`."""
     writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
     writer.writerow([neutralise(h) for h in header])
     rows = iter(rows)

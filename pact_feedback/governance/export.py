@@ -49,7 +49,7 @@ from pact_feedback.tabulation import exports
 MAX_SHIFT_DAYS = 30
 CHUNK = 5_000  # diary rows fetched per round trip, and between progress calls
 STREAM_COMPRESS_LEVEL = 1  # zlib level of the streamed diary tables (see _stream)
-SPREADSHEET_LIMIT = 250_000  # diary days + task entries: above it no XLSX / Stata (whole frames)
+SPREADSHEET_LIMIT = 100_000  # diary days + task entries: above it no XLSX / Stata (whole frames)
 PSEUDONYM_CACHE = 8_192  # participants (and days) whose pseudonyms are kept, least recent out
 _STAFF = "; ".join(f"{code}={label}" for code, label in STAFF_ROLES)
 _WHO = "; ".join(f"{code}={label}" for code, label in WHO_COULD_LABELS.items())

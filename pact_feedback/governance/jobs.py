@@ -49,7 +49,7 @@ def export_step(run, study_id: int, options: dict, by_id: int | None) -> None:
                 connection.execute(update(JobRun).where(JobRun.id == run.id).values(done=done))
 
     # Built in a temporary file (the rows stream through in bounded memory); only the finished,
-    # compressed ZIP is read back to be stored: about 10 bytes per diary row (docs/performance.md).
+    # compressed ZIP is read back to be stored: about 7 bytes per diary row (docs/performance.md).
     with tempfile.TemporaryFile(prefix="pact-export-") as out:
         rows = write_export(study, options, out, progress=progress)
         out.seek(0)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := pact_feedback:create_app
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed serve-prod css bench bench-reports bench-diary bench-load bench-uptake clean
+.PHONY: run test lint format migrate seed serve-prod css bench bench-reports bench-export bench-diary bench-load bench-uptake clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -52,10 +52,14 @@ serve-prod: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py 'pact_feedback:create_app()'
 
 # Benchmarks (not part of `make test`): ratios against a floor measured in the same run.
-bench: bench-reports bench-uptake bench-load
+bench: bench-reports bench-export bench-uptake bench-load
 
 bench-reports: $(STAMP)
 	PACT_ENV=testing $(BIN)/python bench/reports_scale.py
+
+# The analysis export against a COPY floor; EXPORT_ARGS: e.g. --pg URL (a scratch database) --uk.
+bench-export: $(STAMP)
+	PACT_ENV=testing $(BIN)/python bench/export_scale.py $(EXPORT_ARGS)
 
 bench-uptake: $(STAMP)
 	PACT_ENV=testing $(BIN)/python bench/uptake_scale.py

@@ -1,5 +1,7 @@
 """`flask export`, `flask purge-expired` and `flask backup`."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -8,7 +10,12 @@ from flask import current_app
 from pact_feedback.audit.log import record
 from pact_feedback.extensions import db
 from pact_feedback.governance.backup import BackupError, backup
-from pact_feedback.governance.export import ExportOptions, build_export, count_rows
+from pact_feedback.governance.export import (
+    ExportOptions,
+    count_rows,
+    spreadsheet_refusal,
+    write_export,
+)
 from pact_feedback.governance.retention import expires_at, purge_expired
 from pact_feedback.jobs.queue import purge_expired_files
 from pact_feedback.studies.actions import study_by_slug
@@ -34,9 +41,21 @@ def export_command(slug, out: Path, include_notes, real_dates, spreadsheets):
     options = ExportOptions(
         include_notes=include_notes, shift_dates=not real_dates, spreadsheets=spreadsheets
     )
-    with click.progressbar(length=count_rows(study), label="Exporting diary rows") as bar:
-        result = build_export(study, options, progress=bar.update)
-    out.write_bytes(result.data)
+    total = count_rows(study)
+    if spreadsheets and (refusal := spreadsheet_refusal(study, total)):
+        raise click.UsageError(f"{refusal} Leave out --spreadsheets.")
+    # Streamed into a temporary file beside OUT, which replaces OUT only once it is complete.
+    with tempfile.NamedTemporaryFile(
+        dir=out.resolve().parent, prefix=f".{out.name}.", suffix=".partial", delete=False
+    ) as partial:
+        try:
+            with click.progressbar(length=total, label="Exporting diary rows") as bar:
+                rows = write_export(study, options, partial, progress=bar.update)
+        except BaseException:
+            partial.close()
+            os.unlink(partial.name)
+            raise
+    os.replace(partial.name, out)
     record(
         "analysis_exported",
         obj=study,
@@ -44,12 +63,12 @@ def export_command(slug, out: Path, include_notes, real_dates, spreadsheets):
         shift_dates=not real_dates,
         real_dates=real_dates,
         spreadsheets=spreadsheets,
-        rows=result.rows,
+        rows=rows,
         via="command line",
     )
     db.session.commit()
-    for name, rows in result.rows.items():
-        click.echo(f"{name}: {rows} rows")
+    for name, count in rows.items():
+        click.echo(f"{name}: {count} rows")
     click.echo(f"Wrote {out}")
 
 

@@ -1,5 +1,11 @@
 """Pseudonymised analysis exports: a ZIP of tidy CSVs, a data dictionary and a README.
 
+The diary tables stream: rows are read with Core selects in chunks (a server-side cursor on
+PostgreSQL) and written row by row into their ZIP entries, so a whole-UK round (millions of task
+entries) is exported in the same small memory as a demo one (docs/performance.md, "Analysis
+export at scale"). Only the optional spreadsheets need whole tables in memory, so they are
+offered up to `SPREADSHEET_LIMIT` diary rows.
+
 Participants and practices appear as stable study IDs: HMAC-SHA256 of their internal id keyed
 with the study's own secret (`StudyKey`), truncated to 10 hex digits. The same person has the
 same ID in every export of a study and a different one in every other study. Names, emails and
@@ -12,13 +18,19 @@ import hashlib
 import hmac
 import io
 import secrets
+import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
+from typing import BinaryIO
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, case, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from pact_feedback.accounts.roles import STAFF_ROLES
 from pact_feedback.core.time import utcnow
@@ -35,6 +47,10 @@ from pact_feedback.surveys.models import Survey, SurveyResponse, SurveyWave
 from pact_feedback.tabulation import exports
 
 MAX_SHIFT_DAYS = 30
+CHUNK = 5_000  # diary rows fetched per round trip, and between progress calls
+STREAM_COMPRESS_LEVEL = 1  # zlib level of the streamed diary tables (see _stream)
+SPREADSHEET_LIMIT = 100_000  # diary days + task entries: above it no XLSX / Stata (whole frames)
+PSEUDONYM_CACHE = 8_192  # participants (and days) whose pseudonyms are kept, least recent out
 _STAFF = "; ".join(f"{code}={label}" for code, label in STAFF_ROLES)
 _WHO = "; ".join(f"{code}={label}" for code, label in WHO_COULD_LABELS.items())
 
@@ -52,6 +68,23 @@ class Export:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+class ExportTooLarge(ValueError):
+    """The options ask for more than can be built in bounded memory (the spreadsheets of a
+    large study); the message says what to do instead."""
+
+
+def spreadsheet_refusal(study, rows: int | None = None) -> str | None:
+    """Why the spreadsheets (XLSX, Stata) cannot be included for `study`, or None if they can."""
+    rows = count_rows(study) if rows is None else rows
+    if rows <= SPREADSHEET_LIMIT:
+        return None
+    return (
+        f"This study has {rows:,} diary rows (days and task entries). The Excel and Stata "
+        f"versions are built only for up to {SPREADSHEET_LIMIT:,}, as they need every row in "
+        "memory. Export the CSVs alone: they open in Excel, Stata, R and Python."
+    )
+
+
 def study_key(study) -> bytes:
     """The study's pseudonymisation secret, created on first use."""
     key = db.session.scalar(select(StudyKey).filter_by(study_id=study.id))
@@ -63,22 +96,32 @@ def study_key(study) -> bytes:
 
 
 class Pseudonyms:
+    """Study IDs and date shifts, each an HMAC computed once per participant, practice or day
+    and kept in a bounded cache (a streamed export asks for the same participant on every one of
+    their rows)."""
+
     def __init__(self, key: bytes):
         self.key = key
+        self.participant = lru_cache(PSEUDONYM_CACHE)(self._participant)
+        self.practice = lru_cache(PSEUDONYM_CACHE)(self._practice)
+        self.shift = lru_cache(PSEUDONYM_CACHE)(self._shift)
 
     def _digest(self, kind: str, value) -> str:
         return hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def participant(self, user_id: int) -> str:
+    def _participant(self, user_id: int) -> str:
         return "P-" + self._digest("participant", user_id)[:10]
 
-    def practice(self, practice_id: int) -> str:
+    def _practice(self, practice_id: int) -> str:
         return "S-" + self._digest("practice", practice_id)[:10]
 
-    def shift(self, user_id) -> int:
+    def _shift(self, user_id) -> int:
         """Days to add to this participant's (or ("practice", id)'s) dates: -30..30, never 0."""
         n = int(self._digest("shift", user_id)[:8], 16) % (2 * MAX_SHIFT_DAYS)
         return n - MAX_SHIFT_DAYS if n < MAX_SHIFT_DAYS else n - MAX_SHIFT_DAYS + 1
+
+    def day(self, day_id: int) -> str:
+        return "D-" + self._digest("day", day_id)[:10]
 
 
 def _comment(model, column: str) -> str:
@@ -93,19 +136,34 @@ def _bool(value) -> str:
     return "" if value is None else str(int(bool(value)))
 
 
+_BOOL = {None: "", True: "1", False: "0"}  # _bool by lookup, for the streamed tables
+
+
+def _hhmm(value) -> str:
+    return value.isoformat(timespec="minutes") if value else ""  # = strftime("%H:%M")
+
+
 class _Table:
-    """One CSV and its rows of the data dictionary."""
+    """One CSV and its rows of the data dictionary. `rows` is a list for the small tables and
+    a generator of chunks (lists of rows) for the streamed diary tables; `count` is set as they
+    are written."""
 
     def __init__(self, name: str):
         self.name = name
         self.columns: list[tuple[str, str, str, str]] = []  # variable, label, type, allowed
         self.rows: list[list] = []
+        self.chunks: Iterable[list[list]] | None = None  # streamed instead of `rows`
+        self.count = 0
 
     def column(self, variable, label, kind, allowed=""):
         self.columns.append((variable, label, kind, allowed))
 
+    @property
+    def header(self) -> list[str]:
+        return [c[0] for c in self.columns]
+
     def csv(self) -> bytes:
-        return exports.csv_rows([c[0] for c in self.columns], self.rows)
+        return exports.csv_rows(self.header, self.rows)
 
 
 def _categories_allowed(study) -> str:
@@ -116,11 +174,30 @@ def _categories_allowed(study) -> str:
 
 
 def build_export(study, options: ExportOptions, progress: Callable[[int], None] | None = None):
-    """The export as ZIP bytes and its row counts per file."""
+    """The export as ZIP bytes and its row counts per file (tests, small studies: the bytes
+    are in memory; the job and `flask export` use `write_export` to a file)."""
+    with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as out:
+        rows = write_export(study, options, out, progress)
+        out.seek(0)
+        return Export(data=out.read(), rows=rows)
+
+
+def write_export(
+    study, options: ExportOptions, out: BinaryIO, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write the export (a ZIP) to the binary file `out`; its row counts per file.
+
+    Bounded memory: the diary tables are read `CHUNK` rows at a time and written row by row
+    through the app's CSV writer (formula cells neutralised) into their ZIP entries; the data
+    dictionary needs only the columns, the README the counts made while writing. `progress(n)`
+    is called after every chunk with the diary rows (days, entries) just written. Raises
+    `ExportTooLarge` for spreadsheets above `SPREADSHEET_LIMIT` rows, before writing anything."""
+    if options.spreadsheets and (refusal := spreadsheet_refusal(study)):
+        raise ExportTooLarge(refusal)
     names = Pseudonyms(study_key(study))
     advance = progress or (lambda n: None)
-    days = _diary_days(study, names, options, advance)
-    entries = _task_entries(study, names, options, advance)
+    days = _diary_days(study, names, options)
+    entries = _task_entries(study, names, options)
     responses = _survey_responses(study, names, options)
     practices = _practices(study, names)
     tables = [days, entries, responses, practices]
@@ -136,10 +213,13 @@ def build_export(study, options: ExportOptions, progress: Callable[[int], None] 
     for table in tables:
         for variable, label, kind, allowed in table.columns:
             dictionary.rows.append([table.name, variable, label, kind, allowed])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for table in [*tables, dictionary]:
-            archive.writestr(table.name, table.csv())
+            if table.chunks is None:
+                table.count = len(table.rows)
+                archive.writestr(table.name, table.csv())
+            else:
+                _stream(archive, table, advance, keep=options.spreadsheets)
         if options.spreadsheets:
             frames = {t.name.removesuffix(".csv"): _frame(t) for t in [*tables, dictionary]}
             archive.writestr("analysis.xlsx", exports.xlsx_bytes(frames))
@@ -147,7 +227,30 @@ def build_export(study, options: ExportOptions, progress: Callable[[int], None] 
                 name = table.name.removesuffix(".csv")
                 archive.writestr(f"stata/{name}.dta", _stata(table, frames[name]))
         archive.writestr("README.txt", _readme(study, options, tables))
-    return Export(data=buffer.getvalue(), rows={t.name: len(t.rows) for t in tables})
+    return {t.name: t.count for t in tables}
+
+
+def _stream(archive: zipfile.ZipFile, table: _Table, advance, *, keep: bool) -> None:
+    """Write a streamed table into its own ZIP entry (ZIP64: it may pass 4 GiB), counting its
+    rows; `keep` also keeps them (for the spreadsheets, which are size-limited)."""
+
+    def rows() -> Iterator[list]:
+        for chunk in table.chunks:
+            table.count += len(chunk)
+            if keep:
+                table.rows.extend(chunk)
+            yield from chunk
+            advance(len(chunk))
+
+    # Deflate level 1: a sixth of level 6's time (the default, which took a third of a big
+    # export's time) for files about a quarter bigger; the CSV inside is the same.
+    level, archive.compresslevel = archive.compresslevel, STREAM_COMPRESS_LEVEL
+    try:
+        entry = archive.open(table.name, "w", force_zip64=True)  # takes the level now
+    finally:
+        archive.compresslevel = level
+    with io.TextIOWrapper(entry, encoding="utf-8", newline="") as text:
+        exports.write_csv(text, table.header, rows())
 
 
 NUMERIC_KINDS = {"integer", "number", "number (%)", "0/1"}
@@ -195,8 +298,51 @@ def count_rows(study) -> int:
     return days + entries
 
 
-def _day_key(names: Pseudonyms, day: DiaryDay) -> str:
-    return "D-" + names._digest("day", day.id)[:10]
+class _Categories(dict):
+    """Category id -> (code, group): the study's taxonomy (a few dozen rows) read once, instead
+    of a join on every entry; an id from elsewhere is looked up when first met."""
+
+    def __init__(self, study):
+        query = select(Category.id, Category.code, Category.group)
+        super().__init__(
+            (id_, (code, group))
+            for id_, code, group in db.session.execute(query.filter_by(study_id=study.id))
+        )
+        self.query = query
+
+    def __missing__(self, category_id):
+        _, code, group = db.session.execute(self.query.filter_by(id=category_id)).one()
+        self[category_id] = (code, group)
+        return self[category_id]
+
+
+def _chunks(query) -> Iterator[list]:
+    """The query's rows as lists of at most `CHUNK` tuples, streamed, never all at once.
+
+    On PostgreSQL the compiled select runs on a psycopg server-side cursor (each chunk one
+    FETCH): its rows are plain tuples of Python values (no type needs converting there), a third
+    of the CPU time of SQLAlchemy's streamed Rows. Elsewhere (SQLite, whose dates and times are
+    text SQLAlchemy converts) the select streams with `yield_per`."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        compiled = query.compile(dialect=connection.dialect)
+        raw = connection.connection.driver_connection
+        with (
+            raw.cursor(name=f"pact_export_{secrets.token_hex(4)}") as cursor,
+            ThreadPoolExecutor(1, thread_name_prefix="pact-export-fetch") as fetcher,
+        ):
+            cursor.execute(str(compiled), compiled.params)
+            # One chunk ahead: PostgreSQL sends the next chunk while this one is written.
+            ahead = fetcher.submit(cursor.fetchmany, CHUNK)
+            while rows := ahead.result():
+                ahead = fetcher.submit(cursor.fetchmany, CHUNK)
+                yield rows
+        return
+    result = connection.execute(query, execution_options={"yield_per": CHUNK})
+    try:
+        yield from result.partitions()
+    finally:
+        result.close()
 
 
 def _shifted(names, options, user_id, value):
@@ -205,7 +351,78 @@ def _shifted(names, options, user_id, value):
     return value + timedelta(days=names.shift(user_id))
 
 
-def _diary_days(study, names, options, advance) -> _Table:
+def diary_days_query(study_id: int):
+    """The diary days as the export reads them (also the floor of bench/export_scale.py)."""
+    return (
+        select(
+            DiaryDay.id,
+            DiaryDay.user_id,
+            DiaryDay.practice_id,
+            DiaryDay.date,
+            DiaryDay.staff_role,
+            DiaryDay.scheduled_start,
+            DiaryDay.scheduled_end,
+            DiaryDay.sessions,
+            DiaryDay.typical,
+            DiaryDay.workload_rating,
+            DiaryDay.completed_at.is_not(None),
+        )
+        .where(DiaryDay.study_id == study_id)
+        .order_by(DiaryDay.user_id, DiaryDay.date)
+    )
+
+
+class _HHMM(FunctionElement):
+    """A time column as 'HH:MM' text (NULL stays NULL), formatted by the database."""
+
+    type = String()
+    name = "hhmm"
+    inherit_cache = True
+
+
+@compiles(_HHMM, "postgresql")
+def _hhmm_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'HH24:MI')"
+
+
+@compiles(_HHMM)
+def _hhmm_sqlite(element, compiler, **kw):  # SQLAlchemy keeps SQLite times as 'HH:MM:SS.ffffff'
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 5)"
+
+
+def _flag(column):
+    """A boolean column as '1' / '0' text (NULL stays NULL): `_bool`, in the database."""
+    return case((column.is_(None), None), (column, "1"), else_="0")
+
+
+def task_entries_query(study_id: int, *, include_notes: bool):
+    """The task entries with their day's participant, as the export reads them: every column
+    after the category already as the CSV cell (None = empty), so a row needs only its IDs and
+    category in Python (categories come from `_Categories`). Also the floor of
+    bench/export_scale.py."""
+    columns = [
+        TaskEntry.day_id,
+        DiaryDay.user_id,
+        TaskEntry.category_id,
+        TaskEntry.minutes,
+        _HHMM(TaskEntry.started_at),
+        _HHMM(TaskEntry.ended_at),
+        TaskEntry.item_count,
+        _flag(TaskEntry.outside_hours),
+        _flag(TaskEntry.interrupted),
+        TaskEntry.could_be_done_by,
+    ]
+    if include_notes:
+        columns.append(TaskEntry.note)
+    return (
+        select(*columns)
+        .join(DiaryDay, DiaryDay.id == TaskEntry.day_id)
+        .where(DiaryDay.study_id == study_id)
+        .order_by(DiaryDay.user_id, DiaryDay.date, TaskEntry.started_at, TaskEntry.id)
+    )
+
+
+def _diary_days(study, names, options) -> _Table:
     t = _Table("diary_days.csv")
     t.column("day_id", "Diary day study ID (links task_entries.csv)", "text")
     t.column("participant_id", "Participant study ID", "text")
@@ -222,34 +439,30 @@ def _diary_days(study, names, options, advance) -> _Table:
     t.column("typical", _comment(DiaryDay, "typical"), "0/1", "1=yes; 0=no; empty=not answered")
     t.column("workload_rating", _comment(DiaryDay, "workload_rating"), "integer", "0-10")
     t.column("complete", "Marked complete by the participant", "0/1", "1=yes; 0=no")
-    query = (
-        select(DiaryDay)
-        .where(DiaryDay.study_id == study.id)
-        .order_by(DiaryDay.user_id, DiaryDay.date)
-    )
-    for day in db.session.scalars(query):
-        on = _shifted(names, options, day.user_id, day.date)
-        t.rows.append(
-            [
-                _day_key(names, day),
-                names.participant(day.user_id),
-                names.practice(day.practice_id),
-                on.isoformat(),
-                on.weekday(),
-                day.staff_role,
-                day.scheduled_start.strftime("%H:%M") if day.scheduled_start else "",
-                day.scheduled_end.strftime("%H:%M") if day.scheduled_end else "",
-                "" if day.sessions is None else day.sessions,
-                _bool(day.typical),
-                "" if day.workload_rating is None else day.workload_rating,
-                _bool(day.completed_at is not None),
-            ]
-        )
-        advance(1)
+    query = diary_days_query(study.id)
+
+    def rows(day_id, user_id, practice_id, on, role, start, end, sessions, typical, rating, done):
+        on = _shifted(names, options, user_id, on)
+        return [
+            names.day(day_id),
+            names.participant(user_id),
+            names.practice(practice_id),
+            on.isoformat(),
+            on.weekday(),
+            role,
+            _hhmm(start),
+            _hhmm(end),
+            "" if sessions is None else sessions,
+            _BOOL[typical],
+            "" if rating is None else rating,
+            _BOOL[bool(done)],
+        ]
+
+    t.chunks = ([rows(*day) for day in chunk] for chunk in _chunks(query))
     return t
 
 
-def _task_entries(study, names, options, advance) -> _Table:
+def _task_entries(study, names, options) -> _Table:
     t = _Table("task_entries.csv")
     t.column("day_id", "Diary day study ID (links diary_days.csv)", "text")
     t.column("participant_id", "Participant study ID", "text")
@@ -266,31 +479,22 @@ def _task_entries(study, names, options, advance) -> _Table:
     t.column("could_be_done_by", _comment(TaskEntry, "could_be_done_by"), "code", _WHO)
     if options.include_notes:
         t.column("note", _comment(TaskEntry, "note"), "free text")
-    query = (
-        select(TaskEntry, DiaryDay, Category)
-        .join(DiaryDay, DiaryDay.id == TaskEntry.day_id)
-        .join(Category, Category.id == TaskEntry.category_id)
-        .where(DiaryDay.study_id == study.id)
-        .order_by(DiaryDay.user_id, DiaryDay.date, TaskEntry.started_at, TaskEntry.id)
-    )
-    for entry, day, category in db.session.execute(query):
-        row = [
-            _day_key(names, day),
-            names.participant(day.user_id),
-            category.code,
-            category.group,
-            entry.minutes,
-            entry.started_at.strftime("%H:%M") if entry.started_at else "",
-            entry.ended_at.strftime("%H:%M") if entry.ended_at else "",
-            "" if entry.item_count is None else entry.item_count,
-            _bool(entry.outside_hours),
-            _bool(entry.interrupted),
-            entry.could_be_done_by or "",
-        ]
-        if options.include_notes:
-            row.append(entry.note or "")
-        t.rows.append(row)
-        advance(1)
+    query = task_entries_query(study.id, include_notes=options.include_notes)
+    categories = _Categories(study)
+
+    def chunks():
+        day = None  # a day's entries are consecutive: its IDs are made once
+        for chunk in _chunks(query):
+            out = []
+            append = out.append
+            for row in chunk:
+                if row[0] != day:
+                    day = row[0]
+                    head = (names.day(day), names.participant(row[1]))
+                append(head + categories[row[2]] + tuple(row[3:]))  # None: an empty cell
+            yield out
+
+    t.chunks = chunks()
     return t
 
 
@@ -387,7 +591,7 @@ def _practices(study, names) -> _Table:
 
 
 def _readme(study, options: ExportOptions, tables) -> str:
-    counts = "\n".join(f"  {t.name}: {len(t.rows)} rows" for t in tables)
+    counts = "\n".join(f"  {t.name}: {t.count} rows" for t in tables)
     notes = (
         "INCLUDED. Check them for anything identifying before sharing."
         if options.include_notes

@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from pact_feedback.governance.export import SPREADSHEET_LIMIT, spreadsheet_refusal
 
 
 class WithdrawForm(FlaskForm):
@@ -30,7 +32,18 @@ class ExportForm(FlaskForm):
     )
     spreadsheets = BooleanField(
         "Also include Excel (XLSX) and Stata (.dta) versions of the files",
+        description=f"Only for studies of up to {SPREADSHEET_LIMIT:,} diary rows (days and task "
+        "entries); the CSVs open in Excel, Stata, R and Python at any size.",
     )
+
+    def __init__(self, *args, study=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.study = study
+
+    def validate_spreadsheets(self, field):
+        """Refused above the limit (they need every row in memory), next to the box."""
+        if field.data and self.study is not None and (refusal := spreadsheet_refusal(self.study)):
+            raise ValidationError(refusal)
 
 
 class PisVersionForm(FlaskForm):

@@ -182,7 +182,7 @@ def retention(slug):
 @login_required
 def export(slug):
     study = managed_study(slug)
-    form = ExportForm()
+    form = ExportForm(study=study)
     if form.validate_on_submit():
         options = ExportOptions(
             include_notes=form.include_notes.data,

@@ -9,7 +9,10 @@ Numbers stay numbers. Stata never evaluates text, so .dta keeps it as typed.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
+from itertools import islice
+from typing import TextIO
 
 import openpyxl
 import pandas as pd
@@ -54,12 +57,60 @@ def neutralise(value):
     return value
 
 
+# Where a neutralised cell can begin in written CSV: a formula character at the start of a line
+# (after LF) or after a comma, or just inside an opening quote. A cell starting with CR is always
+# quoted, so an unquoted CR is only a line end. Matches inside quoted text are false alarms.
+_UNQUOTED = "".join(c for c in FORMULA_STARTS if c != "\r")
+_FORMULA_CELL = re.compile(
+    rf"(?:^|,)(?:[{re.escape(_UNQUOTED)}]|\"[{re.escape(''.join(FORMULA_STARTS))}])", re.MULTILINE
+)
+
+
+def _may_hold_formula(text: str) -> bool:
+    """False only if no cell of the CSV `text` starts with a formula character. First a few
+    plain substring scans (memchr-fast), which in a diary table find nothing; only text with a
+    formula character anywhere ("-" only after a comma or LF) or a quoted cell is then searched
+    with `_FORMULA_CELL` (slower: it stops at every comma)."""
+    rare = [c for c in _UNQUOTED if c != "-"]
+    if (
+        not (any(c in text for c in rare) or ",-" in text or "\n-" in text or text.startswith("-"))
+        and '"' not in text
+    ):
+        return False
+    return _FORMULA_CELL.search(text) is not None
+
+
+BATCH = 2_000  # rows written together by write_csv
+
+
+def write_csv(out: TextIO, header: Iterable, rows: Iterable[Iterable]) -> None:
+    """Rows (of plain values) as CSV (RFC 4180) into the text stream `out` as they come, every
+    text cell neutralised: `rows` may be a generator over millions of rows (the analysis
+    export streams its diary tables through here), taken `BATCH` at a time.
+
+    Each batch is written as it is; if no cell of it starts with a formula character (the usual
+    case, see `_may_hold_formula`) that is what `neutralise` on every cell would have written,
+    else the batch is written again cell by cell through `neutralise`."""
+    writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
+    writer.writerow([neutralise(h) for h in header])
+    rows = iter(rows)
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\r\n")
+    while batch := list(islice(rows, BATCH)):
+        buffer.seek(0)
+        buffer.truncate()
+        plain.writerows(batch)
+        text = buffer.getvalue()
+        if not _may_hold_formula(text):
+            out.write(text)
+        else:
+            writer.writerows([neutralise(v) for v in row] for row in batch)
+
+
 def csv_rows(header: Iterable, rows: Iterable[Iterable]) -> bytes:
     """Rows (of plain values) as UTF-8 CSV (RFC 4180), every text cell neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # so a lone CR in text is quoted too
-    writer.writerow([neutralise(h) for h in header])
-    writer.writerows([neutralise(v) for v in row] for row in rows)
+    write_csv(out, header, rows)
     return out.getvalue().encode("utf-8")
 
 

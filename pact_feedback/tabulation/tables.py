@@ -4,7 +4,9 @@ Pure functions: frames in, frames out. The frames come from `surveys.queries` (S
 """
 
 import math
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 Z95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
@@ -137,14 +139,59 @@ def latest_status(answers: pd.DataFrame, code: str) -> pd.DataFrame:
     return latest[["wave", code]].rename(columns={code: "status"})
 
 
+def latest_counts(answers: pd.DataFrame, wave: int, questions: dict[str, list[str]]) -> dict:
+    """How many practices give each answer as their latest (`latest_status`) up to `wave`, for
+    each question code in `questions` (mapped to its choice codes): a Series of counts indexed
+    by the choice codes. The answers are sorted once for all the questions."""
+    upto = answers[answers["wave"] <= wave].sort_values(["practice_id", "wave"])
+    practices = upto["practice_id"].to_numpy()
+    out = {}
+    for code, codes in questions.items():
+        values = upto[code].to_numpy(dtype=object)
+        given = pd.notna(values)
+        ids, values = practices[given], values[given]
+        last = np.append(ids[1:] != ids[:-1], True) if len(ids) else given[given]
+        counts = Counter(values[last].tolist())
+        out[code] = pd.Series(
+            [counts.get(c, 0) for c in codes],
+            index=pd.Index(codes, name="status"),
+            name="count",
+            dtype=np.int64,
+        )
+    return out
+
+
 def movement(answers: pd.DataFrame, code: str, from_wave: int, to_wave: int, codes: list[str]):
     """How answers to `code` moved between two waves, for practices that answered both.
 
     Returns a square frame of counts: index = answer in `from_wave`, columns = answer in
     `to_wave`, both in `codes` order.
     """
-    before = answers[answers["wave"] == from_wave].set_index("practice_id")[code].dropna()
-    after = answers[answers["wave"] == to_wave].set_index("practice_id")[code].dropna()
-    both = pd.DataFrame({"before": before, "after": after}).dropna()
-    counts = pd.crosstab(both["before"], both["after"])
-    return counts.reindex(index=codes, columns=codes, fill_value=0).astype(int)
+    return movements(answers, {code: codes}, from_wave, to_wave)[code]
+
+
+def movements(answers: pd.DataFrame, questions: dict[str, list[str]], from_wave: int, to_wave):
+    """`movement` of each question code in `questions` (mapped to its choice codes), the two
+    waves' practices matched once for all of them (a practice answers a wave once)."""
+    before = answers[answers["wave"] == from_wave]
+    after = answers[answers["wave"] == to_wave]
+    _, in_before, in_after = np.intersect1d(
+        before["practice_id"].to_numpy(), after["practice_id"].to_numpy(), return_indices=True
+    )
+    out = {}
+    for code, codes in questions.items():
+        distinct = list(dict.fromkeys(codes))
+        position = {c: i for i, c in enumerate(distinct)}
+        was = [position.get(v, -1) for v in before[code].to_numpy(dtype=object)[in_before]]
+        now = [position.get(v, -1) for v in after[code].to_numpy(dtype=object)[in_after]]
+        was, now = np.array(was, dtype=np.int64), np.array(now, dtype=np.int64)
+        both = (was >= 0) & (now >= 0)
+        n = len(distinct)
+        counts = np.bincount(was[both] * n + now[both], minlength=n * n).reshape(n, n)
+        at = [position[c] for c in codes]
+        out[code] = pd.DataFrame(
+            counts[np.ix_(at, at)].astype(np.int64),
+            index=pd.Index(codes, name="before"),
+            columns=pd.Index(codes, name="after"),
+        )
+    return out

@@ -113,23 +113,22 @@ def counts_table(
             merged[label] = merged[label] + row if label in merged else row
         keys, counts = list(merged), np.array(list(merged.values()), dtype=np.int64)
     table = pd.DataFrame(
-        {"n_responded": counts.sum(axis=1), **{f"n_{c}": counts[:, j] for j, c in enumerate(codes)}},
+        {
+            "n_responded": counts.sum(axis=1),
+            **{f"n_{c}": counts[:, j] for j, c in enumerate(codes)},
+        },
         index=pd.Index(keys, name=by),
     )
     return _in_order(table.sort_index(), by)
 
 
 def _no_counts(by: str, codes: list[str]) -> pd.DataFrame:
-    """`group_counts` when no practice answered: no groups (the frame pandas gives for it)."""
-    counts = pd.DataFrame().reindex(columns=codes, fill_value=0)
-    counts.index = []
-    counts = counts.groupby(level=0).sum()
-    table = pd.DataFrame(index=counts.index)
-    table["n_responded"] = counts.sum(axis=1)
-    for c in codes:
-        table[f"n_{c}"] = counts[c]
-    table.index.name = by
-    return table
+    """`group_counts` when no practice answered: no groups, whole-number columns."""
+    columns = ["n_responded", *(f"n_{c}" for c in codes)]
+    return pd.DataFrame(
+        {col: np.array([], dtype=np.int64) for col in columns},
+        index=pd.Index([], dtype=object, name=by),
+    )
 
 
 def _in_order(table: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -164,9 +163,9 @@ def breakdown(
 def shown_breakdown(table: pd.DataFrame, codes: list[str], withheld=None) -> pd.DataFrame:
     """`breakdown` from a `group_counts` table of the choice `codes`."""
     counts = table[[f"n_{c}" for c in codes]].to_numpy(dtype=np.int64)
-    shares = np.array(
-        [largest_remainder(row) for row in counts.tolist()], dtype=np.int64
-    ).reshape(counts.shape)
+    shares = np.array([largest_remainder(row) for row in counts.tolist()], dtype=np.int64).reshape(
+        counts.shape
+    )
     if withheld is None:
         withheld, _ = _withheld_siblings(table["n_responded"])
     listed = table.index.isin(withheld.index)

@@ -2,6 +2,9 @@
 
 import json
 
+import numpy as np
+import pandas as pd
+
 from pact_feedback.surveys import queries
 from pact_feedback.tabulation.uptake import tabulate
 
@@ -26,6 +29,14 @@ def _as_list(value):
     return json.loads(value)
 
 
+def _each_distinct(column, convert):
+    """`convert` applied to each distinct answer once (None stays None), as an object column."""
+    values = column.to_numpy(dtype=object)
+    converted = {v: convert(v) for v in dict.fromkeys(values.tolist()) if v is not None}
+    out = np.array([None if v is None else converted[v] for v in values.tolist()], dtype=object)
+    return pd.Series(out, index=column.index, dtype=object, copy=False)
+
+
 def compute_uptake(study, survey, number: int):
     """The tabulated uptake of wave `number` (the wave must exist)."""
     tabulated = tabulated_questions(survey)
@@ -40,7 +51,7 @@ def compute_uptake(study, survey, number: int):
     answers = queries.answers_frame(survey, codes=codes)
     for code, choices in tabulated.items():
         if choices is SCALE:  # JSON numbers come back as numbers or text, by database
-            answers[code] = answers[code].map(lambda v: None if v is None else str(int(v)))
+            answers[code] = _each_distinct(answers[code], lambda v: str(int(v)))
     for code in multiple:
         answers[code] = answers[code].map(_as_list)
     sent = queries.sent_frame(study)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
@@ -208,8 +209,23 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
         )
         .order_by(SurveyWave.number, SurveyResponse.practice_id)
     )
-    frame = pd.read_sql(query, db.session.connection())
-    return frame.astype({code: object for code in codes}).where(frame.notna(), None)
+    rows = db.session.connection().execute(query).fetchall()  # plain rows, not the ORM's
+    if not rows:
+        frame = pd.read_sql(query, db.session.connection())
+        return frame.astype({code: object for code in codes}).where(frame.notna(), None)
+    # Built column by column: the answers stay Python strings (object), without pandas
+    # inferring a string dtype for each column and converting it back.
+    columns = list(zip(*rows, strict=True))
+    return pd.DataFrame(
+        {
+            "practice_id": np.array(columns[0], dtype=np.int64),
+            "wave": np.array(columns[1], dtype=np.int64),
+            **{
+                code: pd.Series(np.array(values, dtype=object), dtype=object, copy=False)
+                for code, values in zip(codes, columns[2:], strict=True)
+            },
+        }
+    )
 
 
 def report_access_frame(study) -> pd.DataFrame:

@@ -180,15 +180,13 @@ def movements(answers: pd.DataFrame, questions: dict[str, list[str]], from_wave:
     )
     out = {}
     for code, codes in questions.items():
-        distinct = list(dict.fromkeys(codes))
-        position = {c: i for i, c in enumerate(distinct)}
-        was = [position.get(v, -1) for v in before[code].to_numpy(dtype=object)[in_before]]
-        now = [position.get(v, -1) for v in after[code].to_numpy(dtype=object)[in_after]]
-        was, now = np.array(was, dtype=np.int64), np.array(now, dtype=np.int64)
-        both = (was >= 0) & (now >= 0)
+        distinct = pd.Index(list(dict.fromkeys(codes)), dtype=object)
+        was = distinct.get_indexer(before[code].to_numpy(dtype=object)[in_before])
+        now = distinct.get_indexer(after[code].to_numpy(dtype=object)[in_after])
+        both = (was >= 0) & (now >= 0)  # -1: not answered, or not one of the choices
         n = len(distinct)
         counts = np.bincount(was[both] * n + now[both], minlength=n * n).reshape(n, n)
-        at = [position[c] for c in codes]
+        at = distinct.get_indexer(codes)
         out[code] = pd.DataFrame(
             counts[np.ix_(at, at)].astype(np.int64),
             index=pd.Index(codes, name="before"),

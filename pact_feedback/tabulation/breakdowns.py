@@ -84,28 +84,43 @@ def counts_table(
     groups: np.ndarray, answers: np.ndarray, by: str, choices: list[tuple[str, str]], labels=None
 ) -> pd.DataFrame:
     """`group_counts` from the rows' groups (`group_labels`) and answers (object arrays, None
-    or NaN where unanswered), so that a page counting many questions by the same groups works
-    out each column's groups once. One pass: every (group, answer) pair counted at once.
+    or NaN where unanswered). One pass: every (group, answer) pair counted at once.
 
     A group is listed when at least one of its practices answered, even with an answer that is
     not among `choices` (it then counts 0 towards n_responded, which sums the choices only).
     """
-    codes = [c for c, _ in choices]
+    return counts_from_ids(pd.factorize(groups), answer_ids(answers), by, choices, labels)
+
+
+def answer_ids(answers: np.ndarray) -> tuple:
+    """(which rows answered, each answer's number, the distinct answers) for `counts_from_ids`."""
     given = pd.notna(answers)
+    return (given, *pd.factorize(answers[given]))
+
+
+def counts_from_ids(
+    groups: tuple, answers: tuple, by: str, choices: list[tuple[str, str]], labels=None
+) -> pd.DataFrame:
+    """`counts_table` from `pd.factorize(groups)` and `answer_ids(answers)`, so that a page
+    counting many questions by the same groups numbers each column's groups once, and each
+    question's answers once for all its breakdowns."""
+    codes = [c for c, _ in choices]
+    group_of, group_values = groups
+    given, answer_of, answer_values = answers
     if not given.any():
         return _no_counts(by, codes)
-    group_ids, group_values = pd.factorize(groups[given])
-    answer_ids, answer_values = pd.factorize(answers[given])
+    n_groups, n_answers = len(group_values), len(answer_values)
     pairs = np.bincount(
-        group_ids * len(answer_values) + answer_ids,
-        minlength=len(group_values) * len(answer_values),
-    ).reshape(len(group_values), len(answer_values))
+        group_of[given] * n_answers + answer_of, minlength=n_groups * n_answers
+    ).reshape(n_groups, n_answers)
+    present = pairs.sum(axis=1) > 0  # groups with at least one practice that answered
+    pairs = pairs[present]
     column_of = {value: i for i, value in enumerate(answer_values)}
-    counts = np.zeros((len(group_values), len(codes)), dtype=np.int64)
+    counts = np.zeros((len(pairs), len(codes)), dtype=np.int64)
     for j, c in enumerate(codes):
         if c in column_of:
             counts[:, j] = pairs[:, column_of[c]]
-    keys = list(group_values)
+    keys = list(group_values[present])
     if labels:  # two codes may share a label: their counts are added
         merged: dict = {}
         for key, row in zip(keys, counts, strict=True):

@@ -53,9 +53,10 @@ def choice_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataF
     answered the question), percent (n / n_responded x 100, unrounded), percent_shown (whole
     numbers adding to 100 over the choices), ci_low, ci_high (Wilson 95%, percent).
     """
-    answered = answers.dropna()
+    values = answers.to_numpy(dtype=object)
+    answered = values[pd.notna(values)]
     n_responded = int(len(answered))
-    counts = answered.value_counts()
+    counts = Counter(answered.tolist())
     codes = [code for code, _ in choices]
     rows = [(code, label, int(counts.get(code, 0))) for code, label in choices]
     shown = largest_remainder([n for _, _, n in rows])
@@ -143,11 +144,12 @@ def latest_counts(answers: pd.DataFrame, wave: int, questions: dict[str, list[st
     """How many practices give each answer as their latest (`latest_status`) up to `wave`, for
     each question code in `questions` (mapped to its choice codes): a Series of counts indexed
     by the choice codes. The answers are sorted once for all the questions."""
-    upto = answers[answers["wave"] <= wave].sort_values(["practice_id", "wave"])
-    practices = upto["practice_id"].to_numpy()
+    upto = answers[answers["wave"] <= wave]
+    order = np.lexsort((upto["wave"].to_numpy(), upto["practice_id"].to_numpy()))  # stable
+    practices = upto["practice_id"].to_numpy()[order]
     out = {}
     for code, codes in questions.items():
-        values = upto[code].to_numpy(dtype=object)
+        values = upto[code].to_numpy(dtype=object)[order]
         given = pd.notna(values)
         ids, values = practices[given], values[given]
         last = np.append(ids[1:] != ids[:-1], True) if len(ids) else given[given]

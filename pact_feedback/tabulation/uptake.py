@@ -7,7 +7,8 @@ import pandas as pd
 from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
     add_groups,
-    counts_table,
+    answer_ids,
+    counts_from_ids,
     group_labels,
     shown_breakdown,
     withheld_hierarchy,
@@ -52,6 +53,7 @@ def tabulate(
     groups = add_groups(sent).merge(this_wave, on="practice_id", how="inner")
     # Each breakdown column's groups are worked out once, for every question.
     labelled = {by: group_labels(groups[by]) for by in BREAKDOWNS if by in groups}
+    numbered = {by: pd.factorize(labels) for by, labels in labelled.items()}
     choice_codes = {code: [c for c, _ in choices] for code, choices in questions.items()}
     earlier = sorted(w for w in answers["wave"].unique() if w < wave)
     if earlier and questions:
@@ -63,10 +65,10 @@ def tabulate(
         result.tables[code] = table
         if code in HEADLINE_CODES:
             result.headlines[code] = headline(code, table)
-        given = groups[code].to_numpy(dtype=object)
+        given = answer_ids(groups[code].to_numpy(dtype=object))
         counts = {
-            by: counts_table(
-                labelled[by], given, by, choices, role_labels if by == "respondent_role" else None
+            by: counts_from_ids(
+                numbered[by], given, by, choices, role_labels if by == "respondent_role" else None
             )
             for by in BREAKDOWNS
             if by != code or by in ("nation", "region")
@@ -86,14 +88,16 @@ def tabulate(
 def nations_and_regions(groups: pd.DataFrame, code: str, choices) -> tuple:
     """Nations and regions withheld together (`withheld_hierarchy`) for question `code`."""
     labelled = {by: group_labels(groups[by]) for by in ("nation", "region")}
-    given = groups[code].to_numpy(dtype=object)
-    counts = {by: counts_table(labelled[by], given, by, choices) for by in labelled}
+    given = answer_ids(groups[code].to_numpy(dtype=object))
+    counts = {
+        by: counts_from_ids(pd.factorize(labelled[by]), given, by, choices) for by in labelled
+    }
     return _nations_and_regions(groups, labelled, given, counts)
 
 
-def _nations_and_regions(groups, labelled: dict, given, counts: dict) -> tuple:
-    """`nations_and_regions` from the groups' labels, the answers and their `counts_table`s."""
-    answered = pd.notna(given)
+def _nations_and_regions(groups, labelled: dict, given: tuple, counts: dict) -> tuple:
+    """`nations_and_regions` from the groups' labels, `answer_ids` and their count tables."""
+    answered = given[0]
     regions = groups["region"].to_numpy(dtype=object)[answered]
     parent_of = dict(zip(regions, labelled["nation"][answered], strict=True))
     return withheld_hierarchy(

@@ -13,7 +13,7 @@ of `--repeat` runs:
              answers, decodes them, one pandas groupby per question and wave (the least any
              tabulation could do)
   tabulate   `surveys.figures.compute_uptake`: SQL frames + every table, breakdown, movement
-  page       GET /studies/<slug>/uptake?wave=2 as the study team: the above plus the HTML
+  page       GET /studies/<slug>/uptake?wave=<last> as the study team: the above plus the HTML
 
 Prints a table and one JSON line; the target is page <= 2 x floor.
 """

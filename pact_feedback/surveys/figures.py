@@ -2,6 +2,9 @@
 
 import json
 
+import numpy as np
+import pandas as pd
+
 from pact_feedback.surveys import queries
 from pact_feedback.tabulation.uptake import tabulate
 
@@ -26,6 +29,64 @@ def _as_list(value):
     return json.loads(value)
 
 
+def _each_distinct(column, convert):
+    """`convert` applied to each distinct answer once (None stays None), as an object column."""
+    values = column.to_numpy(dtype=object)
+    converted = {v: convert(v) for v in dict.fromkeys(values.tolist()) if v is not None}
+    out = np.array([None if v is None else converted[v] for v in values.tolist()], dtype=object)
+    return pd.Series(out, index=column.index, dtype=object, copy=False)
+
+
+class _AsTheDatabaseWould(Exception):
+    """An answer whose text each database writes its own way: take the database's."""
+
+
+def _whole_number(digits: str) -> int:
+    if digits == "-0" or len(digits) > 15:  # "-0" stays "-0" on PostgreSQL; huge ones turn real
+        raise _AsTheDatabaseWould
+    return int(digits)
+
+
+_DECODER = json.JSONDecoder(parse_int=_whole_number)
+TEXT_OR_WHOLE = {str, int, type(None)}
+LIST_OR_NONE = {list, type(None)}
+
+
+def answers_from_json(rows, codes, multiple) -> pd.DataFrame | None:
+    """The answers `compute_uptake` tabulates, from `queries.answers_json` rows, parsed once
+    per row in Python: the frame of `queries.answers_frame(survey, codes)` with the
+    several-answers questions (`multiple`) as lists. Exactly that frame when every answer is
+    text or a whole number, or (several answers) a list of text, as the app saves them; None
+    for anything else (true/false, decimals, objects), which the databases turn into text
+    differently (SQLite 1, PostgreSQL true), so the caller asks the database instead."""
+    if not rows:
+        return None
+    try:
+        parsed = [{} if t is None else _DECODER.decode(t) for _, _, t in rows]
+    except _AsTheDatabaseWould:
+        return None
+    if any(type(answers) is not dict for answers in parsed):
+        return None
+    frame = {
+        "practice_id": np.array([r[0] for r in rows], dtype=np.int64),
+        "wave": np.array([r[1] for r in rows], dtype=np.int64),
+    }
+    for code in codes:
+        values = [answers.get(code) for answers in parsed]
+        kinds = set(map(type, values))
+        if code in multiple:
+            if not kinds <= LIST_OR_NONE:
+                return None
+            if any(type(c) is not str for answer in values if answer for c in answer):
+                return None
+        elif not kinds <= TEXT_OR_WHOLE:
+            return None
+        elif int in kinds:  # a whole number: its digits, as both databases give it
+            values = [str(v) if type(v) is int else v for v in values]
+        frame[code] = pd.Series(values, dtype=object)  # lists stay one cell each
+    return pd.DataFrame(frame)
+
+
 def compute_uptake(study, survey, number: int):
     """The tabulated uptake of wave `number` (the wave must exist)."""
     tabulated = tabulated_questions(survey)
@@ -37,11 +98,13 @@ def compute_uptake(study, survey, number: int):
     role = next((q for q in survey.questions if q.code == ROLE_QUESTION), None)
     role_labels = {c.code: c.label for c in role.choices} if role else None
     codes = tuple(dict.fromkeys((*tabulated, ROLE_QUESTION, *multiple)))
-    answers = queries.answers_frame(survey, codes=codes)
+    answers = answers_from_json(queries.answers_json(survey), codes, multiple)
+    if answers is None:  # an answer only the database's own extraction renders exactly
+        answers = queries.answers_frame(survey, codes=codes)
+        for code in multiple:
+            answers[code] = answers[code].map(_as_list)
     for code, choices in tabulated.items():
         if choices is SCALE:  # JSON numbers come back as numbers or text, by database
-            answers[code] = answers[code].map(lambda v: None if v is None else str(int(v)))
-    for code in multiple:
-        answers[code] = answers[code].map(_as_list)
+            answers[code] = _each_distinct(answers[code], lambda v: str(int(v)))
     sent = queries.sent_frame(study)
     return tabulate(sent, answers, number, tabulated, role_labels, multiple=multiple)

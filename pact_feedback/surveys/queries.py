@@ -2,8 +2,9 @@
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 
 from pact_feedback.accounts.models import Membership, User
 from pact_feedback.accounts.roles import PRACTICE_LEAD
@@ -174,24 +175,16 @@ def sent_frame(study) -> pd.DataFrame:
     return pd.read_sql(query, db.session.connection())
 
 
-def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent_role")):
-    """One row per submitted response (its latest version), practices sent a report only.
-
-    `codes` name one-choice questions; the database extracts each answer from the JSON.
-    Columns: practice_id, wave, then one column per code (the choice code, or None).
-    """
+def _latest_answers(survey: Survey, *columns) -> Select:
+    """`columns` of each submitted response's latest version, practices sent a report only,
+    ordered by wave and practice (the first two columns: practice_id, wave)."""
     latest = (
         select(SurveyResponseVersion.response_id, func.max(SurveyResponseVersion.number).label("n"))
         .group_by(SurveyResponseVersion.response_id)
         .subquery()
     )
-    answers = SurveyResponseVersion.answers
-    query = (
-        select(
-            SurveyResponse.practice_id,
-            SurveyWave.number.label("wave"),
-            *(answers[code].as_string().label(code) for code in codes),
-        )
+    return (
+        select(SurveyResponse.practice_id, SurveyWave.number.label("wave"), *columns)
         .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
         .join(latest, latest.c.response_id == SurveyResponse.id)
         .join(
@@ -208,8 +201,41 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
         )
         .order_by(SurveyWave.number, SurveyResponse.practice_id)
     )
-    frame = pd.read_sql(query, db.session.connection())
-    return frame.astype({code: object for code in codes}).where(frame.notna(), None)
+
+
+def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent_role")):
+    """One row per submitted response (its latest version), practices sent a report only.
+
+    `codes` name one-choice questions; the database extracts each answer from the JSON.
+    Columns: practice_id, wave, then one column per code (the choice code, or None).
+    """
+    answers = SurveyResponseVersion.answers
+    query = _latest_answers(survey, *(answers[code].as_string().label(code) for code in codes))
+    rows = db.session.connection().execute(query).fetchall()  # plain rows, not the ORM's
+    if not rows:
+        frame = pd.read_sql(query, db.session.connection())
+        return frame.astype({code: object for code in codes}).where(frame.notna(), None)
+    # Built column by column: the answers stay Python strings (object), without pandas
+    # inferring a string dtype for each column and converting it back.
+    columns = list(zip(*rows, strict=True))
+    return pd.DataFrame(
+        {
+            "practice_id": np.array(columns[0], dtype=np.int64),
+            "wave": np.array(columns[1], dtype=np.int64),
+            **{
+                code: pd.Series(np.array(values, dtype=object), dtype=object, copy=False)
+                for code, values in zip(codes, columns[2:], strict=True)
+            },
+        }
+    )
+
+
+def answers_json(survey: Survey) -> list[tuple]:
+    """The rows of `answers_frame`, each version's answers as their JSON text: (practice_id,
+    wave, text). Parsing one text per row in Python is cheaper than the database extracting
+    each answer separately (PostgreSQL's `json` column is parsed again for every `->>`)."""
+    text = cast(SurveyResponseVersion.answers, Text)
+    return db.session.connection().execute(_latest_answers(survey, text)).fetchall()
 
 
 def report_access_frame(study) -> pd.DataFrame:

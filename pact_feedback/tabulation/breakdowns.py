@@ -12,6 +12,7 @@ The rule is audited by linear programming over every table of the page
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from pact_feedback.disclosure import MIN_CELL_CONTRIBUTORS
@@ -58,6 +59,13 @@ def add_groups(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def group_labels(values) -> np.ndarray:
+    """The group of each row of a breakdown column, as an object array: missing is NOT_ANSWERED."""
+    groups = np.array(values, dtype=object)  # a copy
+    groups[pd.isna(groups)] = NOT_ANSWERED
+    return groups
+
+
 def group_counts(
     frame: pd.DataFrame, by: str, code: str, choices: list[tuple[str, str]], labels=None
 ) -> pd.DataFrame:
@@ -67,23 +75,75 @@ def group_counts(
     values to words (e.g. choice labels of respondent_role). Returns columns n_responded and
     n_<choice> for each choice.
     """
-    data = frame[[by, code]].dropna(subset=[code])
-    groups = data[by].astype(object).where(data[by].notna(), NOT_ANSWERED)
-    codes = [c for c, _ in choices]
-    counts = (
-        data.groupby([groups, data[code]]).size().unstack(fill_value=0)
-        if len(data)
-        else pd.DataFrame()
+    return counts_table(
+        group_labels(frame[by]), frame[code].to_numpy(dtype=object), by, choices, labels
     )
-    counts = counts.reindex(columns=codes, fill_value=0)
-    counts.index = [(labels or {}).get(g, g) for g in counts.index]
-    counts = counts.groupby(level=0).sum()  # two codes may share a label
-    table = pd.DataFrame(index=counts.index)
-    table["n_responded"] = counts.sum(axis=1)
-    for c in codes:
-        table[f"n_{c}"] = counts[c]
-    table.index.name = by
+
+
+def counts_table(
+    groups: np.ndarray, answers: np.ndarray, by: str, choices: list[tuple[str, str]], labels=None
+) -> pd.DataFrame:
+    """`group_counts` from the rows' groups (`group_labels`) and answers (object arrays, None
+    or NaN where unanswered). One pass: every (group, answer) pair counted at once.
+
+    A group is listed when at least one of its practices answered, even with an answer that is
+    not among `choices` (it then counts 0 towards n_responded, which sums the choices only).
+    """
+    return counts_from_ids(pd.factorize(groups), answer_ids(answers), by, choices, labels)
+
+
+def answer_ids(answers: np.ndarray) -> tuple:
+    """(which rows answered, each answer's number, the distinct answers) for `counts_from_ids`."""
+    given = pd.notna(answers)
+    return (given, *pd.factorize(answers[given]))
+
+
+def counts_from_ids(
+    groups: tuple, answers: tuple, by: str, choices: list[tuple[str, str]], labels=None
+) -> pd.DataFrame:
+    """`counts_table` from `pd.factorize(groups)` and `answer_ids(answers)`, so that a page
+    counting many questions by the same groups numbers each column's groups once, and each
+    question's answers once for all its breakdowns."""
+    codes = [c for c, _ in choices]
+    group_of, group_values = groups
+    given, answer_of, answer_values = answers
+    if not given.any():
+        return _no_counts(by, codes)
+    n_groups, n_answers = len(group_values), len(answer_values)
+    pairs = np.bincount(
+        group_of[given] * n_answers + answer_of, minlength=n_groups * n_answers
+    ).reshape(n_groups, n_answers)
+    present = pairs.sum(axis=1) > 0  # groups with at least one practice that answered
+    pairs = pairs[present]
+    column_of = {value: i for i, value in enumerate(answer_values)}
+    counts = np.zeros((len(pairs), len(codes)), dtype=np.int64)
+    for j, c in enumerate(codes):
+        if c in column_of:
+            counts[:, j] = pairs[:, column_of[c]]
+    keys = list(group_values[present])
+    if labels:  # two codes may share a label: their counts are added
+        merged: dict = {}
+        for key, row in zip(keys, counts, strict=True):
+            label = labels.get(key, key)
+            merged[label] = merged[label] + row if label in merged else row
+        keys, counts = list(merged), np.array(list(merged.values()), dtype=np.int64)
+    table = pd.DataFrame(
+        {
+            "n_responded": counts.sum(axis=1),
+            **{f"n_{c}": counts[:, j] for j, c in enumerate(codes)},
+        },
+        index=pd.Index(keys, name=by),
+    )
     return _in_order(table.sort_index(), by)
+
+
+def _no_counts(by: str, codes: list[str]) -> pd.DataFrame:
+    """`group_counts` when no practice answered: no groups, whole-number columns."""
+    columns = ["n_responded", *(f"n_{c}" for c in codes)]
+    return pd.DataFrame(
+        {col: np.array([], dtype=np.int64) for col in columns},
+        index=pd.Index([], dtype=object, name=by),
+    )
 
 
 def _in_order(table: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -112,23 +172,36 @@ def breakdown(
     group would be withheld none is listed and `table.attrs["withheld_whole"]` is True.
     """
     table = group_counts(frame, by, code, choices, labels)
-    codes = [c for c, _ in choices]
-    counts = table[[f"n_{c}" for c in codes]]
-    shares = [largest_remainder(list(row)) for row in counts.itertuples(index=False)]
-    for i, c in enumerate(codes):
-        table[f"pct_{c}"] = [share[i] for share in shares]
+    return shown_breakdown(table, [c for c, _ in choices], withheld)
+
+
+def shown_breakdown(table: pd.DataFrame, codes: list[str], withheld=None) -> pd.DataFrame:
+    """`breakdown` from a `group_counts` table of the choice `codes`."""
+    counts = table[[f"n_{c}" for c in codes]].to_numpy(dtype=np.int64)
+    shares = np.array([largest_remainder(row) for row in counts.tolist()], dtype=np.int64).reshape(
+        counts.shape
+    )
     if withheld is None:
         withheld, _ = _withheld_siblings(table["n_responded"])
-    table = table.loc[table.index.isin(withheld.index)]
-    table["withheld"] = withheld.reindex(table.index).astype(bool)
-    shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
-    table = table.astype({col: "Int64" for col in shown_columns})
-    table.loc[table["withheld"], shown_columns] = pd.NA
-    whole = bool(len(table)) and bool(table["withheld"].all())
+    listed = table.index.isin(withheld.index)
+    index = table.index[listed]
+    hidden = withheld.reindex(index).astype(bool).to_numpy()
+    columns = {"n_responded": table["n_responded"].to_numpy(dtype=np.int64)[listed]}
+    columns |= {f"n_{c}": counts[listed, j] for j, c in enumerate(codes)}
+    columns |= {f"pct_{c}": shares[listed, j] for j, c in enumerate(codes)}
+    out = pd.DataFrame(
+        {
+            col: pd.arrays.IntegerArray(values.astype(np.int64), hidden.copy())
+            for col, values in columns.items()
+        },
+        index=index,
+    )
+    out["withheld"] = hidden
+    whole = bool(len(out)) and bool(hidden.all())
     if whole:
-        table = table.iloc[0:0]
-    table.attrs["withheld_whole"] = whole
-    return table
+        out = out.iloc[0:0]
+    out.attrs["withheld_whole"] = whole
+    return out
 
 
 def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:

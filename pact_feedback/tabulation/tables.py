@@ -4,7 +4,9 @@ Pure functions: frames in, frames out. The frames come from `surveys.queries` (S
 """
 
 import math
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 Z95 = 1.959963984540054  # the 97.5th centile of the standard normal distribution
@@ -51,9 +53,10 @@ def choice_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataF
     answered the question), percent (n / n_responded x 100, unrounded), percent_shown (whole
     numbers adding to 100 over the choices), ci_low, ci_high (Wilson 95%, percent).
     """
-    answered = answers.dropna()
+    values = answers.to_numpy(dtype=object)
+    answered = values[pd.notna(values)]
     n_responded = int(len(answered))
-    counts = answered.value_counts()
+    counts = Counter(answered.tolist())
     codes = [code for code, _ in choices]
     rows = [(code, label, int(counts.get(code, 0))) for code, label in choices]
     shown = largest_remainder([n for _, _, n in rows])
@@ -137,14 +140,58 @@ def latest_status(answers: pd.DataFrame, code: str) -> pd.DataFrame:
     return latest[["wave", code]].rename(columns={code: "status"})
 
 
+def latest_counts(answers: pd.DataFrame, wave: int, questions: dict[str, list[str]]) -> dict:
+    """How many practices give each answer as their latest (`latest_status`) up to `wave`, for
+    each question code in `questions` (mapped to its choice codes): a Series of counts indexed
+    by the choice codes. The answers are sorted once for all the questions."""
+    upto = answers[answers["wave"] <= wave]
+    order = np.lexsort((upto["wave"].to_numpy(), upto["practice_id"].to_numpy()))  # stable
+    practices = upto["practice_id"].to_numpy()[order]
+    out = {}
+    for code, codes in questions.items():
+        values = upto[code].to_numpy(dtype=object)[order]
+        given = pd.notna(values)
+        ids, values = practices[given], values[given]
+        last = np.append(ids[1:] != ids[:-1], True) if len(ids) else given[given]
+        counts = Counter(values[last].tolist())
+        out[code] = pd.Series(
+            [counts.get(c, 0) for c in codes],
+            index=pd.Index(codes, name="status"),
+            name="count",
+            dtype=np.int64,
+        )
+    return out
+
+
 def movement(answers: pd.DataFrame, code: str, from_wave: int, to_wave: int, codes: list[str]):
     """How answers to `code` moved between two waves, for practices that answered both.
 
     Returns a square frame of counts: index = answer in `from_wave`, columns = answer in
     `to_wave`, both in `codes` order.
     """
-    before = answers[answers["wave"] == from_wave].set_index("practice_id")[code].dropna()
-    after = answers[answers["wave"] == to_wave].set_index("practice_id")[code].dropna()
-    both = pd.DataFrame({"before": before, "after": after}).dropna()
-    counts = pd.crosstab(both["before"], both["after"])
-    return counts.reindex(index=codes, columns=codes, fill_value=0).astype(int)
+    return movements(answers, {code: codes}, from_wave, to_wave)[code]
+
+
+def movements(answers: pd.DataFrame, questions: dict[str, list[str]], from_wave: int, to_wave):
+    """`movement` of each question code in `questions` (mapped to its choice codes), the two
+    waves' practices matched once for all of them (a practice answers a wave once)."""
+    before = answers[answers["wave"] == from_wave]
+    after = answers[answers["wave"] == to_wave]
+    _, in_before, in_after = np.intersect1d(
+        before["practice_id"].to_numpy(), after["practice_id"].to_numpy(), return_indices=True
+    )
+    out = {}
+    for code, codes in questions.items():
+        distinct = pd.Index(list(dict.fromkeys(codes)), dtype=object)
+        was = distinct.get_indexer(before[code].to_numpy(dtype=object)[in_before])
+        now = distinct.get_indexer(after[code].to_numpy(dtype=object)[in_after])
+        both = (was >= 0) & (now >= 0)  # -1: not answered, or not one of the choices
+        n = len(distinct)
+        counts = np.bincount(was[both] * n + now[both], minlength=n * n).reshape(n, n)
+        at = distinct.get_indexer(codes)
+        out[code] = pd.DataFrame(
+            counts[np.ix_(at, at)].astype(np.int64),
+            index=pd.Index(codes, name="before"),
+            columns=pd.Index(codes, name="after"),
+        )
+    return out

@@ -6,18 +6,19 @@ import pandas as pd
 
 from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
-    NOT_ANSWERED,
     add_groups,
-    breakdown,
-    group_counts,
+    answer_ids,
+    counts_from_ids,
+    group_labels,
+    shown_breakdown,
     withheld_hierarchy,
 )
 from pact_feedback.tabulation.tables import (
     choice_table,
     headline,
-    latest_status,
+    latest_counts,
     mentions_table,
-    movement,
+    movements,
     response_summary,
 )
 
@@ -50,25 +51,35 @@ def tabulate(
     this_wave = answers[answers["wave"] == wave]
     result = Uptake(wave=wave, summary=response_summary(len(sent), len(this_wave)))
     groups = add_groups(sent).merge(this_wave, on="practice_id", how="inner")
+    # Each breakdown column's groups are worked out once, for every question.
+    labelled = {by: group_labels(groups[by]) for by in BREAKDOWNS if by in groups}
+    numbered = {by: pd.factorize(labels) for by, labels in labelled.items()}
+    choice_codes = {code: [c for c, _ in choices] for code, choices in questions.items()}
+    earlier = sorted(w for w in answers["wave"].unique() if w < wave)
+    if earlier and questions:
+        result.movement_from = int(earlier[-1])
+        result.movements = movements(answers, choice_codes, result.movement_from, wave)
+    latest = latest_counts(answers, wave, choice_codes)
     for code, choices in questions.items():
         table = choice_table(this_wave[code], choices)
         result.tables[code] = table
         if code in HEADLINE_CODES:
             result.headlines[code] = headline(code, table)
-        nations, regions = nations_and_regions(groups, code, choices)
-        for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
-            labels = role_labels if by == "respondent_role" else None
-            withheld = {"nation": nations, "region": regions}.get(by)
-            result.breakdowns[(code, by)] = breakdown(
-                groups, by, code, choices, labels, withheld=withheld
+        given = answer_ids(groups[code].to_numpy(dtype=object))
+        counts = {
+            by: counts_from_ids(
+                numbered[by], given, by, choices, role_labels if by == "respondent_role" else None
             )
-        codes = [c for c, _ in choices]
-        earlier = sorted(w for w in answers["wave"].unique() if w < wave)
-        if earlier:
-            result.movement_from = int(earlier[-1])
-            result.movements[code] = movement(answers, code, result.movement_from, wave, codes)
-        status = latest_status(answers[answers["wave"] <= wave], code)
-        result.latest[code] = status["status"].value_counts().reindex(codes, fill_value=0)
+            for by in BREAKDOWNS
+            if by != code or by in ("nation", "region")
+        }
+        nations, regions = _nations_and_regions(groups, labelled, given, counts)
+        for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
+            withheld = {"nation": nations, "region": regions}.get(by)
+            result.breakdowns[(code, by)] = shown_breakdown(
+                counts[by], choice_codes[code], withheld
+            )
+        result.latest[code] = latest[code]
     for code, choices in (multiple or {}).items():
         result.tables[code] = mentions_table(this_wave[code], choices)
     return result
@@ -76,12 +87,22 @@ def tabulate(
 
 def nations_and_regions(groups: pd.DataFrame, code: str, choices) -> tuple:
     """Nations and regions withheld together (`withheld_hierarchy`) for question `code`."""
-    nations = group_counts(groups, "nation", code, choices)["n_responded"]
-    regions = group_counts(groups, "region", code, choices)["n_responded"]
-    answered = groups.dropna(subset=[code])
-    nation = answered["nation"].astype(object).where(answered["nation"].notna(), NOT_ANSWERED)
-    parent_of = dict(zip(answered["region"], nation, strict=True))
-    return withheld_hierarchy(nations, regions, parent_of)
+    labelled = {by: group_labels(groups[by]) for by in ("nation", "region")}
+    given = answer_ids(groups[code].to_numpy(dtype=object))
+    counts = {
+        by: counts_from_ids(pd.factorize(labelled[by]), given, by, choices) for by in labelled
+    }
+    return _nations_and_regions(groups, labelled, given, counts)
+
+
+def _nations_and_regions(groups, labelled: dict, given: tuple, counts: dict) -> tuple:
+    """`nations_and_regions` from the groups' labels, `answer_ids` and their count tables."""
+    answered = given[0]
+    regions = groups["region"].to_numpy(dtype=object)[answered]
+    parent_of = dict(zip(regions, labelled["nation"][answered], strict=True))
+    return withheld_hierarchy(
+        counts["nation"]["n_responded"], counts["region"]["n_responded"], parent_of
+    )
 
 
 def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:

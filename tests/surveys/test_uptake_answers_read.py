@@ -1,0 +1,95 @@
+"""compute_uptake parses each latest version's JSON once in Python (issue 22, for speed) instead
+of having the database extract every answer. On SQLite and PostgreSQL alike, the frame it
+builds must be the one the database's own extraction gives (`queries.answers_frame`, lists
+decoded), and an answer the databases turn into text differently must make it ask the
+database instead."""
+
+from datetime import datetime
+
+import pandas as pd
+
+from pact_feedback.extensions import db
+from pact_feedback.surveys import queries
+from pact_feedback.surveys.figures import _as_list, answers_from_json, compute_uptake
+from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
+from tests.surveys.helpers import surveyed_study
+
+CODES = ("discussed", "used_for_qi", "useful", "respondent_role", "seen_by", "barriers")
+MULTIPLE = {"seen_by": [], "barriers": []}
+SAVED = datetime(2026, 5, 1, 9)
+
+
+def _answer(wave, practice, *versions, submitted=True):
+    response = SurveyResponse(
+        wave_id=wave.id,
+        practice_id=practice.id,
+        created_at=SAVED,
+        submitted_at=SAVED if submitted else None,
+    )
+    db.session.add(response)
+    db.session.flush()
+    for number, answers in enumerate(versions, start=1):
+        db.session.add(
+            SurveyResponseVersion(
+                response_id=response.id,
+                number=number,
+                answers=answers,
+                submitted=submitted,
+                saved_at=SAVED,
+            )
+        )
+
+
+def _by_the_database(survey):
+    frame = queries.answers_frame(survey, codes=CODES)
+    for code in MULTIPLE:
+        frame[code] = frame[code].map(_as_list)
+    return frame
+
+
+def _round(extra=None):
+    study, survey, practices = surveyed_study(7)
+    one, two = survey.waves[0], survey.waves[1]
+    _answer(one, practices[0], {"discussed": "no"}, {"discussed": "yes", "useful": 4})
+    _answer(one, practices[1], {"discussed": "planning", "seen_by": ["pcn", "only_me"]})
+    _answer(one, practices[2], {"used_for_qi": "yes", "seen_by": [], "useful": None})
+    _answer(one, practices[3], {"discussed": 'déjà "vu"', "respondent_role": "nurse"})
+    _answer(one, practices[4], {})
+    _answer(one, practices[5], {"discussed": "yes"}, submitted=False)  # not counted
+    _answer(two, practices[0], {"discussed": "yes", "useful": "5", "barriers": ["time"]})
+    _answer(two, practices[6], extra or {"useful": 12345, "used_for_qi": "no"})
+    db.session.commit()
+    return study, survey
+
+
+def test_parsed_answers_are_the_databases_own_extraction(ctx):
+    study, survey = _round()
+    rows = queries.answers_json(survey)
+    parsed = answers_from_json(rows, CODES, MULTIPLE)
+    expected = _by_the_database(survey)
+    assert parsed is not None and len(parsed) == 7
+    pd.testing.assert_frame_equal(parsed, expected, check_exact=True)
+    assert parsed["seen_by"].tolist()[:3] == [None, ["pcn", "only_me"], []]
+    assert parsed["useful"].tolist() == ["4", None, None, None, None, "5", "12345"]
+    assert compute_uptake(study, survey, 1).tables["discussed"]["n"].tolist() == [1, 1, 0, 2]
+
+
+def test_answers_each_database_writes_its_own_way_are_left_to_it(ctx):
+    for unusual in ({"discussed": True}, {"used_for_qi": 2.5}, {"discussed": {"a": 1}}):
+        study, survey = _round(unusual)
+        rows = queries.answers_json(survey)
+        assert answers_from_json(rows, CODES, MULTIPLE) is None, unusual
+        assert compute_uptake(study, survey, 1).summary["n_responded"] == 5
+
+
+def test_negative_zero_and_huge_numbers_as_text_are_left_to_the_database():
+    rows = [(1, 1, '{"useful": -0}'), (2, 1, '{"useful": 1}')]
+    assert answers_from_json(rows, ("useful",), {}) is None
+    assert answers_from_json([(1, 1, '{"useful": 12345678901234567}')], ("useful",), {}) is None
+    assert (
+        answers_from_json([(1, 1, '{"seen_by": ["a", 1]}')], ("seen_by",), {"seen_by": []}) is None
+    )
+    assert answers_from_json([(1, 1, "[]")], ("useful",), {}) is None
+    assert answers_from_json([], ("useful",), {}) is None
+    frame = answers_from_json([(1, 2, '{"useful": 3}'), (2, 2, None)], ("useful",), {})
+    assert frame.to_dict("list") == {"practice_id": [1, 2], "wave": [2, 2], "useful": ["3", None]}

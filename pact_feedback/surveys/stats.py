@@ -14,11 +14,14 @@ from pact_feedback.tabulation.paper import paper_frame
 from pact_feedback.tabulation.uptake import HEADLINE_CODES, practice_table
 
 
-def uptake_for(study, survey, number: int):
-    """(wave, uptake, questions by code) for wave `number`, or 404."""
+def uptake_for(study, survey, number: int, *, page: str):
+    """(wave, uptake, questions by code) for wave `number`, or 404; the view is audited first
+    (its commit would otherwise expire the survey's questions, and the page would load each
+    one again while rendering)."""
     wave = queries.wave_by_number(survey, number)
     if wave is None:
         abort(404)
+    _record_view(study, wave, page)
     questions = {q.code: q for q in survey.questions}
     return wave, compute_uptake(study, survey, number), questions
 
@@ -39,8 +42,7 @@ def _wave_number() -> int:
 @login_required
 def uptake(slug):
     study, survey = team_study_survey(slug)
-    wave, result, questions = uptake_for(study, survey, _wave_number())
-    _record_view(study, wave, "statistics")
+    wave, result, questions = uptake_for(study, survey, _wave_number(), page="statistics")
     return render_template(
         "surveys/uptake.html",
         study=study,
@@ -109,11 +111,10 @@ def uptake_practices(slug):
 
 def _download(slug, kind):
     study, survey = team_study_survey(slug)
-    wave, result, _ = uptake_for(study, survey, _wave_number())
+    wave = queries.wave_by_number(survey, _wave_number()) or abort(404)
+    rows = paper_frame(study.slug, compute_uptake(study, survey, wave.number))
     name = f"{study.slug}-uptake-wave-{wave.number}.{kind}"
-    rows = paper_frame(study.slug, result)
     body, mimetype = exports.table_file(kind, rows, sheet="uptake")
-
     record_read("uptake_exported", obj=study, wave=wave.number, format=kind, rows=len(rows))
     return Response(
         body,

@@ -210,3 +210,23 @@ def test_closed_study_accepts_no_more_answers(client):
     url = f"/practices/{practice.ods_code}/surveys/{study.slug}/waves/1"
     assert "closed" in page(client.get(url)).select_one(".nhsuk-inset-text").text
     assert submit(client, url, {"q_discussed": "yes"}, form_url="/").status_code == 409
+
+
+def test_the_statistics_page_reads_the_survey_questions_once(client, ctx):
+    """The view's audit row is committed before the figures are worked out: committed after
+    them, it expired the survey's questions and the page read each again while rendering."""
+    from sqlalchemy import event
+
+    study, _, _ = surveyed_study(2)
+    login(client, team_member())
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert client.get(f"/studies/{study.slug}/uptake?wave=1").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert sum("FROM survey_questions" in s for s in statements) == 1

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from reports_scale import _app, _is_pg, _pg_connect, build  # noqa: E402  (after the path)
+from reports_scale import _app, _is_pg, _pg_connect, build, build_in_child  # noqa: E402  (after the path)
 
 
 def _load() -> str:
@@ -240,28 +240,10 @@ def main():
     else:
         folder = tempfile.mkdtemp(prefix="pact-export-bench-db-")
         target = os.path.join(folder, "scale.sqlite3")
-    t = time.perf_counter()
-    # Built in a child process, so the children measured later do not inherit its memory.
-    subprocess.run(  # noqa: S603  (reports_scale.py, our arguments)
-        [
-            sys.executable,
-            __file__,
-            "--build",
-            target,
-            "--entries",
-            str(args.entries),
-            "--practices",
-            str(args.practices),
-            "--clinicians",
-            str(args.clinicians),
-        ],
-        check=True,
-        env={**os.environ, "PACT_ENV": "testing"},
-        stdout=subprocess.DEVNULL,
-    )
+    seconds = build_in_child(__file__, target, args)
     print(
         f"built {args.entries:,} entries for {args.practices * args.clinicians:,} clinicians "
-        f"in {time.perf_counter() - t:.0f} s (load {_load()})"
+        f"in {seconds:.0f} s (load {_load()})"
     )
     report(args, target)
     if folder:

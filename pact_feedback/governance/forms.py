@@ -36,13 +36,16 @@ class ExportForm(FlaskForm):
         "entries); the CSVs open in Excel, Stata, R and Python at any size.",
     )
 
-    def __init__(self, *args, study=None, **kwargs):
+    def __init__(self, *args, study=None, rows: int | None = None, **kwargs):
+        """`study`: counted only when spreadsheets are asked for; or its `rows`, if known."""
         super().__init__(*args, **kwargs)
-        self.study = study
+        self.study, self.rows = study, rows
 
     def validate_spreadsheets(self, field):
         """Refused above the limit (they need every row in memory), next to the box."""
-        if field.data and self.study is not None and (refusal := spreadsheet_refusal(self.study)):
+        if not field.data or (self.study is None and self.rows is None):
+            return
+        if refusal := spreadsheet_refusal(self.study, self.rows):
             raise ValidationError(refusal)
 
 

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 import pact_feedback
 from pact_feedback.accounts.roles import STAFF_ROLE_LABELS
 from pact_feedback.diary.validation import TimedEntry
+from pact_feedback.governance.export import SPREADSHEET_LIMIT
 
 NO_CSRF = {"csrf": False}  # the request tests post a real token; here the rules are the point
 
@@ -333,7 +334,8 @@ FORMS = {
     "pact_feedback.governance.forms.EraseForm": FormSpec({"confirm": "y"}),
     "pact_feedback.governance.forms.ExportForm": FormSpec(
         {"include_notes": "y"},
-        nothing_to_refuse="checkboxes only: every combination is an export",
+        build=lambda cls: _plain(cls, rows=SPREADSHEET_LIMIT + 1),  # one diary row too many
+        rules=(Rule({"spreadsheets": "y"}, "spreadsheets", "built only for up to"),),
     ),
     "pact_feedback.governance.forms.PisVersionForm": FormSpec(
         {"version": "2.0"},

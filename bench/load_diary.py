@@ -19,8 +19,11 @@ post  wrk (bench/diary_post.lua) POSTs entries at each of --conns, one token and
       per request, a fresh UUID client_id each: the baseline's sync-2 first, then the app on
       each database. req/s and p99 beside the baseline's (ratios), 2xx, non-2xx, 5xx, socket
       errors, rows added against 2xx answers (load.verdict) and duplicate client_ids.
-      `--rounds N` interleaves N rounds and reports medians; `--app-configs WxT,...` runs the
-      app with W workers x T threads each (the measurement behind gunicorn.conf.py's choice).
+      `--rounds N` interleaves N rounds and reports medians, then every round's own ratios;
+      `--app-configs WxT,...` runs the app with W workers x T threads each (the measurement
+      behind gunicorn.conf.py's choice). `--durable-baseline` also runs the same baseline with
+      `PRAGMA synchronous=FULL` (sync-2-full: every commit waits for its fsync, as the app's
+      do) and gives each app's ratio against it too.
 kill  the Python-thread client (diary_api.drive) retries every entry with the same client_id
       and body after a socket error or 5xx until it is answered; one gunicorn worker is
       SIGKILLed half-way. Checks: every acknowledged client_id stored exactly once, no
@@ -69,6 +72,7 @@ BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("LOAD_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/load_test")
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
 BASELINE = "sync-2"
+DURABLE_BASELINE = "sync-2-full"  # the same server, each commit fsynced (as the app commits)
 
 
 @dataclass
@@ -246,9 +250,12 @@ def run_diary_wrk(port: int, people_file: Path, conns: int, duration: int) -> di
 # --- post -------------------------------------------------------------------------------------
 
 
-def post_baseline(conns_list: list[int], duration: int) -> list[dict]:
-    """load.py's sync-2 baseline (bare Flask + SQLite, 2 sync workers), its post.lua."""
+def post_baseline(conns_list: list[int], duration: int, durable: bool = False) -> list[dict]:
+    """load.py's sync-2 baseline (bare Flask + SQLite, 2 sync workers), its post.lua; durable:
+    the same with `PRAGMA synchronous=FULL` (load.py's BENCH_SYNC)."""
     spec = dict(next(b for b in load.BASELINES if b["name"] == BASELINE))
+    name = DURABLE_BASELINE if durable else BASELINE
+    spec["env"] = {**spec["env"], "BENCH_SYNC": "FULL" if durable else "NORMAL"}
     tmp = tempfile.mkdtemp(prefix="load-baseline-")
     port = load.free_port()
     spec.update(_cwd=str(SHARED), _port=port)
@@ -271,7 +278,7 @@ def post_baseline(conns_list: list[int], duration: int) -> list[dict]:
                 {"BENCH_HEADERS": "", "BENCH_METHOD": "POST", "BENCH_PATH": "/entries"},
             )
             time.sleep(1.0)  # requests in flight at wrk's cut-off finish
-            r.update(target=BASELINE, conns=conns, rows=load.count_rows(spec, sub) - before)
+            r.update(target=name, conns=conns, rows=load.count_rows(spec, sub) - before)
             r["s5xx"] = None  # post.lua does not split non-2xx answers
             out.append(r)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -316,11 +323,55 @@ def summarise_post(runs: list[dict]) -> list[dict]:
         row["check"] = load.verdict(row)
         table.append(row)
     base = {r["conns"]: r for r in table if r["target"] == BASELINE}
+    durable = {r["conns"]: r for r in table if r["target"] == DURABLE_BASELINE}
     for r in table:
-        b = base.get(r["conns"])
+        b, d = base.get(r["conns"]), durable.get(r["conns"])
         r["ratio"] = round(r["rps"] / b["rps"], 2) if b else None
         r["p99_ratio"] = round(r["p99_ms"] / b["p99_ms"], 2) if b and b["p99_ms"] else None
+        r["ratio_durable"] = round(r["rps"] / d["rps"], 2) if d else None
     return table
+
+
+def post_rounds(runs: list[dict]) -> list[dict]:
+    """Every round's own figures: each app run against the baselines of its own round (a
+    round starts at the baseline's first run), since the baseline moves between rounds."""
+    rows, base, rnd = [], {}, 0
+    for r in runs:
+        rps = r["responses"] / (r["duration_us"] / 1e6)
+        if r["target"] == BASELINE and r["conns"] == runs[0]["conns"]:
+            rnd, base = rnd + 1, {}
+        if r["target"] in (BASELINE, DURABLE_BASELINE):
+            base[r["target"], r["conns"]] = (rps, r["p99_us"])
+        b = base.get((BASELINE, r["conns"]))
+        d = base.get((DURABLE_BASELINE, r["conns"]))
+        rows.append(
+            {
+                "round": rnd,
+                "target": r["target"],
+                "conns": r["conns"],
+                "rps": round(rps),
+                "ratio": round(rps / b[0], 2) if b else None,
+                "ratio_durable": round(rps / d[0], 2) if d else None,
+                "p99_ms": round(r["p99_us"] / 1000, 1),
+                "p99_ratio": round(r["p99_us"] / b[1], 2) if b and b[1] else None,
+            }
+        )
+    return rows
+
+
+def print_rounds(rows: list[dict]) -> None:
+    print("\nEvery round (ratios against the baselines of the same round)")
+    print(
+        f"{'round':>5}  {'target':<22}{'conns':>5}{'req/s':>8}{'ratio':>7}{'vs FULL':>8}"
+        f"{'p99 ms':>8}{'p99 x':>7}"
+    )
+    for r in rows:
+        cells = [r["ratio"], r["ratio_durable"], r["p99_ms"], r["p99_ratio"]]
+        ratio, durable, p99, p99x = ("-" if v is None else v for v in cells)
+        print(
+            f"{r['round']:>5}  {r['target']:<22}{r['conns']:>5}{r['rps']:>8}{ratio:>7}"
+            f"{durable:>8}{p99:>8}{p99x:>7}"
+        )
 
 
 def post_failures(table: list[dict]) -> list[str]:
@@ -331,7 +382,7 @@ def post_failures(table: list[dict]) -> list[str]:
             bad.append(f"{where}: {r['check']}")
         if r["sock_err"]:
             bad.append(f"{where}: {r['sock_err']} socket errors/timeouts")
-        if r["target"] != BASELINE:
+        if r["target"] not in (BASELINE, DURABLE_BASELINE):
             if r["s5xx"]:
                 bad.append(f"{where}: {r['s5xx']} 5xx")
             if r["non2xx"]:
@@ -343,8 +394,9 @@ def post_failures(table: list[dict]) -> list[str]:
 
 def print_post(table: list[dict]) -> None:
     hdr = (
-        f"{'target':<22}{'conns':>5}{'req/s':>8}{'ratio':>7}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'p99 x':>7}{'2xx':>8}{'non2xx':>7}{'5xx':>5}{'sockerr':>8}{'rows':>8}{'dups':>5}  check"
+        f"{'target':<22}{'conns':>5}{'req/s':>8}{'ratio':>7}{'vs FULL':>8}{'p50 ms':>8}"
+        f"{'p99 ms':>8}{'p99 x':>7}{'2xx':>8}{'non2xx':>7}{'5xx':>5}{'sockerr':>8}{'rows':>8}"
+        f"{'dups':>5}  check"
     )
     print("\nPOST diary entries (wrk), medians of rounds; ratios against the baseline " + BASELINE)
     print(hdr)
@@ -356,7 +408,8 @@ def print_post(table: list[dict]) -> None:
     for r in table:
         print(
             f"{r['target']:<22}{r['conns']:>5}{r['rps']:>8.0f}{show(r['ratio']):>7}"
-            f"{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}{show(r['p99_ratio']):>7}{r['ok2xx']:>8}"
+            f"{show(r['ratio_durable']):>8}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
+            f"{show(r['p99_ratio']):>7}{r['ok2xx']:>8}"
             f"{r['non2xx']:>7}{show(r['s5xx']):>5}{r['sock_err']:>8}{r['rows']:>8}"
             f"{show(r['dups']):>5}  {r['check']}"
         )
@@ -591,6 +644,11 @@ def main() -> int:
     ap.add_argument("--dbs", default="sqlite,postgresql")
     ap.add_argument("--conns", default="16,64")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    ap.add_argument(
+        "--durable-baseline",
+        action="store_true",
+        help="also run the baseline with synchronous=FULL (each commit fsynced, as the app's)",
+    )
     ap.add_argument("--rounds", type=int, default=1, help="interleaved repeats; medians")
     ap.add_argument(
         "--app-configs",
@@ -623,12 +681,17 @@ def main() -> int:
         for rnd in range(args.rounds):
             print(f"[post round {rnd + 1}] {BASELINE}", file=sys.stderr, flush=True)
             runs += post_baseline(conns, args.duration)
+            if args.durable_baseline:
+                print(f"[post round {rnd + 1}] {DURABLE_BASELINE}", file=sys.stderr, flush=True)
+                runs += post_baseline(conns, args.duration, durable=True)
             for app in apps:
                 print(f"[post round {rnd + 1}] {app.name}", file=sys.stderr, flush=True)
                 runs += post_app(app, conns, args.duration)
         table = summarise_post(runs)
         print_post(table)
-        result["post"] = {"runs": runs, "table": table}
+        rounds = post_rounds(runs)
+        print_rounds(rounds)
+        result["post"] = {"runs": runs, "table": table, "rounds": rounds}
         failures += post_failures(table)
 
     if "kill" in scenarios:

@@ -31,14 +31,16 @@ def store_file(
     )
     db.session.add(made)
     db.session.flush()
-    seq = 0
-    # Core inserts, so no ORM object keeps a chunk alive in the session.
+    seq = size = 0
+    # Inserts without ORM objects, so the session keeps no chunk alive; the size is set once
+    # at the end (setting it as we go would autoflush an UPDATE before every insert).
     while piece := source.read(chunk_size):
         db.session.execute(
             insert(JobFileChunk), {"job_file_id": made.id, "seq": seq, "data": piece}
         )
-        made.size += len(piece)
+        size += len(piece)
         seq += 1
+    made.size = size
     return made
 
 

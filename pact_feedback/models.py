@@ -13,7 +13,7 @@ from pact_feedback.diary.models import (
 )
 from pact_feedback.extensions import db
 from pact_feedback.governance.models import StudyKey
-from pact_feedback.jobs.models import JobFile, JobRun, SentEmail
+from pact_feedback.jobs.models import JobFile, JobFileChunk, JobRun, SentEmail
 from pact_feedback.participation.models import Withdrawal
 from pact_feedback.practices.models import Practice
 from pact_feedback.qi.models import PDSACycle, QIMeasure, QIMeasureValue, QIProject
@@ -46,6 +46,7 @@ __all__ = [
     "Enrolment",
     "Invitation",
     "JobFile",
+    "JobFileChunk",
     "JobRun",
     "Membership",
     "PDSACycle",

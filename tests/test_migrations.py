@@ -1,5 +1,8 @@
 """The migrations build exactly the schema the models describe; every revision runs both ways."""
 
+import os
+from datetime import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,13 +21,16 @@ def scratch_url(database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
+    # Named after the suite's database, so runs on different test databases never share it.
+    server, name = database_url.rsplit("/", 1)
+    scratch = f"{name}_migrations"
     admin = create_engine(database_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS pact_migrations_test"))
-        conn.execute(text("CREATE DATABASE pact_migrations_test"))
-    yield database_url.rsplit("/", 1)[0] + "/pact_migrations_test"
+        conn.execute(text(f"DROP DATABASE IF EXISTS {scratch}"))
+        conn.execute(text(f"CREATE DATABASE {scratch}"))
+    yield f"{server}/{scratch}"
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS pact_migrations_test WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
     admin.dispose()
 
 
@@ -100,3 +106,50 @@ def test_history_has_one_head(scratch_app):
     assert len(script.get_heads()) == 1, script.get_heads()
     upgrade()
     assert "users" in inspect(db.engine).get_table_names()
+
+
+def test_stored_job_files_are_cut_into_chunks_and_joined_again(scratch_app):
+    """0019 cuts each stored file into 1 MiB chunks in order (an empty file into none) and
+    records its size; its downgrade joins them back into the one column."""
+    mib = 1024 * 1024
+    big = os.urandom(2 * mib + 5)  # three chunks, the last of 5 bytes
+    upgrade(revision="0018_report_pdfs")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO job_runs (id, kind, description, created_at, total, done, errors,"
+                " steps) VALUES (:id, 'analysis_export', 'Export', :at, 0, 0, 0, '[]')"
+            ),
+            [{"id": 1, "at": datetime(2026, 12, 1)}, {"id": 2, "at": datetime(2026, 12, 1)}],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO job_files (id, job_run_id, name, media_type, data, created_at,"
+                " expires_at) VALUES (:id, :id, 'a.zip', 'application/zip', :data, :at, :at)"
+            ),
+            [
+                {"id": 1, "data": big, "at": datetime(2026, 12, 1)},
+                {"id": 2, "data": b"", "at": datetime(2026, 12, 1)},
+            ],
+        )
+
+    upgrade(revision="0019_job_file_chunks")
+
+    with db.engine.connect() as conn:
+        sizes = dict(conn.execute(text("SELECT id, size FROM job_files")).all())
+        chunks = conn.execute(
+            text("SELECT job_file_id, seq, data FROM job_file_chunks ORDER BY job_file_id, seq")
+        ).all()
+    assert sizes == {1: len(big), 2: 0}
+    assert [(file_id, seq, len(data)) for file_id, seq, data in chunks] == [
+        (1, 0, mib),
+        (1, 1, mib),
+        (1, 2, 5),
+    ]
+    assert b"".join(bytes(data) for *_, data in chunks) == big
+
+    downgrade(revision="0018_report_pdfs")
+
+    with db.engine.connect() as conn:
+        files = conn.execute(text("SELECT id, data FROM job_files ORDER BY id")).all()
+    assert [(file_id, bytes(data)) for file_id, data in files] == [(1, big), (2, b"")]

@@ -13,7 +13,8 @@ from pact_feedback.core.time import utcnow
 from pact_feedback.core.transaction import commit
 from pact_feedback.extensions import db
 from pact_feedback.governance.export import ExportOptions, count_rows, write_export
-from pact_feedback.jobs.models import JobFile, JobRun
+from pact_feedback.jobs.files import store_file
+from pact_feedback.jobs.models import JobRun
 from pact_feedback.jobs.queue import start
 from pact_feedback.jobs.runner import set_progress
 from pact_feedback.studies.models import Study
@@ -48,23 +49,18 @@ def export_step(run, study_id: int, options: dict, by_id: int | None) -> None:
             with db.engine.begin() as connection:
                 connection.execute(update(JobRun).where(JobRun.id == run.id).values(done=done))
 
-    # Built in a temporary file (the rows stream through in bounded memory); only the finished,
-    # compressed ZIP is read back to be stored: about 7 bytes per diary row (docs/performance.md).
+    # Built in a temporary file (the rows stream through in bounded memory), then stored from
+    # it a chunk at a time (docs/performance.md).
     with tempfile.TemporaryFile(prefix="pact-export-") as out:
         rows = write_export(study, options, out, progress=progress)
         out.seek(0)
-        data = out.read()
-    db.session.query(JobFile).filter_by(job_run_id=run.id).delete()
-    db.session.add(
-        JobFile(
-            job_run_id=run.id,
+        store_file(
+            run.id,
             name=f"{study.slug}-export.zip",
             media_type="application/zip",
-            data=data,
+            source=out,
             expires_at=utcnow() + KEEP,
         )
-    )
-    del data
     by = db.session.get(User, by_id) if by_id else None
     real_dates = not options.shift_dates  # the audited opt-out (docs/governance.md)
     record(

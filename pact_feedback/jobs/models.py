@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -98,9 +99,11 @@ class SentEmail(db.Model):
 
 class JobFile(db.Model):
     """A file a job produced (an analysis export), downloaded from the job's page until it
-    expires; `flask purge-expired` deletes expired ones."""
+    expires; `flask purge-expired` deletes expired ones. Its bytes are in `job_file_chunks`, so
+    neither the job that stores it nor a download holds the whole file (jobs/files.py)."""
 
     __tablename__ = "job_files"
+    __table_args__ = (CheckConstraint("size >= 0", name="size_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_run_id: Mapped[int] = mapped_column(
@@ -108,6 +111,24 @@ class JobFile(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200), comment="File name offered on download")
     media_type: Mapped[str] = mapped_column(String(100), comment="e.g. application/zip")
-    data: Mapped[bytes] = mapped_column(LargeBinary, comment="The file")
+    size: Mapped[int] = mapped_column(BigInteger, comment="Its length in bytes (Content-Length)")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, comment="When it was made")
     expires_at: Mapped[datetime] = mapped_column(comment="After this it is deleted")
+
+
+class JobFileChunk(db.Model):
+    """One piece of a job file, in order: the file is its chunks' data joined by `seq`."""
+
+    __tablename__ = "job_file_chunks"
+    __table_args__ = (CheckConstraint("seq >= 0", name="seq_positive"),)
+
+    job_file_id: Mapped[int] = mapped_column(
+        ForeignKey("job_files.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        comment="The file it is part of",
+    )
+    seq: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False, comment="Its place in the file, from 0"
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary, comment="Its bytes (1 MiB but the last)")

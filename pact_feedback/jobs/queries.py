@@ -1,7 +1,6 @@
 """Read-only job queries."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from pact_feedback.extensions import db
 from pact_feedback.jobs.models import JobFile, JobRun
@@ -30,8 +29,6 @@ def progress(run: JobRun) -> dict:
     }
 
 
-def job_file(run: JobRun, *, with_data: bool = True) -> JobFile | None:
-    query = select(JobFile).where(JobFile.job_run_id == run.id)
-    if not with_data:
-        query = query.options(defer(JobFile.data))
-    return db.session.scalar(query)
+def job_file(run: JobRun) -> JobFile | None:
+    """The file the job made, if any (its bytes are read by `jobs.files.read_chunks`)."""
+    return db.session.scalar(select(JobFile).where(JobFile.job_run_id == run.id))

@@ -5,10 +5,11 @@ from redis import Redis
 from rq import Callback, Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import delete, update
+from sqlalchemy import update
 
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
+from pact_feedback.jobs.files import discard_files
 from pact_feedback.jobs.models import JobFile, JobRun
 from pact_feedback.jobs.runner import run_step
 
@@ -127,4 +128,4 @@ def chunks(items: list, size: int | None = None) -> list[list]:
 
 def purge_expired_files() -> int:
     """Delete job files past their expiry (exports hold study data); how many."""
-    return db.session.execute(delete(JobFile).where(JobFile.expires_at <= utcnow())).rowcount
+    return discard_files(JobFile.expires_at <= utcnow())

@@ -9,6 +9,7 @@ from pact_feedback.audit.log import record_read
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
 from pact_feedback.jobs import queue
+from pact_feedback.jobs.files import read_chunks
 from pact_feedback.jobs.models import JobRun
 from pact_feedback.jobs.queries import job_file, progress
 from pact_feedback.studies.models import Study
@@ -40,7 +41,7 @@ def show(run_id):
         study=study,
         progress=progress(run),
         form=RetryForm(),
-        file=job_file(run, with_data=False),
+        file=job_file(run),
     )
 
 
@@ -77,7 +78,10 @@ def download(run_id):
         abort(410)
     record_read("job_file_downloaded", by=current_user, obj=study, job=run.id, file=made.name)
     return Response(
-        made.data,
+        read_chunks(db.engine, made.id, made.size),
         mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{made.name}"',
+            "Content-Length": str(made.size),
+        },
     )

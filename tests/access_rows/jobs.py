@@ -1,10 +1,12 @@
 """Jobs: only the study team of a job's study sees its progress or retries it."""
 
+import io
 from datetime import timedelta
 
 from pact_feedback.core.time import utcnow
 from pact_feedback.extensions import db
-from pact_feedback.jobs.models import JobFile, JobRun
+from pact_feedback.jobs.files import store_file
+from pact_feedback.jobs.models import JobRun
 from tests.access_rows import row
 
 TEAM_ONLY_HIDDEN = row(302, 404, 404, 404, 200)
@@ -22,14 +24,12 @@ def extend_world(world):
     run = JobRun(kind="release_emails", description="Emailing readers", study_id=world.study.id)
     db.session.add(run)
     db.session.flush()
-    db.session.add(
-        JobFile(
-            job_run_id=run.id,
-            name="export.zip",
-            media_type="application/zip",
-            data=b"PK",
-            expires_at=utcnow() + timedelta(days=1),
-        )
+    store_file(
+        run.id,
+        name="export.zip",
+        media_type="application/zip",
+        source=io.BytesIO(b"PK"),
+        expires_at=utcnow() + timedelta(days=1),
     )
     db.session.commit()
     world.values["run_id"] = run.id

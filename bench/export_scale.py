@@ -111,6 +111,7 @@ def child(way, target, out_dir):
                 result = {"rows": rows, "bytes": size, "progress_calls": len(calls)}
             else:
                 from pact_feedback.governance.jobs import export_step
+                from pact_feedback.jobs.files import discard_files
                 from pact_feedback.jobs.models import JobFile, JobRun
 
                 run = JobRun(kind="analysis_export", description="bench", study_id=study.id)
@@ -118,8 +119,9 @@ def child(way, target, out_dir):
                 db.session.commit()
                 export_step(run, study.id, asdict(ExportOptions()), None)
                 stored = db.session.scalar(
-                    db.select(db.func.length(JobFile.data)).where(JobFile.job_run_id == run.id)
+                    db.select(JobFile.size).where(JobFile.job_run_id == run.id)
                 )
+                discard_files(JobFile.job_run_id == run.id)  # and its chunks
                 db.session.execute(db.delete(JobRun).where(JobRun.id == run.id))
                 db.session.commit()
                 result = {"bytes": stored, "message": run.result["message"]}

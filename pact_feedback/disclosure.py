@@ -229,9 +229,21 @@ def _largest_left(minutes: np.ndarray, removed: np.ndarray) -> np.ndarray:
         return result
     order = np.argsort(-minutes, axis=0, kind="stable")[:k]  # positions, largest first
     values = np.maximum(np.take_along_axis(minutes, order, axis=0), 0.0)
-    for row, members in enumerate(removed):
-        gone = np.isin(order, members[members >= 0])
-        result[row] = np.where(gone, 0.0, values).max(axis=0)
+    # Which of the few people in `order` each row removes, as one (rows, people) table: a
+    # np.isin per row was most of the time of a whole-UK round's masks.
+    people = np.unique(order)
+    place = np.searchsorted(people, removed)
+    hit = (removed >= 0) & (people[np.minimum(place, len(people) - 1)] == removed)
+    gone = np.zeros((removed.shape[0], len(people)), dtype=bool)
+    gone[np.nonzero(hit)[0], place[hit]] = True
+    found = np.zeros(result.shape, dtype=bool)
+    # Values fall down `order`, so each cell's largest is its first contributor not removed.
+    for rank in range(k):
+        left = ~gone[:, np.searchsorted(people, order[rank])] & ~found
+        result[left] = np.broadcast_to(values[rank], result.shape)[left]
+        found |= left
+        if found.all():
+            break
     return result
 
 

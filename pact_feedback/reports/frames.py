@@ -204,7 +204,8 @@ def _load_inputs(study) -> StudyInputs:
             )
         )
     )
-    in_round = [p for p in practices if p.id in set(enrolled)]
+    enrolled_ids = set(enrolled)  # once, not per practice: 7,700 sets of 7,700 took a second
+    in_round = [p for p in practices if p.id in enrolled_ids]
     days = load_days(study)
     entries, side = load_minutes(study, days, categories)
     # A category retired during collection still counts for the time recorded in it.

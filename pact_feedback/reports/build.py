@@ -6,6 +6,7 @@ frames, calls `build_reports` and stores each payload as a frozen snapshot.
 
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -249,15 +250,43 @@ def cycle_collection_paused():
 
 
 def build_reports(inputs: StudyInputs) -> list[dict]:
-    """Payloads for every practice in the round and every participant who kept a diary day.
+    """Payloads for every practice in the round and every participant who kept a diary day,
+    all at once (`stream_reports` builds them as they are read).
 
     Each item: {"kind", "practice_id", "user_id", "payload"}.
     """
-    with cycle_collection_paused():
-        return _build_reports(inputs)
+    return list(stream_reports(inputs))
 
 
-def _build_reports(inputs: StudyInputs) -> list[dict]:
+@dataclass(frozen=True)
+class Payloads:
+    """A round's payloads, built as they are read and dropped once stored.
+
+    A whole-UK round is 69,300 payloads, about 190 MiB as dicts at once; `reports.actions`
+    stores them a batch at a time, so only the practice payloads (which are made to agree
+    with each other, `withhold_across`) are ever all held. `len` counts them beforehand, for
+    progress.
+    """
+
+    inputs: StudyInputs
+
+    def __len__(self) -> int:
+        return len(self.inputs.enrolled) + self.inputs.days["participant_id"].nunique()
+
+    def __iter__(self) -> Iterator[dict]:
+        with cycle_collection_paused():
+            practices, participants = _prepare(self.inputs)
+        yield from practices
+        yield from participants
+
+
+def stream_reports(inputs: StudyInputs) -> Payloads:
+    """The items of `build_reports`, in the same order, built one at a time as they are read."""
+    return Payloads(inputs)
+
+
+def _prepare(inputs: StudyInputs):
+    """The practice payloads, finished, and a generator of the participant payloads."""
     recorded = compute.recorded_per_day(inputs.entries, inputs.days)
     frames = _frames(inputs, recorded)
     by_category, by_group, people = frames
@@ -333,26 +362,27 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         }
         for role in roles.unique()
     }
+    return reports, _participant_reports(people, common, summaries, benchmarks)
+
+
+def _participant_reports(people, common, summaries, benchmarks) -> Iterator[dict]:
     for participant_id, practice_id, role in zip(
         people.index.tolist(),
         people["practice_id"].tolist(),
         people["staff_role"].tolist(),
         strict=True,
     ):
-        reports.append(
-            {
-                "kind": "participant",
-                "practice_id": int(practice_id),
-                "user_id": int(participant_id),
-                "payload": {
-                    **common,
-                    "staff_role": role,
-                    "own": summaries[int(participant_id)],
-                    "benchmark": benchmarks[role],
-                },
-            }
-        )
-    return reports
+        yield {
+            "kind": "participant",
+            "practice_id": int(practice_id),
+            "user_id": int(participant_id),
+            "payload": {
+                **common,
+                "staff_role": role,
+                "own": summaries[int(participant_id)],
+                "benchmark": benchmarks[role],
+            },
+        }
 
 
 COMPARED = ("comparator", "peer_group", "network")

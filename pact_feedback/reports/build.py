@@ -316,10 +316,10 @@ def _prepare(inputs: StudyInputs):
         }.values()
     )
     pool = Pool(eligible, z_scores, inputs.weights)
-    matches = [
-        (pid, pool.match(inputs.practices[pid]["profile"], k=inputs.peer_group_size))
-        for pid in inputs.enrolled
-    ]
+    targets = [inputs.practices[pid]["profile"] for pid in inputs.enrolled]
+    matches = list(
+        zip(inputs.enrolled, pool.match_all(targets, k=inputs.peer_group_size), strict=True)
+    )
     profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code, views)
     common = {
         "study": inputs.study,

@@ -20,6 +20,7 @@ PRACTICE_FLOOR = 3  # a study may raise k_practice above this, never below
 SMALL_COUNT = 8  # counts 1..7 are shown as "<8"
 ROUND_TO = 5
 MIN_QUANTILE_VALUES = 5  # quartiles or a median of fewer values give individuals' figures away
+WIDE_ROW = 512  # `_primary_grid` adds up a row of more contributors than this on its own
 OWN_NETWORK_REASON = "most of the network is this practice's own clinicians"
 
 SECONDARY_REASON = "withheld so another cell cannot be worked out from the total"
@@ -260,15 +261,24 @@ def _primary_grid(minutes: np.ndarray, members: np.ndarray) -> CellGrid:
     places = np.arange(1, members.shape[1] + 1)
     length = np.where(members >= 0, places, 0).max(axis=1, initial=0)  # to the last member
     order = np.argsort(-length, kind="stable")
-    ranked, still = members[order], np.bincount(length, minlength=members.shape[1] + 1)
-    still = len(length) - np.cumsum(still)  # rows with more than j members, for each j
-    for j in range(members.shape[1]):  # one member of every row at a time: sums add in order
-        n = still[j]  # the rows (in `order`) still to add to, a prefix
-        values = padded[ranked[:n, j]]
+    ranked = members[order]
+    # A few very long rows (the whole network: tens of thousands of people) one at a time,
+    # a running sum down each, so the step below is not one numpy call per person.
+    wide = int(np.count_nonzero(length > WIDE_ROW))
+    for i in range(wide):
+        values = padded[ranked[i, : length[order[i]]]]
         positive = values > 0
-        total[:n] += np.where(positive, values, 0.0)
-        np.fmax(largest[:n], values, out=largest[:n])  # fmax: a missing value is nobody's
-        count[:n] += positive
+        total[i] = np.cumsum(np.where(positive, values, 0.0), axis=0)[-1]  # in order, as below
+        largest[i] = np.fmax(np.fmax.reduce(values, axis=0), 0.0)
+        count[i] = positive.sum(axis=0)
+    still = len(length) - np.cumsum(np.bincount(length, minlength=members.shape[1] + 1))
+    for j in range(min(members.shape[1], WIDE_ROW)):  # one member of every row at a time
+        n = still[j]  # the rows (in `order`) still to add to, a prefix, less the wide ones
+        values = padded[ranked[wide:n, j]]
+        positive = values > 0
+        total[wide:n] += np.where(positive, values, 0.0)  # sums add each row's members in order
+        np.fmax(largest[wide:n], values, out=largest[wide:n])  # fmax: a missing one is nobody's
+        count[wide:n] += positive
     unsorted = np.empty_like(order)
     unsorted[order] = np.arange(len(order))
     total, largest, count = total[unsorted], largest[unsorted], count[unsorted]

@@ -16,6 +16,8 @@ Figures are minutes per diary day, so a clinician who kept two days weighs the s
 who kept one. Anything below network level goes through `pact_feedback.disclosure`.
 """
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -304,12 +306,19 @@ def _member_grid(per_day_frame: pd.DataFrame, groups) -> tuple[list[int], np.nda
     Returns the counts and a (groups, largest group) array of row positions padded with -1,
     the shape `disclosure.protect_grid` reads.
     """
-    position = dict(zip(per_day_frame.index.tolist(), range(len(per_day_frame)), strict=True))
-    rows = [[position[p] for p in ids if p in position] for ids in groups]
-    members = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int64)
-    for i, found in enumerate(rows):
-        members[i, : len(found)] = found
-    return [len(found) for found in rows], members
+    groups = [ids if isinstance(ids, list) else list(ids) for ids in groups]
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    ids = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(sizes.sum()))
+    # Every group's people looked up in one go (a dict lookup per person and a row filled per
+    # group were most of the disclosure masks' time in a whole-UK round).
+    positions = per_day_frame.index.get_indexer(ids) if len(ids) else ids
+    found = positions >= 0
+    group = np.repeat(np.arange(len(groups)), sizes)[found]
+    counts = np.bincount(group, minlength=len(groups))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(groups) else counts
+    members = np.full((len(groups), counts.max(initial=0)), -1, dtype=np.int64)
+    members[group, np.arange(len(group)) - starts[group]] = positions[found]
+    return counts.tolist(), members
 
 
 def _protect(

@@ -351,9 +351,9 @@ def _prepare(inputs: StudyInputs):
             {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
     withhold_across({r["practice_id"]: r["payload"] for r in reports}, links)
-    summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
+    summaries = compute.summary_table(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
-    headline = compute.summary_frame(summaries)
+    headline = summaries.frame()
     benchmarks = {
         role: {
             "by_category": compute.role_benchmark(by_category, roles, role),

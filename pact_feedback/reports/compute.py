@@ -16,6 +16,7 @@ Figures are minutes per diary day, so a clinician who kept two days weighs the s
 who kept one. Anything below network level goes through `pact_feedback.disclosure`.
 """
 
+from collections.abc import Mapping
 from itertools import chain
 
 import numpy as np
@@ -58,13 +59,9 @@ def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> p
     return totals.reindex(n_days.index).div(n_days, axis=0)
 
 
-def _rows(frame: pd.DataFrame) -> dict[int, dict]:
-    """{participant: {column: value}} leaving out what they never recorded (NaN)."""
-    columns = frame.columns.tolist()
-    return {
-        pid: {column: value for column, value in zip(columns, row, strict=True) if value == value}
-        for pid, row in zip(frame.index.tolist(), frame.round(1).to_numpy().tolist(), strict=True)
-    }
+def _present(columns: list, row: list) -> dict:
+    """{column: value} leaving out what the participant never recorded (NaN)."""
+    return {column: value for column, value in zip(columns, row, strict=True) if value == value}
 
 
 def participant_summaries(
@@ -81,10 +78,20 @@ def participant_summaries(
     summed by category only; by default both come from `entries`. `recorded` is
     `recorded_per_day(entries, days)` when the caller has it already.
     """
+    return dict(summary_table(entries, days, side, recorded).items())
+
+
+def summary_table(
+    entries: pd.DataFrame,
+    days: pd.DataFrame,
+    side: pd.DataFrame | None = None,
+    recorded: dict[str, pd.DataFrame] | None = None,
+) -> "Summaries":
+    """`participant_summaries` worked out as arrays, each participant's dict made when read."""
     side = entries if side is None else side
     n_days = days_kept(days)
     if n_days.empty:
-        return {}
+        return Summaries([], {})
     recorded = recorded or recorded_per_day(entries, days)
     by_category, by_group = recorded["category"], recorded["group"]
     total = (entries.groupby("participant_id")["minutes"].sum() / n_days).reindex(n_days.index)
@@ -99,45 +106,78 @@ def participant_summaries(
     who = who.reindex(columns=list(WHO_COULD)).fillna(0.0)
     visible = by_group.reindex(columns=list(VISIBLE_GROUPS)).fillna(0).sum(axis=1)
     hidden = by_group.reindex(columns=list(HIDDEN_GROUPS)).fillna(0).sum(axis=1)
-    categories, groups = _rows(by_category), _rows(by_group)
     # Plain lists, not a pandas row per participant: thousands of rows.
-    columns = zip(
+    return Summaries(
         n_days.index.tolist(),
-        n_days.tolist(),
-        total.fillna(0).tolist(),
-        visible.reindex(n_days.index).tolist(),
-        hidden.reindex(n_days.index).tolist(),
-        outside.tolist(),
-        who.to_numpy().tolist(),
-        strict=True,
+        {
+            "days": n_days.tolist(),
+            "total": total.fillna(0).tolist(),
+            "visible": visible.reindex(n_days.index).tolist(),
+            "hidden": hidden.reindex(n_days.index).tolist(),
+            "outside_hours": outside.tolist(),
+            "who": who.to_numpy().tolist(),
+            "by_category": (by_category.columns.tolist(), by_category.round(1).to_numpy()),
+            "by_group": (by_group.columns.tolist(), by_group.round(1).to_numpy()),
+        },
     )
-    return {
-        int(pid): {
-            "days": int(n),
-            "total": float(total_minutes),
-            "by_category": categories[pid],
-            "by_group": groups[pid],
-            "visible": float(visible_minutes),
-            "hidden": float(hidden_minutes),
-            "outside_hours": float(outside_minutes),
-            "could_be_done_by": dict(zip(WHO_COULD, map(float, whos), strict=True)),
-        }
-        for pid, n, total_minutes, visible_minutes, hidden_minutes, outside_minutes, whos in columns
-    }
 
 
 SUMMARY_FIGURES = ("total", "visible", "hidden", "outside_hours")
 
 
+class Summaries(Mapping):
+    """Participant id -> their own figures (`participant_summaries`), each dict made when it
+    is read: a whole-UK round's 61,600 summaries as dicts at once were 160 MB."""
+
+    def __init__(self, participants: list[int], columns: dict):
+        self.participants, self.columns = participants, columns
+        self.place = {int(pid): i for i, pid in enumerate(participants)}
+
+    def __len__(self) -> int:
+        return len(self.participants)
+
+    def __iter__(self):
+        return (int(pid) for pid in self.participants)
+
+    def __getitem__(self, participant_id: int) -> dict:
+        i, c = self.place[participant_id], self.columns
+        return {
+            "days": int(c["days"][i]),
+            "total": float(c["total"][i]),
+            "by_category": _present(c["by_category"][0], c["by_category"][1][i].tolist()),
+            "by_group": _present(c["by_group"][0], c["by_group"][1][i].tolist()),
+            "visible": float(c["visible"][i]),
+            "hidden": float(c["hidden"][i]),
+            "outside_hours": float(c["outside_hours"][i]),
+            "could_be_done_by": dict(zip(WHO_COULD, map(float, c["who"][i]), strict=True)),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """`summary_frame` of these summaries, without making their dicts."""
+        c = self.columns
+        figures = zip(*(c[name] for name in SUMMARY_FIGURES), c["who"], strict=True) if c else ()
+        return _summary_frame(
+            [[*map(float, headline), *map(float, whos)] for *headline, whos in figures],
+            [int(pid) for pid in self.participants],
+        )
+
+
 def summary_frame(summaries: dict[int, dict]) -> pd.DataFrame:
     """One row per participant: the headline figures and "who could have done it" minutes,
     so the same role benchmark can sit beside each of them."""
-    return pd.DataFrame(
+    return _summary_frame(
         [
             [*(s[name] for name in SUMMARY_FIGURES), *(s["could_be_done_by"][w] for w in WHO_COULD)]
             for s in summaries.values()
         ],
-        index=list(summaries),
+        list(summaries),
+    )
+
+
+def _summary_frame(rows: list, index: list) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        index=index,
         columns=[*SUMMARY_FIGURES, *(f"could_{who}" for who in WHO_COULD)],
         dtype=float,
     )

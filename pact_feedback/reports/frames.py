@@ -68,11 +68,43 @@ def load_days(study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DAY_COLUMNS)
 
 
-def _split_sums(block: np.ndarray, names: list[str]) -> pd.DataFrame:
-    """A block's split columns summed per participant (index participant_id, sorted)."""
-    columns = [0, *range(3, len(names))]
-    frame = pd.DataFrame(block[:, columns], columns=[names[c] for c in columns])
-    return frame.groupby("participant_id").sum()
+class _Columns:
+    """The first columns of the query's rows, filled block by block into arrays made once
+    for the most rows the query can return (one per participant and category), and the other
+    columns summed per participant as they arrive: the round is held as three columns, not
+    eight, and nothing is left in pieces between the blocks (which kept 70 MB of a whole-UK
+    round's memory from going back to the system)."""
+
+    def __init__(self, participants: np.ndarray, most: int, kept: int, summed: int):
+        self.participants = participants  # sorted
+        self.kept = np.empty((kept, most), dtype=np.int64)
+        self.sums = np.zeros((len(participants), summed), dtype=np.int64)
+        self.seen = np.zeros(len(participants), dtype=bool)
+        self.rows = 0
+
+    def add(self, block: np.ndarray) -> None:
+        end = self.rows + len(block)
+        if end > self.kept.shape[1]:  # more than one row per participant and category
+            grown = np.empty((len(self.kept), max(end, 2 * self.kept.shape[1])), dtype=np.int64)
+            grown[:, : self.rows] = self.kept[:, : self.rows]
+            self.kept = grown
+        self.kept[:, self.rows : end] = block[:, : len(self.kept)].T
+        self.rows = end
+        place = np.searchsorted(self.participants, block[:, 0])
+        if not np.array_equal(
+            self.participants[np.minimum(place, len(self.participants) - 1)], block[:, 0]
+        ):
+            raise ValueError("minutes of a participant without a completed diary day")
+        np.add.at(self.sums, place, block[:, len(self.kept) :])
+        self.seen[place] = True
+
+    def column(self, i: int) -> pd.Series:
+        return pd.Series(self.kept[i, : self.rows])
+
+    def summed(self, names: list[str]) -> pd.DataFrame:
+        """The summed columns, one row per participant with rows (index participant_id)."""
+        index = pd.Index(self.participants[self.seen], name="participant_id")
+        return pd.DataFrame(self.sums[self.seen], index=index, columns=names)
 
 
 def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -91,9 +123,8 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
         ),
     ]
     names = ["participant_id", "category_id", "minutes", "outside", *WHO_COULD]
-    kept, split = [], [_split_sums(np.empty((0, len(names)), dtype=np.int64), names)]
-    # The splits are only ever summed per participant: each block's are summed as it arrives,
-    # so the round is held as three columns, not eight (a whole-UK round: 80 MB less).
+    participants = np.unique(days["participant_id"].to_numpy(dtype=np.int64))
+    found = _Columns(participants, len(participants) * len(categories), 3, len(names) - 3)
     for block in _integer_blocks(
         select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
         .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
@@ -101,26 +132,24 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
         .group_by(DiaryDay.user_id, TaskEntry.category_id),
         width=len(names),
     ):
-        kept.append(block[:, :3].copy())
-        split.append(_split_sums(block, names))
-    raw = pd.DataFrame(
-        np.concatenate(kept) if kept else np.empty((0, 3), dtype=np.int64), columns=names[:3]
-    )
-    del kept
-    per_person = pd.concat(split).groupby(level=0).sum()
+        found.add(block)
+    participant_id, category_id, minutes = (found.column(i) for i in range(3))
+    per_person = found.summed(names[3:])
+    del found
     people = days.drop_duplicates("participant_id").set_index("participant_id")
     code = {c.id: c.code for c in categories}
     group = {c.id: c.group for c in categories}
     entries = pd.DataFrame(
         {
-            "participant_id": raw["participant_id"],
-            "practice_id": raw["participant_id"].map(people["practice_id"]),
-            "staff_role": raw["participant_id"].map(people["staff_role"]),
-            "category": raw["category_id"].map(code),
-            "group": raw["category_id"].map(group),
-            "minutes": raw["minutes"].astype(float),
+            "participant_id": participant_id,
+            "practice_id": participant_id.map(people["practice_id"]),
+            "staff_role": participant_id.map(people["staff_role"]),
+            "category": category_id.map(code),
+            "group": category_id.map(group),
+            "minutes": minutes.astype(float),
         },
         columns=ENTRY_COLUMNS,
+        copy=False,  # the columns are new: a copy of each would only double the peak
     )
     side = pd.concat(
         [

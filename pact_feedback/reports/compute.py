@@ -383,6 +383,10 @@ def difference_masks(
     practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
     difference. With `linked`, also (by category, by group) the cells without unknown people.
     """
+    return _in_chunks(_difference_chunk, by_category, by_group, differences, linked=linked)
+
+
+def _difference_chunk(by_category: pd.DataFrame, by_group: pd.DataFrame, differences):
     unknown, outside, whole = [], [], []
     for ids, known, practice in differences:
         known, practice = set(known), set(practice)
@@ -399,8 +403,27 @@ def difference_masks(
             linked=True,
             whole=_member_grid(frame, whole)[1],
         ),
-        linked=linked,
+        linked=True,
     )
+
+
+MASK_ROWS = 8192  # differences worked out at a time: the arrays of each are rows x people
+
+
+def _in_chunks(masks, by_category: pd.DataFrame, by_group: pd.DataFrame, rows, *, linked: bool):
+    """`masks(by_category, by_group, some rows)` over `MASK_ROWS` rows at a time, put
+    together: each row's masks depend on that row alone, and a whole-UK round's 17,000 rows at
+    once held about 90 MB of working arrays."""
+    rows = list(rows)
+    parts = [
+        masks(by_category, by_group, rows[start : start + MASK_ROWS])
+        for start in range(0, max(len(rows), 1), MASK_ROWS)
+    ]
+    fails, empty = (
+        tuple(np.concatenate([part[kind][layer] for part in parts]) for layer in range(2))
+        for kind in range(2)
+    )
+    return (fails, empty) if linked else fails
 
 
 def _fail_on_both(by_category: pd.DataFrame, by_group: pd.DataFrame, failing, *, linked: bool):
@@ -439,6 +462,10 @@ def complement_masks(
     knows, ids of the reader's practice). A round of thousands of practices has one such
     row per practice: each is worked out by subtraction from the network.
     """
+    return _in_chunks(_complement_chunk, by_category, by_group, complements, linked=linked)
+
+
+def _complement_chunk(by_category: pd.DataFrame, by_group: pd.DataFrame, complements):
     removed = [list(dict.fromkeys([*column, *known])) for column, known, _ in complements]
     widened = [list(dict.fromkeys([*column, *known, *own])) for column, known, own in complements]
     whole = []
@@ -455,7 +482,7 @@ def complement_masks(
             linked=True,
             whole=_member_grid(frame, whole)[1],
         ),
-        linked=linked,
+        linked=True,
     )
 
 

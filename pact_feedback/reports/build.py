@@ -171,7 +171,12 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views
                     differences[outer].append(
                         ("between", _less(columns[outer], people_of(inner)), *known_own, link)
                     )
-    forced, links = _forced(by_category, by_group, list(differences.values()))
+    # The people sets and the differences are a few dozen MB for a whole-UK round: let them go
+    # before the profiles are protected.
+    sets.clear()
+    differences = list(differences.values())
+    forced, links = _forced(by_category, by_group, differences)
+    del differences
     group_of = {c["code"]: c["group"] for c in inputs.categories}
     forced = compute.groups_follow_tasks(*forced, by_category, by_group, group_of)
     profiles = compute.layered_profiles(

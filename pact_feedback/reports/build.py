@@ -4,6 +4,8 @@ Pure functions over the frames described in `reports.compute`; `reports.actions`
 frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
+import ctypes
+import ctypes.util
 import gc
 from collections import defaultdict
 from collections.abc import Iterator
@@ -177,6 +179,7 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views
     differences = list(differences.values())
     forced, links = _forced(by_category, by_group, differences)
     del differences
+    give_back_freed_memory()
     group_of = {c["code"]: c["group"] for c in inputs.categories}
     forced = compute.groups_follow_tasks(*forced, by_category, by_group, group_of)
     profiles = compute.layered_profiles(
@@ -233,6 +236,28 @@ def _forced(by_category, by_group, differences: list[list]):
             codes = tuple(set(columns[layer][linked[layer][row]].tolist()) for layer in range(2))
             links.append((*pair, codes))
     return (forced[0], forced[1]), links
+
+
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        return None
+
+
+_MALLOC_TRIM = _libc_malloc_trim()
+
+
+def give_back_freed_memory() -> None:
+    """Return memory freed by a finished step to the system (glibc's `malloc_trim`).
+
+    A round's steps free tens of MB of numpy arrays among the small objects they keep, and
+    glibc keeps those pages as its own: on a whole-UK round about 60 MB of the peak was
+    memory already freed. Called between steps, as dask's workers do (`distributed`'s
+    `worker_memory.trim_memory`); elsewhere a no-op.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 @contextmanager
@@ -326,6 +351,7 @@ def _prepare(inputs: StudyInputs):
         zip(inputs.enrolled, pool.match_all(targets, k=inputs.peer_group_size), strict=True)
     )
     profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code, views)
+    give_back_freed_memory()
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -367,6 +393,7 @@ def _prepare(inputs: StudyInputs):
         }
         for role in roles.unique()
     }
+    give_back_freed_memory()
     return reports, _participant_reports(people, common, summaries, benchmarks)
 
 

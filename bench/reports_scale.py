@@ -368,13 +368,21 @@ def main():
 
 def report(args, db_path):
     results, runs = {}, {"floor": [], "aggregate": []}
+    load_before = os.getloadavg()
     for _ in range(args.repeat):  # alternating, so a busy spell on the machine hits both
         for way in runs:
             runs[way].append(measure(way, db_path))
+            print(
+                f"  {way}: {runs[way][-1]['secs']:.2f} s, {runs[way][-1]['peak_rss_mib']:.0f} MiB, "
+                f"load {os.getloadavg()[0]:.2f}",
+                file=sys.stderr,
+            )
     for way, measured in runs.items():
         results[way] = {
             "secs": median(r["secs"] for r in measured),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in measured),
+            "all_secs": [round(r["secs"], 2) for r in measured],
+            "all_peak_rss_mib": [round(r["peak_rss_mib"]) for r in measured],
         }
     results["generate"] = measure("generate", db_path)
     results["render"] = measure("render", db_path)
@@ -392,7 +400,8 @@ def report(args, db_path):
         f"PDF {results['render']['pdf_ms']:.0f} ms"
     )
     database = "postgresql" if _is_pg(db_path) else "sqlite"
-    print(json.dumps({"database": database, "ratio": ratio, **results}))
+    load = {"before": load_before, "after": os.getloadavg()}
+    print(json.dumps({"database": database, "ratio": ratio, **results, "load": load}))
 
 
 if __name__ == "__main__":

@@ -168,10 +168,13 @@ class Pool:
             inputs={target.ods_code: target.values()},
         )
         own = self.place.get(target.ods_code)
-        others = np.arange(len(self.candidates))
-        pool = self.in_nation.get(target.nation, others[:0])
+        pool = self.in_nation.get(target.nation, np.arange(0))
         if own is not None:
-            others, pool = others[others != own], pool[pool != own]
+            pool = pool[pool != own]
+        others = pool  # every candidate but the target, only worked out when needed
+        if not len(pool):
+            others = np.arange(len(self.candidates))
+            others = others if own is None else others[others != own]
         if not len(pool) and len(others):
             pool = others
             match.pool = "all nations"

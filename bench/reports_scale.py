@@ -17,7 +17,8 @@ leading three practices), then, each in its own child process so peak RSS (ru_ma
 own:
 
   floor       the bare SQL: practice x category GROUP BY over the same tables (sqlite3 only)
-  aggregate   `reports.frames.load_inputs` + `reports.build.build_reports`: every payload
+  aggregate   `reports.frames.load_inputs` + `reports.build.stream_reports`: every payload,
+              each counted and dropped as it is built (as generating stores and drops them)
               (floor and aggregate alternate, `--repeat` times each; medians reported)
   generate    `reports.actions.generate`: the above plus storing every draft snapshot
 

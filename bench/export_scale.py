@@ -29,7 +29,6 @@ import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _child import measure as run_child  # noqa: E402  (after the path)
 from reports_scale import _app, _is_pg, _pg_connect, build, build_in_child  # noqa: E402  (after the path)
 
 
@@ -130,19 +130,7 @@ def child(way, target, out_dir):
 
 
 def measure(way, target, out_dir):
-    proc = subprocess.Popen(  # noqa: S603  (this script, our arguments)
-        [sys.executable, __file__, "--child", way, target, out_dir],
-        stdout=subprocess.PIPE,
-        env={**os.environ, "PACT_ENV": "testing"},
-    )
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{way} failed")
-    result = json.loads(out.decode().strip().splitlines()[-1])
-    result["peak_rss_mib"] = usage.ru_maxrss / 1024
-    result["cpu_secs"] = usage.ru_utime + usage.ru_stime  # the child's own (not the server's)
-    return result
+    return run_child(__file__, way, target, out_dir, cpu=True)
 
 
 def report(args, target):

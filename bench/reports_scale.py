@@ -17,7 +17,8 @@ leading three practices), then, each in its own child process so peak RSS (ru_ma
 own:
 
   floor       the bare SQL: practice x category GROUP BY over the same tables (sqlite3 only)
-  aggregate   `reports.frames.load_inputs` + `reports.build.build_reports`: every payload
+  aggregate   `reports.frames.load_inputs` + `reports.build.stream_reports`: every payload,
+              each counted and dropped as it is built (as generating stores and drops them)
               (floor and aggregate alternate, `--repeat` times each; medians reported)
   generate    `reports.actions.generate`: the above plus storing every draft snapshot
 
@@ -40,6 +41,9 @@ from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _child import measure as run_child  # noqa: E402  (after the path)
 
 
 def _url(target: str) -> str:
@@ -248,7 +252,7 @@ def child(way, db_path):
             from sqlalchemy.orm import configure_mappers
 
             from pact_feedback.reports.actions import generate
-            from pact_feedback.reports.build import build_reports
+            from pact_feedback.reports.build import stream_reports
             from pact_feedback.reports.frames import load_inputs
             from pact_feedback.studies.actions import study_by_slug
 
@@ -259,7 +263,8 @@ def child(way, db_path):
             started = time.perf_counter()
             study = study_by_slug("scale")
             if way == "aggregate":
-                result = {"reports": len(build_reports(load_inputs(study)))}
+                # Each payload built and dropped, as generating stores and drops them.
+                result = {"reports": sum(1 for _ in stream_reports(load_inputs(study)))}
             elif way == "generate":
                 result = {"reports": len(generate(study, by=None))}
             else:
@@ -290,18 +295,7 @@ def _render(app, study):
 
 
 def measure(way, db_path):
-    proc = subprocess.Popen(  # noqa: S603  (this script, our arguments)
-        [sys.executable, __file__, "--child", way, db_path],
-        stdout=subprocess.PIPE,
-        env={**os.environ, "PACT_ENV": "testing"},
-    )
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{way} failed")
-    result = json.loads(out.decode().strip().splitlines()[-1])
-    result["peak_rss_mib"] = usage.ru_maxrss / 1024
-    return result
+    return run_child(__file__, way, db_path)
 
 
 def build_in_child(script: str, target: str, args) -> float:
@@ -375,13 +369,21 @@ def main():
 
 def report(args, db_path):
     results, runs = {}, {"floor": [], "aggregate": []}
+    load_before = os.getloadavg()
     for _ in range(args.repeat):  # alternating, so a busy spell on the machine hits both
         for way in runs:
             runs[way].append(measure(way, db_path))
+            print(
+                f"  {way}: {runs[way][-1]['secs']:.2f} s, {runs[way][-1]['peak_rss_mib']:.0f} MiB, "
+                f"load {os.getloadavg()[0]:.2f}",
+                file=sys.stderr,
+            )
     for way, measured in runs.items():
         results[way] = {
             "secs": median(r["secs"] for r in measured),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in measured),
+            "all_secs": [round(r["secs"], 2) for r in measured],
+            "all_peak_rss_mib": [round(r["peak_rss_mib"]) for r in measured],
         }
     results["generate"] = measure("generate", db_path)
     results["render"] = measure("render", db_path)
@@ -399,7 +401,8 @@ def report(args, db_path):
         f"PDF {results['render']['pdf_ms']:.0f} ms"
     )
     database = "postgresql" if _is_pg(db_path) else "sqlite"
-    print(json.dumps({"database": database, "ratio": ratio, **results}))
+    load = {"before": load_before, "after": os.getloadavg()}
+    print(json.dumps({"database": database, "ratio": ratio, **results, "load": load}))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ PRACTICE_FLOOR = 3  # a study may raise k_practice above this, never below
 SMALL_COUNT = 8  # counts 1..7 are shown as "<8"
 ROUND_TO = 5
 MIN_QUANTILE_VALUES = 5  # quartiles or a median of fewer values give individuals' figures away
+WIDE_ROW = 512  # `_primary_grid` adds up a row of more contributors than this on its own
 OWN_NETWORK_REASON = "most of the network is this practice's own clinicians"
 
 SECONDARY_REASON = "withheld so another cell cannot be worked out from the total"
@@ -227,11 +228,28 @@ def _largest_left(minutes: np.ndarray, removed: np.ndarray) -> np.ndarray:
     result = np.zeros((removed.shape[0], minutes.shape[1]))
     if k == 0:
         return result
-    order = np.argsort(-minutes, axis=0, kind="stable")[:k]  # positions, largest first
+    # The k largest of each cell, largest first (which of equal values comes first changes
+    # no result: each is the same largest value). Sorting whole columns of a whole-UK round
+    # for a few dozen values took most of this function's time.
+    top = np.argpartition(-minutes, k - 1, axis=0)[:k]
+    ranks = np.argsort(-np.take_along_axis(minutes, top, axis=0), axis=0, kind="stable")
+    order = np.take_along_axis(top, ranks, axis=0)  # positions, largest first
     values = np.maximum(np.take_along_axis(minutes, order, axis=0), 0.0)
-    for row, members in enumerate(removed):
-        gone = np.isin(order, members[members >= 0])
-        result[row] = np.where(gone, 0.0, values).max(axis=0)
+    # Which of the few people in `order` each row removes, as one (rows, people) table: a
+    # np.isin per row was most of the time of a whole-UK round's masks.
+    people = np.unique(order)
+    place = np.searchsorted(people, removed)
+    hit = (removed >= 0) & (people[np.minimum(place, len(people) - 1)] == removed)
+    gone = np.zeros((removed.shape[0], len(people)), dtype=bool)
+    gone[np.nonzero(hit)[0], place[hit]] = True
+    found = np.zeros(result.shape, dtype=bool)
+    # Values fall down `order`, so each cell's largest is its first contributor not removed.
+    for rank in range(k):
+        left = ~gone[:, np.searchsorted(people, order[rank])] & ~found
+        result[left] = np.broadcast_to(values[rank], result.shape)[left]
+        found |= left
+        if found.all():
+            break
     return result
 
 
@@ -242,12 +260,33 @@ def _primary_grid(minutes: np.ndarray, members: np.ndarray) -> CellGrid:
     shape = (members.shape[0], minutes.shape[1])
     total, largest = np.zeros(shape), np.zeros(shape)
     count = np.zeros(shape, dtype=np.int64)
-    for column in members.T:  # one contributor of every row at a time: sums add up in order
-        values = padded[column]
+    # Rows longest first, so that each step reads only the rows that still have members: a
+    # peer group is 40 people where a practice's sharers are 5, and reading every row to the
+    # longest one's length was most of the time.
+    places = np.arange(1, members.shape[1] + 1)
+    length = np.where(members >= 0, places, 0).max(axis=1, initial=0)  # to the last member
+    order = np.argsort(-length, kind="stable")
+    ranked = members[order]
+    # A few very long rows (the whole network: tens of thousands of people) one at a time,
+    # a running sum down each, so the step below is not one numpy call per person.
+    wide = int(np.count_nonzero(length > WIDE_ROW))
+    for i in range(wide):
+        values = padded[ranked[i, : length[order[i]]]]
         positive = values > 0
-        total += np.where(positive, values, 0.0)
-        np.fmax(largest, values, out=largest)  # fmax: a missing value is nobody's
-        count += positive
+        total[i] = np.cumsum(np.where(positive, values, 0.0), axis=0)[-1]  # in order, as below
+        largest[i] = np.fmax(np.fmax.reduce(values, axis=0), 0.0)
+        count[i] = positive.sum(axis=0)
+    still = len(length) - np.cumsum(np.bincount(length, minlength=members.shape[1] + 1))
+    for j in range(min(members.shape[1], WIDE_ROW)):  # one member of every row at a time
+        n = still[j]  # the rows (in `order`) still to add to, a prefix, less the wide ones
+        values = padded[ranked[wide:n, j]]
+        positive = values > 0
+        total[wide:n] += np.where(positive, values, 0.0)  # sums add each row's members in order
+        np.fmax(largest[wide:n], values, out=largest[wide:n])  # fmax: a missing one is nobody's
+        count[wide:n] += positive
+    unsorted = np.empty_like(order)
+    unsorted[order] = np.arange(len(order))
+    total, largest, count = total[unsorted], largest[unsorted], count[unsorted]
     return CellGrid(total, count, _primary(count, total, largest))
 
 

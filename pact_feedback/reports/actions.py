@@ -1,6 +1,6 @@
 """Generating, releasing and re-issuing reports. Each is one audited transaction."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy import delete, select
 
@@ -8,7 +8,7 @@ from pact_feedback.audit.log import record, record_read
 from pact_feedback.core.time import utcnow
 from pact_feedback.core.transaction import commit, on_commit
 from pact_feedback.extensions import db
-from pact_feedback.reports.build import build_reports
+from pact_feedback.reports.build import stream_reports
 from pact_feedback.reports.emails import notify_readers
 from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.matching import METHOD_VERSION
@@ -25,11 +25,12 @@ FLUSH_EVERY = 1000  # reports written at a time: a whole-UK round is 69,300 snap
 BUILDERS: dict[str, tuple[Callable, Callable]] = {}
 
 
-def _build(study) -> list[dict]:
+def _build(study) -> Collection[dict]:
+    """The round's payloads: a list, or the diary's built as they are stored."""
     for applies, build in BUILDERS.values():
         if applies(study):
             return build(study)
-    return build_reports(load_inputs(study))
+    return stream_reports(load_inputs(study))
 
 
 class ReportError(Exception):
@@ -64,7 +65,7 @@ def generation_refusal(study) -> str | None:
 
 
 def _store(study, built, *, version: int, progress=None, reason=None) -> list[Report]:
-    reports = []
+    reports, total = [], len(built)
     for done, item in enumerate(built, start=1):
         report = Report(
             study_id=study.id,
@@ -79,11 +80,19 @@ def _store(study, built, *, version: int, progress=None, reason=None) -> list[Re
         db.session.add(report)
         reports.append(report)
         if done % FLUSH_EVERY == 0:  # each payload's JSON text is only held for its batch
-            db.session.flush()
+            _flush(reports[-FLUSH_EVERY:])
         if progress:
-            progress(done, len(built))
-    db.session.flush()
+            progress(done, total)
+    _flush(reports[-(len(reports) % FLUSH_EVERY or FLUSH_EVERY) :])
     return reports
+
+
+def _flush(batch: list[Report]) -> None:
+    """Write a batch and let go of its payloads (read again from the database if asked for):
+    the reports returned would otherwise hold every payload of the round."""
+    db.session.flush()
+    for report in batch:
+        db.session.expire(report, ["payload"])
 
 
 def release(study, *, by, notify: bool = True) -> int:

@@ -4,8 +4,11 @@ Pure functions over the frames described in `reports.compute`; `reports.actions`
 frames, calls `build_reports` and stores each payload as a frozen snapshot.
 """
 
+import ctypes
+import ctypes.util
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,7 +173,13 @@ def _practice_profiles(inputs, frames, members, sharing, matches, by_code, views
                     differences[outer].append(
                         ("between", _less(columns[outer], people_of(inner)), *known_own, link)
                     )
-    forced, links = _forced(by_category, by_group, list(differences.values()))
+    # The people sets and the differences are a few dozen MB for a whole-UK round: let them go
+    # before the profiles are protected.
+    sets.clear()
+    differences = list(differences.values())
+    forced, links = _forced(by_category, by_group, differences)
+    del differences
+    give_back_freed_memory()
     group_of = {c["code"]: c["group"] for c in inputs.categories}
     forced = compute.groups_follow_tasks(*forced, by_category, by_group, group_of)
     profiles = compute.layered_profiles(
@@ -229,6 +238,28 @@ def _forced(by_category, by_group, differences: list[list]):
     return (forced[0], forced[1]), links
 
 
+def _libc_malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        return None
+
+
+_MALLOC_TRIM = _libc_malloc_trim()
+
+
+def give_back_freed_memory() -> None:
+    """Return memory freed by a finished step to the system (glibc's `malloc_trim`).
+
+    A round's steps free tens of MB of numpy arrays among the small objects they keep, and
+    glibc keeps those pages as its own: on a whole-UK round about 60 MB of the peak was
+    memory already freed. Called between steps, as dask's workers do (`distributed`'s
+    `worker_memory.trim_memory`); elsewhere a no-op.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 @contextmanager
 def cycle_collection_paused():
     """Pause Python's cyclic garbage collector while a round is loaded or its payloads built.
@@ -249,15 +280,43 @@ def cycle_collection_paused():
 
 
 def build_reports(inputs: StudyInputs) -> list[dict]:
-    """Payloads for every practice in the round and every participant who kept a diary day.
+    """Payloads for every practice in the round and every participant who kept a diary day,
+    all at once (`stream_reports` builds them as they are read).
 
     Each item: {"kind", "practice_id", "user_id", "payload"}.
     """
-    with cycle_collection_paused():
-        return _build_reports(inputs)
+    return list(stream_reports(inputs))
 
 
-def _build_reports(inputs: StudyInputs) -> list[dict]:
+@dataclass(frozen=True)
+class Payloads:
+    """A round's payloads, built as they are read and dropped once stored.
+
+    A whole-UK round is 69,300 payloads, about 190 MiB as dicts at once; `reports.actions`
+    stores them a batch at a time, so only the practice payloads (which are made to agree
+    with each other, `withhold_across`) are ever all held. `len` counts them beforehand, for
+    progress.
+    """
+
+    inputs: StudyInputs
+
+    def __len__(self) -> int:
+        return len(self.inputs.enrolled) + self.inputs.days["participant_id"].nunique()
+
+    def __iter__(self) -> Iterator[dict]:
+        with cycle_collection_paused():
+            practices, participants = _prepare(self.inputs)
+        yield from practices
+        yield from participants
+
+
+def stream_reports(inputs: StudyInputs) -> Payloads:
+    """The items of `build_reports`, in the same order, built one at a time as they are read."""
+    return Payloads(inputs)
+
+
+def _prepare(inputs: StudyInputs):
+    """The practice payloads, finished, and a generator of the participant payloads."""
     recorded = compute.recorded_per_day(inputs.entries, inputs.days)
     frames = _frames(inputs, recorded)
     by_category, by_group, people = frames
@@ -287,11 +346,12 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         }.values()
     )
     pool = Pool(eligible, z_scores, inputs.weights)
-    matches = [
-        (pid, pool.match(inputs.practices[pid]["profile"], k=inputs.peer_group_size))
-        for pid in inputs.enrolled
-    ]
+    targets = [inputs.practices[pid]["profile"] for pid in inputs.enrolled]
+    matches = list(
+        zip(inputs.enrolled, pool.match_all(targets, k=inputs.peer_group_size), strict=True)
+    )
     profiles, links = _practice_profiles(inputs, frames, members, sharing, matches, by_code, views)
+    give_back_freed_memory()
     common = {
         "study": inputs.study,
         "categories": inputs.categories,
@@ -322,9 +382,9 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
             {"kind": "practice", "practice_id": pid, "user_id": None, "payload": payload}
         )
     withhold_across({r["practice_id"]: r["payload"] for r in reports}, links)
-    summaries = compute.participant_summaries(inputs.entries, inputs.days, inputs.side, recorded)
+    summaries = compute.summary_table(inputs.entries, inputs.days, inputs.side, recorded)
     roles = people["staff_role"]
-    headline = compute.summary_frame(summaries)
+    headline = summaries.frame()
     benchmarks = {
         role: {
             "by_category": compute.role_benchmark(by_category, roles, role),
@@ -333,26 +393,28 @@ def _build_reports(inputs: StudyInputs) -> list[dict]:
         }
         for role in roles.unique()
     }
+    give_back_freed_memory()
+    return reports, _participant_reports(people, common, summaries, benchmarks)
+
+
+def _participant_reports(people, common, summaries, benchmarks) -> Iterator[dict]:
     for participant_id, practice_id, role in zip(
         people.index.tolist(),
         people["practice_id"].tolist(),
         people["staff_role"].tolist(),
         strict=True,
     ):
-        reports.append(
-            {
-                "kind": "participant",
-                "practice_id": int(practice_id),
-                "user_id": int(participant_id),
-                "payload": {
-                    **common,
-                    "staff_role": role,
-                    "own": summaries[int(participant_id)],
-                    "benchmark": benchmarks[role],
-                },
-            }
-        )
-    return reports
+        yield {
+            "kind": "participant",
+            "practice_id": int(practice_id),
+            "user_id": int(participant_id),
+            "payload": {
+                **common,
+                "staff_role": role,
+                "own": summaries[int(participant_id)],
+                "benchmark": benchmarks[role],
+            },
+        }
 
 
 COMPARED = ("comparator", "peer_group", "network")

@@ -16,6 +16,9 @@ Figures are minutes per diary day, so a clinician who kept two days weighs the s
 who kept one. Anything below network level goes through `pact_feedback.disclosure`.
 """
 
+from collections.abc import Mapping
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -56,13 +59,9 @@ def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> p
     return totals.reindex(n_days.index).div(n_days, axis=0)
 
 
-def _rows(frame: pd.DataFrame) -> dict[int, dict]:
-    """{participant: {column: value}} leaving out what they never recorded (NaN)."""
-    columns = frame.columns.tolist()
-    return {
-        pid: {column: value for column, value in zip(columns, row, strict=True) if value == value}
-        for pid, row in zip(frame.index.tolist(), frame.round(1).to_numpy().tolist(), strict=True)
-    }
+def _present(columns: list, row: list) -> dict:
+    """{column: value} leaving out what the participant never recorded (NaN)."""
+    return {column: value for column, value in zip(columns, row, strict=True) if value == value}
 
 
 def participant_summaries(
@@ -79,10 +78,20 @@ def participant_summaries(
     summed by category only; by default both come from `entries`. `recorded` is
     `recorded_per_day(entries, days)` when the caller has it already.
     """
+    return dict(summary_table(entries, days, side, recorded).items())
+
+
+def summary_table(
+    entries: pd.DataFrame,
+    days: pd.DataFrame,
+    side: pd.DataFrame | None = None,
+    recorded: dict[str, pd.DataFrame] | None = None,
+) -> "Summaries":
+    """`participant_summaries` worked out as arrays, each participant's dict made when read."""
     side = entries if side is None else side
     n_days = days_kept(days)
     if n_days.empty:
-        return {}
+        return Summaries([], {})
     recorded = recorded or recorded_per_day(entries, days)
     by_category, by_group = recorded["category"], recorded["group"]
     total = (entries.groupby("participant_id")["minutes"].sum() / n_days).reindex(n_days.index)
@@ -97,45 +106,78 @@ def participant_summaries(
     who = who.reindex(columns=list(WHO_COULD)).fillna(0.0)
     visible = by_group.reindex(columns=list(VISIBLE_GROUPS)).fillna(0).sum(axis=1)
     hidden = by_group.reindex(columns=list(HIDDEN_GROUPS)).fillna(0).sum(axis=1)
-    categories, groups = _rows(by_category), _rows(by_group)
     # Plain lists, not a pandas row per participant: thousands of rows.
-    columns = zip(
+    return Summaries(
         n_days.index.tolist(),
-        n_days.tolist(),
-        total.fillna(0).tolist(),
-        visible.reindex(n_days.index).tolist(),
-        hidden.reindex(n_days.index).tolist(),
-        outside.tolist(),
-        who.to_numpy().tolist(),
-        strict=True,
+        {
+            "days": n_days.tolist(),
+            "total": total.fillna(0).tolist(),
+            "visible": visible.reindex(n_days.index).tolist(),
+            "hidden": hidden.reindex(n_days.index).tolist(),
+            "outside_hours": outside.tolist(),
+            "who": who.to_numpy().tolist(),
+            "by_category": (by_category.columns.tolist(), by_category.round(1).to_numpy()),
+            "by_group": (by_group.columns.tolist(), by_group.round(1).to_numpy()),
+        },
     )
-    return {
-        int(pid): {
-            "days": int(n),
-            "total": float(total_minutes),
-            "by_category": categories[pid],
-            "by_group": groups[pid],
-            "visible": float(visible_minutes),
-            "hidden": float(hidden_minutes),
-            "outside_hours": float(outside_minutes),
-            "could_be_done_by": dict(zip(WHO_COULD, map(float, whos), strict=True)),
-        }
-        for pid, n, total_minutes, visible_minutes, hidden_minutes, outside_minutes, whos in columns
-    }
 
 
 SUMMARY_FIGURES = ("total", "visible", "hidden", "outside_hours")
 
 
+class Summaries(Mapping):
+    """Participant id -> their own figures (`participant_summaries`), each dict made when it
+    is read: a whole-UK round's 61,600 summaries as dicts at once were 160 MB."""
+
+    def __init__(self, participants: list[int], columns: dict):
+        self.participants, self.columns = participants, columns
+        self.place = {int(pid): i for i, pid in enumerate(participants)}
+
+    def __len__(self) -> int:
+        return len(self.participants)
+
+    def __iter__(self):
+        return (int(pid) for pid in self.participants)
+
+    def __getitem__(self, participant_id: int) -> dict:
+        i, c = self.place[participant_id], self.columns
+        return {
+            "days": int(c["days"][i]),
+            "total": float(c["total"][i]),
+            "by_category": _present(c["by_category"][0], c["by_category"][1][i].tolist()),
+            "by_group": _present(c["by_group"][0], c["by_group"][1][i].tolist()),
+            "visible": float(c["visible"][i]),
+            "hidden": float(c["hidden"][i]),
+            "outside_hours": float(c["outside_hours"][i]),
+            "could_be_done_by": dict(zip(WHO_COULD, map(float, c["who"][i]), strict=True)),
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """`summary_frame` of these summaries, without making their dicts."""
+        c = self.columns
+        figures = zip(*(c[name] for name in SUMMARY_FIGURES), c["who"], strict=True) if c else ()
+        return _summary_frame(
+            [[*map(float, headline), *map(float, whos)] for *headline, whos in figures],
+            [int(pid) for pid in self.participants],
+        )
+
+
 def summary_frame(summaries: dict[int, dict]) -> pd.DataFrame:
     """One row per participant: the headline figures and "who could have done it" minutes,
     so the same role benchmark can sit beside each of them."""
-    return pd.DataFrame(
+    return _summary_frame(
         [
             [*(s[name] for name in SUMMARY_FIGURES), *(s["could_be_done_by"][w] for w in WHO_COULD)]
             for s in summaries.values()
         ],
-        index=list(summaries),
+        list(summaries),
+    )
+
+
+def _summary_frame(rows: list, index: list) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows,
+        index=index,
         columns=[*SUMMARY_FIGURES, *(f"could_{who}" for who in WHO_COULD)],
         dtype=float,
     )
@@ -304,12 +346,19 @@ def _member_grid(per_day_frame: pd.DataFrame, groups) -> tuple[list[int], np.nda
     Returns the counts and a (groups, largest group) array of row positions padded with -1,
     the shape `disclosure.protect_grid` reads.
     """
-    position = dict(zip(per_day_frame.index.tolist(), range(len(per_day_frame)), strict=True))
-    rows = [[position[p] for p in ids if p in position] for ids in groups]
-    members = np.full((len(rows), max(map(len, rows), default=0)), -1, dtype=np.int64)
-    for i, found in enumerate(rows):
-        members[i, : len(found)] = found
-    return [len(found) for found in rows], members
+    groups = [ids if isinstance(ids, list) else list(ids) for ids in groups]
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    ids = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(sizes.sum()))
+    # Every group's people looked up in one go (a dict lookup per person and a row filled per
+    # group were most of the disclosure masks' time in a whole-UK round).
+    positions = per_day_frame.index.get_indexer(ids) if len(ids) else ids
+    found = positions >= 0
+    group = np.repeat(np.arange(len(groups)), sizes)[found]
+    counts = np.bincount(group, minlength=len(groups))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(groups) else counts
+    members = np.full((len(groups), counts.max(initial=0)), -1, dtype=np.int64)
+    members[group, np.arange(len(group)) - starts[group]] = positions[found]
+    return counts.tolist(), members
 
 
 def _protect(
@@ -334,6 +383,10 @@ def difference_masks(
     practice's sharers, ids of their whole practice). Returns two bool arrays, one row per
     difference. With `linked`, also (by category, by group) the cells without unknown people.
     """
+    return _in_chunks(_difference_chunk, by_category, by_group, differences, linked=linked)
+
+
+def _difference_chunk(by_category: pd.DataFrame, by_group: pd.DataFrame, differences):
     unknown, outside, whole = [], [], []
     for ids, known, practice in differences:
         known, practice = set(known), set(practice)
@@ -350,8 +403,27 @@ def difference_masks(
             linked=True,
             whole=_member_grid(frame, whole)[1],
         ),
-        linked=linked,
+        linked=True,
     )
+
+
+MASK_ROWS = 8192  # differences worked out at a time: the arrays of each are rows x people
+
+
+def _in_chunks(masks, by_category: pd.DataFrame, by_group: pd.DataFrame, rows, *, linked: bool):
+    """`masks(by_category, by_group, some rows)` over `MASK_ROWS` rows at a time, put
+    together: each row's masks depend on that row alone, and a whole-UK round's 17,000 rows at
+    once held about 90 MB of working arrays."""
+    rows = list(rows)
+    parts = [
+        masks(by_category, by_group, rows[start : start + MASK_ROWS])
+        for start in range(0, max(len(rows), 1), MASK_ROWS)
+    ]
+    fails, empty = (
+        tuple(np.concatenate([part[kind][layer] for part in parts]) for layer in range(2))
+        for kind in range(2)
+    )
+    return (fails, empty) if linked else fails
 
 
 def _fail_on_both(by_category: pd.DataFrame, by_group: pd.DataFrame, failing, *, linked: bool):
@@ -390,6 +462,10 @@ def complement_masks(
     knows, ids of the reader's practice). A round of thousands of practices has one such
     row per practice: each is worked out by subtraction from the network.
     """
+    return _in_chunks(_complement_chunk, by_category, by_group, complements, linked=linked)
+
+
+def _complement_chunk(by_category: pd.DataFrame, by_group: pd.DataFrame, complements):
     removed = [list(dict.fromkeys([*column, *known])) for column, known, _ in complements]
     widened = [list(dict.fromkeys([*column, *known, *own])) for column, known, own in complements]
     whole = []
@@ -406,7 +482,7 @@ def complement_masks(
             linked=True,
             whole=_member_grid(frame, whole)[1],
         ),
-        linked=linked,
+        linked=True,
     )
 
 

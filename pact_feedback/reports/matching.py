@@ -111,6 +111,7 @@ class Pool:
     """
 
     SLACK = 1e-9  # far wider than any difference between the two ways of measuring
+    BLOCK = 256  # targets measured at once by `match_all`: 256 x 7,700 candidates is 16 MB
 
     def __init__(self, candidates: Iterable[Profile], z_scores, weights=None):
         self.candidates = list(candidates)
@@ -132,8 +133,33 @@ class Pool:
     def _point(self, code: str) -> tuple[float, ...]:
         return tuple(self.z_scores[code][v] * s for v, s in zip(VARIABLES, self.scale, strict=True))
 
-    def match(self, target: Profile, *, k: int = 5) -> Match:
-        """Nearest eligible practice (comparator) and the k nearest (peer group) to `target`."""
+    def match_all(self, targets: Iterable[Profile], *, k: int = 5) -> list[Match]:
+        """`match` for every target, the rough distances to every candidate worked out for a
+        block of targets at a time (one numpy step a target was most of a whole-UK round's
+        matching)."""
+        targets, matches = list(targets), []
+        for start in range(0, len(targets), self.BLOCK):
+            block = targets[start : start + self.BLOCK]
+            rough = self._rough([self._point(t.ods_code) for t in block])
+            matches.extend(
+                self.match(t, k=k, rough=row) for t, row in zip(block, rough, strict=True)
+            )
+        return matches
+
+    def _rough(self, origins: list[tuple]) -> np.ndarray:
+        """Distances from each origin (rows) to every candidate (columns), summed over the
+        variables in the same order as `_nearest` does."""
+        origins = np.array(origins, dtype=float).reshape(len(origins), len(VARIABLES))
+        squares = np.zeros((len(origins), len(self.candidates)))
+        for v in range(len(VARIABLES)):
+            squares += (self.array[:, v][np.newaxis, :] - origins[:, v][:, np.newaxis]) ** 2
+        return np.sqrt(squares)
+
+    def match(self, target: Profile, *, k: int = 5, rough: np.ndarray | None = None) -> Match:
+        """Nearest eligible practice (comparator) and the k nearest (peer group) to `target`.
+
+        `rough`: the target's distance to every candidate (`_rough`), when worked out already.
+        """
         match = Match(
             target.ods_code,
             None,
@@ -142,10 +168,13 @@ class Pool:
             inputs={target.ods_code: target.values()},
         )
         own = self.place.get(target.ods_code)
-        others = np.arange(len(self.candidates))
-        pool = self.in_nation.get(target.nation, others[:0])
+        pool = self.in_nation.get(target.nation, np.arange(0))
         if own is not None:
-            others, pool = others[others != own], pool[pool != own]
+            pool = pool[pool != own]
+        others = pool  # every candidate but the target, only worked out when needed
+        if not len(pool):
+            others = np.arange(len(self.candidates))
+            others = others if own is None else others[others != own]
         if not len(pool) and len(others):
             pool = others
             match.pool = "all nations"
@@ -157,7 +186,9 @@ class Pool:
             match.pool = "none"
             match.notes.append("No other practice was eligible, so only network figures are shown.")
             return match
-        ranked = self._nearest(self._point(target.ods_code), pool, max(k, 1))
+        ranked = self._nearest(
+            self._point(target.ods_code), pool, max(k, 1), None if rough is None else rough[pool]
+        )
         nearest_distance, nearest = ranked[0]
         match.comparator, match.comparator_distance = nearest.ods_code, round(nearest_distance, 6)
         match.inputs[nearest.ods_code] = nearest.values()
@@ -170,11 +201,14 @@ class Pool:
             )
         return match
 
-    def _nearest(self, origin: tuple, index: np.ndarray, n: int) -> list[tuple[float, Profile]]:
+    def _nearest(
+        self, origin: tuple, index: np.ndarray, n: int, rough: np.ndarray | None = None
+    ) -> list[tuple[float, Profile]]:
         """The n nearest of the candidates at `index`: (distance, profile), nearest first, ties
-        broken by ODS code."""
+        broken by ODS code. `rough`: their distances from `origin`, when known."""
         if len(index) > n:
-            rough = np.sqrt(((self.array[index] - origin) ** 2).sum(axis=1))
+            if rough is None:
+                rough = np.sqrt(((self.array[index] - origin) ** 2).sum(axis=1))
             cut = np.partition(rough, n - 1)[n - 1]
             index = index[rough <= cut + self.SLACK * (1 + cut)]
         return heapq.nsmallest(

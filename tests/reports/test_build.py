@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pact_feedback.reports.build import StudyInputs, build_reports, withheld_cells
+from pact_feedback.reports.build import StudyInputs, build_reports, stream_reports, withheld_cells
 from pact_feedback.reports.matching import Profile
 
 CATEGORIES = [
@@ -93,3 +93,13 @@ def test_payloads_are_plain_json():
 
     for report in build_reports(_inputs(sharers={1, 2, 3, 4, 5})):
         assert json.loads(json.dumps(report["payload"])) == report["payload"]
+
+
+def test_streamed_payloads_are_counted_beforehand_and_match_the_list():
+    """Does `stream_reports` know how many payloads it will give before building any (for
+    progress), and give the same payloads in the same order as `build_reports`?"""
+    inputs = _inputs(sharers={1, 2, 3})
+    streamed = stream_reports(inputs)
+
+    assert len(streamed) == 3 + 12  # three practices, twelve participants with a diary day
+    assert list(streamed) == build_reports(inputs)

@@ -1,12 +1,16 @@
 """Generate, review, release and re-issue: frozen snapshots, emails, and explicit re-issues."""
 
+import json
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core.transaction import atomic
 from pact_feedback.extensions import db
 from pact_feedback.reports import actions
+from pact_feedback.reports.build import build_reports
+from pact_feedback.reports.frames import load_inputs
 from pact_feedback.reports.models import Report
 from tests.conftest import make_user
 from tests.reports.scenario import add_day, build_round
@@ -42,6 +46,28 @@ def test_generate_makes_a_draft_for_every_practice_and_participant(team_member):
         r for r in reports if r.kind == "practice" and r.practice_id == world.practices[0].id
     )
     assert big.payload["method"]["match"]["comparator"] == world.practices[1].ods_code
+
+
+def test_generating_lets_go_of_each_batch_of_payloads_once_written(team_member, monkeypatch):
+    """While a round is being stored, are the payloads already written let go (a whole-UK
+    round's would otherwise all stay in memory until the end), and read back unchanged?"""
+    monkeypatch.setattr(actions, "FLUSH_EVERY", 4)  # several batches and a last part-batch
+    world = build_round(sizes=(5, 5, 2))
+    held = []
+
+    def progress(done, total):
+        if done % 4 == 0:  # a batch has just been written
+            stored = [o for o in db.session.identity_map.values() if isinstance(o, Report)]
+            held.append(sum("payload" not in inspect(o).unloaded for o in stored))
+
+    reports = actions.generate(world.study, by=team_member, progress=progress)
+
+    assert held == [0, 0, 0]  # after 4, 8 and 12 of the 15 reports
+    built = build_reports(load_inputs(world.study))
+    assert {(r.kind, r.practice_id, r.user_id): r.payload for r in reports} == {
+        (b["kind"], b["practice_id"], b["user_id"]): json.loads(json.dumps(b["payload"]))
+        for b in built
+    }
 
 
 def test_generating_again_replaces_drafts(team_member):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pact_feedback.reports.matching import (
     DEFAULT_WEIGHTS,
+    Pool,
     Profile,
     distance,
     match_practice,
@@ -106,3 +107,32 @@ def test_match_is_deterministic_and_never_the_practice_itself(rows):
     again = match_practice(target, list(reversed(candidates)), profiles)
     assert first.comparator == again.comparator != target.ods_code
     assert first.peer_group == again.peer_group
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["England", "Wales"]),
+            st.floats(0, 90),
+            st.integers(500, 60000),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(1, 4),
+)
+def test_matching_a_whole_round_at_once_gives_each_practice_its_own_match(rows, block):
+    """Does `Pool.match_all` (distances for a block of targets at a time) choose exactly what
+    `match` chooses for each target, eligible or not, own practice left out, in any nation?"""
+    profiles = [
+        practice(nation=nation, imd=imd, size=size, code=f"P{n:05d}")
+        for n, (nation, imd, size, _) in enumerate(rows)
+    ]
+    eligible = [p for p, (*_, ok) in zip(profiles, rows, strict=True) if ok]
+    pool = Pool(eligible, national_z_scores(profiles))
+    pool.BLOCK = block  # several blocks, and a last one part full
+
+    together = pool.match_all(profiles, k=3)
+
+    assert [m.to_dict() for m in together] == [pool.match(p, k=3).to_dict() for p in profiles]

@@ -266,7 +266,7 @@ def child(way, db_path):
                 # Each payload built and dropped, as generating stores and drops them.
                 result = {"reports": sum(1 for _ in stream_reports(load_inputs(study)))}
             elif way == "generate":
-                result = {"reports": len(generate(study, by=None))}
+                result = {"reports": generate(study, by=None).total}
             else:
                 result = _render(app, study)
     result["secs"] = time.perf_counter() - started

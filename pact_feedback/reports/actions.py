@@ -1,6 +1,8 @@
 """Generating, releasing and re-issuing reports. Each is one audited transaction."""
 
+from collections import Counter
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
@@ -37,7 +39,29 @@ class ReportError(Exception):
     """A report action was refused; the message is safe to show."""
 
 
-def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -> list[Report]:
+@dataclass(frozen=True)
+class Stored:
+    """What generating or re-issuing wrote: the version and how many reports of each kind.
+    A count rather than the reports: a whole-UK round is 69,300 of them, which neither its
+    memory nor its callers' messages need (they are read back from the database when shown)."""
+
+    version: int
+    kinds: Counter
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+    def described(self, status: str) -> str:
+        """E.g. '69300 draft reports (7700 practice, 61600 participant)'."""
+        practices = self.kinds["practice"]
+        return (
+            f"{self.total} {status} reports ({practices} practice, "
+            f"{self.total - practices} participant)"
+        )
+
+
+def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -> Stored:
     """Build draft reports for a round, replacing earlier drafts.
 
     Once reports are released they can only change through `reissue`.
@@ -47,10 +71,10 @@ def generate(study, *, by, progress: Callable[[int, int], None] | None = None) -
         raise ReportError(refusal)
     built = _build(study)
     db.session.execute(delete(Report).where(Report.study_id == study.id, Report.status == "draft"))
-    reports = _store(study, built, version=1, progress=progress)
-    record("reports_generated", by=by, obj=study, reports=len(reports))
+    stored = _store(study, built, version=1, progress=progress)
+    record("reports_generated", by=by, obj=study, reports=stored.total)
     commit()
-    return reports
+    return stored
 
 
 def generation_refusal(study) -> str | None:
@@ -64,35 +88,42 @@ def generation_refusal(study) -> str | None:
     return None
 
 
-def _store(study, built, *, version: int, progress=None, reason=None) -> list[Report]:
-    reports, total = [], len(built)
+def _store(study, built, *, version: int, progress=None, reason=None, released_at=None) -> Stored:
+    """Write every built payload as a report (released at `released_at` if given, else a
+    draft), FLUSH_EVERY at a time."""
+    kinds, total, batch = Counter(), len(built), []
     for done, item in enumerate(built, start=1):
-        report = Report(
-            study_id=study.id,
-            kind=item["kind"],
-            practice_id=item["practice_id"],
-            user_id=item["user_id"],
-            version=version,
-            payload=item["payload"],
-            method_version=METHOD_VERSION,
-            reissue_reason=reason,
+        batch.append(
+            Report(
+                study_id=study.id,
+                kind=item["kind"],
+                practice_id=item["practice_id"],
+                user_id=item["user_id"],
+                version=version,
+                payload=item["payload"],
+                method_version=METHOD_VERSION,
+                reissue_reason=reason,
+                status="released" if released_at else "draft",
+                released_at=released_at,
+            )
         )
-        db.session.add(report)
-        reports.append(report)
-        if done % FLUSH_EVERY == 0:  # each payload's JSON text is only held for its batch
-            _flush(reports[-FLUSH_EVERY:])
+        kinds[item["kind"]] += 1
+        if len(batch) == FLUSH_EVERY:
+            _flush(batch)
+            batch = []
         if progress:
             progress(done, total)
-    _flush(reports[-(len(reports) % FLUSH_EVERY or FLUSH_EVERY) :])
-    return reports
+    _flush(batch)
+    return Stored(version=version, kinds=kinds)
 
 
 def _flush(batch: list[Report]) -> None:
-    """Write a batch and let go of its payloads (read again from the database if asked for):
-    the reports returned would otherwise hold every payload of the round."""
+    """Write a batch and let go of it: each payload's JSON text is only held for its batch
+    (a whole round's reports, kept, were most of a whole-UK generate's memory)."""
+    db.session.add_all(batch)
     db.session.flush()
     for report in batch:
-        db.session.expire(report, ["payload"])
+        db.session.expunge(report)
 
 
 def release(study, *, by, notify: bool = True) -> int:
@@ -125,7 +156,7 @@ def _announce(study, *, by) -> None:
     start_printing(study, by=by)
 
 
-def reissue(study, *, by, reason: str) -> list[Report]:
+def reissue(study, *, by, reason: str) -> Stored:
     """Replace released reports with new versions (after a data correction), explicitly logged."""
     if not reason.strip():
         raise ReportError("Say why the reports are being re-issued.")
@@ -138,14 +169,12 @@ def reissue(study, *, by, reason: str) -> list[Report]:
     for report in current:
         report.status = "superseded"
     forget([report.id for report in current])
-    reports = _store(study, built, version=version, reason=reason.strip())
-    for report in reports:
-        report.status, report.released_at = "released", now
+    stored = _store(study, built, version=version, reason=reason.strip(), released_at=now)
     record("reports_reissued", by=by, obj=study, version=version, reason=reason.strip())
     commit()
     notify_readers(study, by=by)
     start_printing(study, by=by)
-    return reports
+    return stored
 
 
 def set_sharing(membership, *, share: bool, by) -> None:

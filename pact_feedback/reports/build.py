@@ -434,7 +434,9 @@ def _withhold(payload: dict, key: str, layer: str, codes: set) -> bool:
     """Withhold `codes` in one profile of a payload (a copy: profiles are shared between
     payloads); True when anything changed."""
     profile = _shown(payload, key, layer)
-    newly = [c for c in codes if profile["values"].get(c, None) is not None]
+    # In the profile's own order, not the set's: a set of strings iterates in an order that
+    # changes with each process's hash seed, and the stored snapshot must not.
+    newly = [c for c, v in profile["values"].items() if v is not None and c in codes]
     if not newly:
         return False
     profile = {

@@ -30,14 +30,10 @@ def generate(slug):
             bar.update(done - bar.pos)
 
         try:
-            reports = actions.generate(study, by=None, progress=progress)
+            stored = actions.generate(study, by=None, progress=progress)
         except actions.ReportError as refusal:
             raise click.UsageError(str(refusal)) from None
-    practices = sum(r.kind == "practice" for r in reports)
-    click.echo(
-        f"Generated {len(reports)} draft reports ({practices} practice, "
-        f"{len(reports) - practices} participant). Review them on the web, then release."
-    )
+    click.echo(f"Generated {stored.described('draft')}. Review them on the web, then release.")
 
 
 @reports_cli.command("release")
@@ -60,8 +56,9 @@ def release(slug):
 def reissue(slug, reason):
     """Replace released reports with a new version after a data correction."""
     try:
-        reports = actions.reissue(_study(slug), by=None, reason=reason)
+        study = _study(slug)
+        stored = actions.reissue(study, by=None, reason=reason)
     except actions.ReportError as refusal:
         raise click.UsageError(str(refusal)) from None
-    click.echo(f"Re-issued {len(reports)} reports as version {reports[0].version}.")
-    follow(latest_run(reports[0].study, "release_emails"), "Emailing readers")
+    click.echo(f"Re-issued {stored.total} reports as version {stored.version}.")
+    follow(latest_run(study, "release_emails"), "Emailing readers")

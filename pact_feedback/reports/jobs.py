@@ -27,15 +27,13 @@ def generate_step(run, study_id: int, by_id: int | None) -> None:
     study = db.session.get(Study, study_id)
     by = db.session.get(User, by_id) if by_id else None
     try:
-        reports = actions.generate(study, by=by)
+        stored = actions.generate(study, by=by)
     except actions.ReportError as refusal:
         note_failure(run.id, refusal, final=True)
         return
-    practices = sum(r.kind == "practice" for r in reports)
-    set_progress(run.id, done=len(reports), total=len(reports))
+    set_progress(run.id, done=stored.total, total=stored.total)
     run.result = {
-        "message": f"Generated {len(reports)} draft reports ({practices} practice, "
-        f"{len(reports) - practices} participant). Review them, then release.",
+        "message": f"Generated {stored.described('draft')}. Review them, then release.",
         "next": {
             "endpoint": "reports.review",
             "values": {"slug": study.slug},

@@ -80,13 +80,13 @@ def reissue(slug):
     form = ReissueForm()
     if form.validate_on_submit():
         try:
-            reports = actions.reissue(study, by=current_user, reason=form.reason.data)
+            stored = actions.reissue(study, by=current_user, reason=form.reason.data)
         except actions.ReportError as refusal:
             form.reason.errors.append(str(refusal))
         else:
-            version = reports[0].version if reports else "(none: no data to report)"
+            version = stored.version if stored.total else "(none: no data to report)"
             flash(
-                f"Re-issued {len(reports)} reports as version {version}. "
+                f"Re-issued {stored.total} reports as version {version}. "
                 "Their readers are being emailed a link.",
                 "success",
             )

@@ -103,3 +103,19 @@ def test_streamed_payloads_are_counted_beforehand_and_match_the_list():
 
     assert len(streamed) == 3 + 12  # three practices, twelve participants with a diary day
     assert list(streamed) == build_reports(inputs)
+
+
+def test_withheld_codes_are_stored_in_the_profiles_own_order_whatever_the_hash_seed():
+    """A snapshot's bytes must not depend on the process that stored it: codes withheld
+    together arrive as a set, whose order of strings changes with PYTHONHASHSEED."""
+    from pact_feedback.reports.build import _withhold
+
+    order = [f"T{n:02d}" for n in range(40)]
+    codes = set(order[::3])
+    assert [c for c in codes] != sorted(codes, key=order.index)  # the set's own order differs
+    payload = {"network": {"by_category": {"values": dict.fromkeys(order, 5.0)}}}
+
+    assert _withhold(payload, "network", "by_category", codes)
+
+    withheld = payload["network"]["by_category"]["withheld"]
+    assert list(withheld) == order[::3]

@@ -31,10 +31,13 @@ def test_generate_makes_a_draft_for_every_practice_and_participant(team_member):
     world = build_round(sizes=(5, 5, 2))
     steps = []
 
-    reports = actions.generate(world.study, by=team_member, progress=lambda d, t: steps.append(d))
+    stored = actions.generate(world.study, by=team_member, progress=lambda d, t: steps.append(d))
 
+    reports = _reports(world.study)
     kinds = sorted(r.kind for r in reports)
     assert kinds.count("practice") == 3 and kinds.count("participant") == 12
+    assert stored.kinds == {"practice": 3, "participant": 12} and stored.version == 1
+    assert stored.described("draft") == "15 draft reports (3 practice, 12 participant)"
     assert steps[-1] == len(reports)
     assert {r.status for r in reports} == {"draft"}
     small = next(
@@ -60,9 +63,11 @@ def test_generating_lets_go_of_each_batch_of_payloads_once_written(team_member, 
             stored = [o for o in db.session.identity_map.values() if isinstance(o, Report)]
             held.append(sum("payload" not in inspect(o).unloaded for o in stored))
 
-    reports = actions.generate(world.study, by=team_member, progress=progress)
+    actions.generate(world.study, by=team_member, progress=progress)
 
     assert held == [0, 0, 0]  # after 4, 8 and 12 of the 15 reports
+    assert not [o for o in db.session.identity_map.values() if isinstance(o, Report)]
+    reports = _reports(world.study)
     built = build_reports(load_inputs(world.study))
     assert {(r.kind, r.practice_id, r.user_id): r.payload for r in reports} == {
         (b["kind"], b["practice_id"], b["user_id"]): json.loads(json.dumps(b["payload"]))
@@ -152,9 +157,12 @@ def test_reissue_needs_a_reason_and_keeps_the_old_version(team_member, outbox):
 
     with pytest.raises(actions.ReportError, match="Say why"):
         actions.reissue(world.study, by=team_member, reason="  ")
-    new = actions.reissue(world.study, by=team_member, reason="Corrected a miscoded day")
+    stored = actions.reissue(world.study, by=team_member, reason="Corrected a miscoded day")
 
-    assert {r.version for r in new} == {2}
+    new = _reports(world.study, version=2)
+    assert stored.version == 2 and stored.total == len(new) == 12
+    assert {(r.status, r.reissue_reason) for r in new} == {("released", "Corrected a miscoded day")}
+    assert len({r.released_at for r in new}) == 1
     assert len(_reports(world.study, status="superseded")) == 12
     assert len(_reports(world.study, status="released")) == 12
     assert len(outbox) == 12 and "version 2" in outbox[0].body

@@ -6,10 +6,11 @@ from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from pact_feedback.core.security import Talisman
 
 # Named constraints let Alembic alter and drop them on every backend, SQLite included.
 NAMING_CONVENTION = {

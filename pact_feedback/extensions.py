@@ -1,6 +1,5 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
@@ -10,6 +9,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from pact_feedback.core.ratelimit import Limiter
 from pact_feedback.core.security import Talisman
 
 # Named constraints let Alembic alter and drop them on every backend, SQLite included.

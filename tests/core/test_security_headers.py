@@ -1,0 +1,36 @@
+"""Talisman's work done once (core.security.Talisman) gives what Flask-Talisman works out for
+each request: the same options and the same Content-Security-Policy text."""
+
+import flask_talisman
+import pytest
+from flask import Flask, request
+
+from pact_feedback.core.security import CSP, Talisman
+from pact_feedback.extensions import talisman
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/studies", "/account/sign-in", "/no-such-page"])
+def test_the_kept_options_are_flask_talismans_own(app, path):
+    """Are the options kept at start-up those Flask-Talisman builds for each request?"""
+    with app.test_request_context(path):
+        kept = talisman._get_local_options()
+        built = flask_talisman.Talisman._get_local_options(talisman)
+
+    assert kept == built
+
+
+@pytest.mark.parametrize(
+    "nonce_in", [["script-src"], [], ["default-src", "style-src", "frame-ancestors"]]
+)
+def test_the_policy_text_is_flask_talismans_own(nonce_in):
+    """With a nonce in any sections, or none, is the CSP text the one Flask-Talisman joins?"""
+    bare = Flask(__name__)
+    headers = Talisman(bare, content_security_policy=CSP, content_security_policy_nonce_in=nonce_in)
+
+    with bare.test_request_context("/"):
+        request.csp_nonce = "n0nce"
+        kept = headers._parse_policy(CSP)
+        built = flask_talisman.Talisman._parse_policy(headers, CSP)
+
+    assert kept == built
+    assert kept.count("'nonce-n0nce'") == len(nonce_in)

@@ -2,7 +2,7 @@
 session row, the factory takes from `pact_feedback.accounts.sessions`)."""
 
 import flask_talisman
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
@@ -34,30 +34,6 @@ class Talisman(flask_talisman.Talisman):
 
     _csp_built_from = None  # (the policy, the sections with a nonce) the text was built from
     _csp_pieces: list[str] = []  # the text, cut where each nonce goes
-
-    def init_app(self, app, **options):
-        super().init_app(app, **options)
-        # What _get_local_options gives a view without options of its own (all of ours), read
-        # once here instead of four times a request; Talisman only reads it.
-        self._defaults = {
-            name: getattr(self, name)
-            for name in (
-                "force_https",
-                "frame_options",
-                "frame_options_allow_from",
-                "content_security_policy",
-                "content_security_policy_nonce_in",
-                "permissions_policy",
-                "document_policy",
-                "feature_policy",
-            )
-        }
-
-    def _get_local_options(self):
-        view = current_app.view_functions.get(request.endpoint)
-        if hasattr(view, "talisman_view_options"):
-            return super()._get_local_options()
-        return self._defaults
 
     def _parse_policy(self, policy):
         if policy is not self.content_security_policy or isinstance(policy, str):

@@ -1,7 +1,6 @@
 """Security headers, CSP with nonces, and the login manager wiring (whose user loader, a
 session row, the factory takes from `pact_feedback.accounts.sessions`)."""
 
-import flask_talisman
 from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
@@ -25,38 +24,6 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-
-
-class Talisman(flask_talisman.Talisman):
-    """Flask-Talisman, joining the CSP's text once rather than for every answer (~2% of an API
-    write's instructions); each answer's nonce is put in the same places, so the header is the
-    one Talisman builds. A policy it was not built from (a view's own) goes to Talisman."""
-
-    _csp_built_from = None  # (the policy, the sections with a nonce) the text was built from
-    _csp_pieces: list[str] = []  # the text, cut where each nonce goes
-
-    def _parse_policy(self, policy):
-        if policy is not self.content_security_policy or isinstance(policy, str):
-            return super()._parse_policy(policy)
-        nonce_in = self._get_local_options()["content_security_policy_nonce_in"]
-        if self._csp_built_from != (id(policy), nonce_in):
-            self._csp_pieces = _policy_pieces(policy, nonce_in)
-            self._csp_built_from = (id(policy), nonce_in)
-        if not hasattr(request, "csp_nonce"):
-            return "".join(self._csp_pieces)
-        return f" 'nonce-{request.csp_nonce}'".join(self._csp_pieces)
-
-
-def _policy_pieces(policy: dict, nonce_in) -> list[str]:
-    """Talisman's policy text, cut after each section that carries a nonce."""
-    pieces, text = [], []
-    for section, content in policy.items():
-        text.append(f"{section} {content if isinstance(content, str) else ' '.join(content)}")
-        if section in nonce_in:
-            pieces.append("; ".join(text))
-            text = [""]
-    pieces.append("; ".join(text))
-    return pieces
 
 
 class UnreadableRequest(BadRequest):

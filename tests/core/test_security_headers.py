@@ -5,7 +5,8 @@ import flask_talisman
 import pytest
 from flask import Flask, request
 
-from pact_feedback.core.security import CSP, Talisman
+from pact_feedback.core.security import CSP
+from pact_feedback.extensions import Talisman
 
 
 @pytest.mark.parametrize(

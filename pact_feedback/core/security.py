@@ -53,8 +53,21 @@ class SessionCookie(SecureCookieSessionInterface):
     - one that calls `leave_session_cookie()`: a request sent with a kept session's token just
       replaced, whose browser already holds the new one (accounts/sessions.py)."""
 
+    def open_session(self, app, request):
+        # No cookie (every API call): Flask's empty session, without first building the
+        # signing serializer it would not use.
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response):
         if request.endpoint == "static" or g.get("leave_session_cookie"):
+            return
+        if not session and not session.modified:
+            # Nothing to set or delete: what Flask's save_session would do, without reading
+            # seven cookie settings first.
+            if session.accessed:
+                response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
 
@@ -90,7 +103,12 @@ def init_security(app: Flask, talisman, login_manager) -> None:
     @app.before_request
     def _refuse_unreadable_requests():
         # First of all hooks, before authentication and routing: any body, to any URL.
-        if request.is_json and request.get_data(cache=True):
+        # Parsed once, by Flask (kept for _has_nul and the view); None: unreadable, or `null`.
+        if (
+            request.is_json
+            and request.get_data(cache=True)
+            and request.get_json(silent=True) is None
+        ):
             _check_json_body()
         if _has_nul(request):
             # PostgreSQL cannot store U+0000 in text: refuse it, not a 500.
@@ -120,8 +138,8 @@ def _has_nul(req) -> bool:
 
 
 def _check_json_body() -> None:
-    """Refuse a JSON body loads_json will not read, with its reason. (Views parse it again
-    through CheckedJSONProvider: a few microseconds for the bodies the app takes.)"""
+    """Refuse a JSON body loads_json will not read, with its reason (parsed again: only for a
+    body Flask's parse, through CheckedJSONProvider, did not read)."""
     try:
         loads_json(request.get_data(cache=True))
     except UnreadableInput as refusal:

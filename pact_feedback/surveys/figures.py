@@ -1,6 +1,7 @@
 """The uptake figures of one wave: SQL frames from queries, tabulated by pure functions."""
 
 import json
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
@@ -61,23 +62,26 @@ def answers_from_json(rows, codes, multiple) -> pd.DataFrame | None:
     differently (SQLite 1, PostgreSQL true), so the caller asks the database instead."""
     if not rows:
         return None
+    practice_ids, waves, texts = zip(*rows, strict=True)
+    if None in texts:
+        texts = ["{}" if t is None else t for t in texts]
     try:
-        parsed = [{} if t is None else _DECODER.decode(t) for _, _, t in rows]
+        parsed = list(map(_DECODER.decode, texts))
     except _AsTheDatabaseWould:
         return None
-    if any(type(answers) is not dict for answers in parsed):
+    if set(map(type, parsed)) != {dict}:
         return None
     frame = {
-        "practice_id": np.array([r[0] for r in rows], dtype=np.int64),
-        "wave": np.array([r[1] for r in rows], dtype=np.int64),
+        "practice_id": np.array(practice_ids, dtype=np.int64),
+        "wave": np.array(waves, dtype=np.int64),
     }
     for code in codes:
-        values = [answers.get(code) for answers in parsed]
+        values = list(map(dict.get, parsed, repeat(code)))  # no Python loop per row
         kinds = set(map(type, values))
         if code in multiple:
             if not kinds <= LIST_OR_NONE:
                 return None
-            if any(type(c) is not str for answer in values if answer for c in answer):
+            if not set(map(type, chain.from_iterable(filter(None, values)))) <= {str}:
                 return None
         elif not kinds <= TEXT_OR_WHOLE:
             return None

@@ -4,9 +4,11 @@ builds must be the one the database's own extraction gives (`queries.answers_fra
 decoded), and an answer the databases turn into text differently must make it ask the
 database instead."""
 
+import json
 from datetime import datetime
 
 import pandas as pd
+import pytest
 
 from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
@@ -93,3 +95,16 @@ def test_negative_zero_and_huge_numbers_as_text_are_left_to_the_database():
     assert answers_from_json([], ("useful",), {}) is None
     frame = answers_from_json([(1, 2, '{"useful": 3}'), (2, 2, None)], ("useful",), {})
     assert frame.to_dict("list") == {"practice_id": [1, 2], "wave": [2, 2], "useful": ["3", None]}
+
+
+def test_texts_decoded_together_are_each_one_value():
+    """The rows' JSON is decoded in one call as one array; a text that is not exactly one JSON
+    value still fails as it would alone, even where the texts together would make an array."""
+    frame = answers_from_json(
+        [(1, 1, '{"discussed": "yes"}'), (2, 1, ' {"discussed": "no"} ')], ("discussed",), {}
+    )
+    assert frame["discussed"].tolist() == ["yes", "no"]
+    for texts in (['{"discussed": "yes"}, {"discussed": "no"}', "{}"], ['{"a": ["x"', '"y"]}']):
+        rows = [(n, 1, text) for n, text in enumerate(texts, start=1)]
+        with pytest.raises(json.JSONDecodeError):
+            answers_from_json(rows, ("discussed",), {})

@@ -1,5 +1,6 @@
 """The study team's uptake statistics page and CSV, per study and wave."""
 
+import pandas as pd
 from flask import Response, abort, render_template, request
 from flask_login import login_required
 
@@ -49,10 +50,27 @@ def uptake(slug):
         survey=survey,
         wave=wave,
         uptake=result,
+        table_rows={code: plain_rows(table) for code, table in result.tables.items()},
+        breakdown_rows={key: plain_rows(frame) for key, frame in result.breakdowns.items()},
         questions=questions,
         breakdown_labels=BREAKDOWNS,
         chart=_chart(result, questions),
     )
+
+
+def plain_rows(frame: pd.DataFrame) -> dict:
+    """`frame.to_dict("index")` for the template (native Python values, None where a
+    whole-number cell is empty), a column at a time: to_dict boxes every cell on its own,
+    and with the lookups in the frames that was most of the page's rendering."""
+    columns = [
+        [None if v is pd.NA else v for v in frame[c].to_numpy(dtype=object).tolist()]
+        for c in frame.columns
+    ]
+    names = list(frame.columns)
+    return {
+        key: dict(zip(names, values, strict=True))
+        for key, values in zip(frame.index.tolist(), zip(*columns, strict=True), strict=True)
+    }
 
 
 def _record_view(study, wave, page: str) -> None:

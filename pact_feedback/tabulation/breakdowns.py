@@ -246,7 +246,7 @@ def shown_counts(counted: Counted, codes: list[str], withheld=None) -> pd.DataFr
     return out
 
 
-def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:
+def _unsafe(sizes: np.ndarray, withheld: np.ndarray) -> bool:
     """Withheld groups that could be worked out: one alone, or only single practices (with a
     listed group holding at least one practice, each would be pinned at 1)."""
     n = int(withheld.sum())
@@ -255,15 +255,18 @@ def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:
 
 def _withheld_siblings(sizes: pd.Series, forced=()) -> tuple[pd.Series, bool]:
     """Groups of one table (or of one parent) to withhold, and whether that protects them:
-    fewer than MIN_GROUP (and `forced`), then the smallest shown ones while the withheld ones
-    could be worked out. All of them, unprotected, when even that is not enough."""
-    withheld = (sizes < MIN_GROUP) | sizes.index.isin(list(forced))
-    while _unsafe(sizes, withheld) and (~withheld).any():
-        withheld[sizes[~withheld].sort_values(kind="stable").index[0]] = True
-    if _unsafe(sizes, withheld):
+    fewer than MIN_GROUP (and `forced`), then the smallest shown ones (the first of equals)
+    while the withheld ones could be worked out. All of them, unprotected, when even that is
+    not enough. Worked on plain arrays: a page decides this some fifty times."""
+    counts = sizes.to_numpy()
+    withheld = (counts < MIN_GROUP) | sizes.index.isin(list(forced))
+    while _unsafe(counts, withheld) and not withheld.all():
+        shown = np.flatnonzero(~withheld)
+        withheld[shown[np.argmin(counts[shown])]] = True
+    safe = not _unsafe(counts, withheld)
+    if not safe:
         withheld[:] = True
-        return withheld, False
-    return withheld, True
+    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
 
 
 def withheld_hierarchy(
@@ -277,17 +280,25 @@ def withheld_hierarchy(
     cannot be protected (e.g. three regions of one practice each) is withheld with them.
     """
     forced: set = set()
+    regions_of = children.index.tolist()
     while True:
         nations, _ = _withheld_siblings(parents, forced)
-        listed = children[[not nations.get(parent_of[r], False) for r in children.index]]
-        regions = pd.Series(False, index=listed.index, dtype=bool)
+        hidden_nation = dict(zip(nations.index.tolist(), nations.tolist(), strict=True))
+        listed = children[[not hidden_nation.get(parent_of[r], False) for r in regions_of]]
+        siblings_at: dict = {}  # nation -> positions of its listed regions, in order
+        for at, region in enumerate(listed.index.tolist()):
+            nation = parent_of[region]
+            if not pd.isna(nation):  # as a groupby would, a region of no nation is left be
+                siblings_at.setdefault(nation, []).append(at)
+        hidden = np.zeros(len(listed), dtype=bool)
         unprotected = set()
-        for nation, siblings in listed.groupby(lambda r: parent_of[r]):
-            regions[siblings.index], safe = _withheld_siblings(siblings)
+        for nation, at in siblings_at.items():
+            withheld, safe = _withheld_siblings(listed.iloc[at])
+            hidden[at] = withheld.to_numpy()
             if not safe:
                 unprotected.add(nation)
         if not unprotected:
-            return nations, regions
+            return nations, pd.Series(hidden, index=listed.index, dtype=bool)
         forced |= unprotected
 
 

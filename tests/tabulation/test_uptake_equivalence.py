@@ -2,7 +2,8 @@
 questions and builds each table in one frame (issue 22, for speed). These tests hold it to the
 straightforward computation it replaced, kept here as the reference: one pandas groupby per
 question and breakdown, one crosstab per question, one sort per question for the latest
-answers, answer tables built column by column. On random rounds with small groups (so
+answers, answer tables built column by column, small groups withheld with pandas operations on
+each table. On random rounds with small groups (so
 withholding is exercised), missing and unexpected answers, two role codes sharing a label,
 missing regions, nations, list sizes and deciles, answers as Python objects or as pandas'
 string dtype, every table must be identical: values, dtypes, index, names."""
@@ -17,6 +18,7 @@ import pytest
 
 from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
+    MIN_GROUP,
     NOT_ANSWERED,
     _in_order,
     _withheld_siblings,
@@ -51,6 +53,37 @@ NATIONS = ["England", "Scotland", "Wales", "Northern Ireland"]
 # The reference: the tabulation as it was before issue 22 ------------------------------------
 
 
+def ref_unsafe(sizes, withheld):
+    n = int(withheld.sum())
+    return n > 0 and (n == 1 or int(sizes[withheld].sum()) <= n)
+
+
+def ref_withheld_siblings(sizes, forced=()):
+    withheld = (sizes < MIN_GROUP) | sizes.index.isin(list(forced))
+    while ref_unsafe(sizes, withheld) and (~withheld).any():
+        withheld[sizes[~withheld].sort_values(kind="stable").index[0]] = True
+    if ref_unsafe(sizes, withheld):
+        withheld[:] = True
+        return withheld, False
+    return withheld, True
+
+
+def ref_withheld_hierarchy(parents, children, parent_of):
+    forced = set()
+    while True:
+        nations, _ = ref_withheld_siblings(parents, forced)
+        listed = children[[not nations.get(parent_of[r], False) for r in children.index]]
+        regions = pd.Series(False, index=listed.index, dtype=bool)
+        unprotected = set()
+        for nation, siblings in listed.groupby(lambda r: parent_of[r]):
+            regions[siblings.index], safe = ref_withheld_siblings(siblings)
+            if not safe:
+                unprotected.add(nation)
+        if not unprotected:
+            return nations, regions
+        forced |= unprotected
+
+
 def ref_group_counts(frame, by, code, choices, labels=None):
     data = frame[[by, code]].dropna(subset=[code])
     groups = data[by].astype(object).where(data[by].notna(), NOT_ANSWERED)
@@ -79,7 +112,7 @@ def ref_breakdown(frame, by, code, choices, labels=None, *, withheld=None):
     for i, c in enumerate(codes):
         table[f"pct_{c}"] = [share[i] for share in shares]
     if withheld is None:
-        withheld, _ = _withheld_siblings(table["n_responded"])
+        withheld, _ = ref_withheld_siblings(table["n_responded"])
     table = table.loc[table.index.isin(withheld.index)]
     table["withheld"] = withheld.reindex(table.index).astype(bool)
     shown_columns = [col for col in table.columns if col.startswith(("n_", "pct_"))]
@@ -111,7 +144,7 @@ def ref_nations_and_regions(groups, code, choices):
     answered = groups.dropna(subset=[code])
     nation = answered["nation"].astype(object).where(answered["nation"].notna(), NOT_ANSWERED)
     parent_of = dict(zip(answered["region"], nation, strict=True))
-    return withheld_hierarchy(nations, regions, parent_of)
+    return ref_withheld_hierarchy(nations, regions, parent_of)
 
 
 def ref_choice_table(answers, choices):
@@ -340,3 +373,51 @@ def test_answer_tables_match_the_reference(seed):
             [rnd.choice([None, [], *([c] for c in codes if c)]) for _ in range(n)], dtype=object
         )
         _same_frame(mentions_table(several, choices), ref_mentions_table(several, choices))
+
+
+def _sizes(rnd, names, by):
+    sizes = [rnd.choice([0, 1, 1, 2, 3, 3, 4, 5, 9]) for _ in names]
+    return pd.Series(sizes, index=pd.Index(names, name=by), name="n_responded", dtype=np.int64)
+
+
+def _withholding_case(seed):
+    """Random sizes of a table's groups (with groups to force) and of nations and their
+    regions: ties, single practices, empty tables, nations with no regions."""
+    rnd = random.Random(seed)
+    names = rnd.sample(["A", "B", "C", "D", "E", "F"], rnd.randint(0, 6))
+    forced = set(rnd.sample(names, min(len(names), rnd.randint(0, 2))))
+    nations = rnd.sample(NATIONS, rnd.randint(1, 4))
+    parent_of = {f"{n} {i}": n for n in nations for i in range(rnd.randint(0, 4))}
+    regions = list(parent_of)
+    rnd.shuffle(regions)
+    hierarchy = (_sizes(rnd, nations, "nation"), _sizes(rnd, regions, "region"), parent_of)
+    return _sizes(rnd, names, "group"), forced, hierarchy
+
+
+WITHHOLDING_SEEDS = range(200)
+
+
+@pytest.mark.parametrize("seed", WITHHOLDING_SEEDS)
+def test_withholding_matches_the_reference(seed):
+    """The withholding rules worked on arrays decide exactly as the pandas ones did."""
+    sizes, forced, hierarchy = _withholding_case(seed)
+    new, new_safe = _withheld_siblings(sizes, forced)
+    old, old_safe = ref_withheld_siblings(sizes, forced)
+    pd.testing.assert_series_equal(new, old)
+    assert new_safe == old_safe
+    for new, old in zip(
+        withheld_hierarchy(*hierarchy), ref_withheld_hierarchy(*hierarchy), strict=True
+    ):
+        pd.testing.assert_series_equal(new, old)
+
+
+def test_the_withholding_cases_reach_the_hard_ones():
+    """Unprotectable tables, and nations withheld though big enough (for a sibling, or for
+    regions that cannot be protected)."""
+    unprotectable = big_nation_withheld = 0
+    for seed in WITHHOLDING_SEEDS:
+        sizes, forced, (nations, regions, parent_of) = _withholding_case(seed)
+        unprotectable += not ref_withheld_siblings(sizes, forced)[1]
+        withheld, _ = ref_withheld_hierarchy(nations, regions, parent_of)
+        big_nation_withheld += bool((withheld & (nations >= MIN_GROUP)).any())
+    assert unprotectable and big_nation_withheld

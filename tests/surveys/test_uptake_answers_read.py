@@ -108,3 +108,15 @@ def test_texts_decoded_together_are_each_one_value():
         rows = [(n, 1, text) for n, text in enumerate(texts, start=1)]
         with pytest.raises(json.JSONDecodeError):
             answers_from_json(rows, ("discussed",), {})
+
+
+def test_practices_sent_a_report_are_read_as_read_sql_reads_them(ctx):
+    """sent_frame builds its frame from the driver's rows: the frame pandas' read_sql gives,
+    with and without practices."""
+    study, _ = _round()
+    nobody, _, _ = surveyed_study(0)
+    for sent, expected_rows in ((study, 7), (nobody, 0)):
+        frame = queries.sent_frame(sent)
+        expected = pd.read_sql(queries._sent_query(sent), db.session.connection())
+        assert len(frame) == expected_rows
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)

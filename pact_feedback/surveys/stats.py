@@ -60,16 +60,14 @@ def uptake(slug):
 
 def plain_rows(frame: pd.DataFrame) -> dict:
     """`frame.to_dict("index")` for the template (native Python values, None where a
-    whole-number cell is empty), a column at a time: to_dict boxes every cell on its own,
-    and with the lookups in the frames that was most of the page's rendering."""
-    columns = [
-        [None if v is pd.NA else v for v in frame[c].to_numpy(dtype=object).tolist()]
-        for c in frame.columns
-    ]
+    whole-number cell is empty), from one conversion of the whole frame: to_dict boxes every
+    cell on its own, and with the lookups in the frames that was most of the page's rendering."""
     names = list(frame.columns)
     return {
-        key: dict(zip(names, values, strict=True))
-        for key, values in zip(frame.index.tolist(), zip(*columns, strict=True), strict=True)
+        key: dict(zip(names, [None if v is pd.NA else v for v in values], strict=True))
+        for key, values in zip(
+            frame.index.tolist(), frame.to_numpy(dtype=object).tolist(), strict=True
+        )
     }
 
 

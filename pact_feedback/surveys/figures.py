@@ -34,6 +34,8 @@ def _each_distinct(column, convert):
     """`convert` applied to each distinct answer once (None stays None), as an object column."""
     values = column.to_numpy(dtype=object)
     converted = {v: convert(v) for v in dict.fromkeys(values.tolist()) if v is not None}
+    if column.dtype == object and all(type(v) is str and v == c for v, c in converted.items()):
+        return column  # every answer already as `convert` gives it (the usual case)
     out = np.array([None if v is None else converted[v] for v in values.tolist()], dtype=object)
     return pd.Series(out, index=column.index, dtype=object, copy=False)
 

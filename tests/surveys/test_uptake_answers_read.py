@@ -120,3 +120,14 @@ def test_practices_sent_a_report_are_read_as_read_sql_reads_them(ctx):
         expected = pd.read_sql(queries._sent_query(sent), db.session.connection())
         assert len(frame) == expected_rows
         pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+
+
+def test_scale_answers_are_counted_by_their_whole_number():
+    """A 1-5 answer saved as text that is not the number's own digits ("03") is counted as
+    that number; answers already as digits are left as they are."""
+    from pact_feedback.surveys.figures import _each_distinct
+
+    digits = pd.Series(["3", None, "5"], dtype=object)
+    assert _each_distinct(digits, lambda v: str(int(v))) is digits
+    padded = pd.Series(["03", None, 5], dtype=object)
+    assert _each_distinct(padded, lambda v: str(int(v))).tolist() == ["3", None, "5"]

@@ -6,6 +6,7 @@ from itertools import chain, repeat
 import numpy as np
 import pandas as pd
 
+from pact_feedback.reports.build import cycle_collection_paused
 from pact_feedback.surveys import queries
 from pact_feedback.tabulation.uptake import tabulate
 
@@ -110,6 +111,13 @@ def _decode_each(texts) -> list:
 
 def compute_uptake(study, survey, number: int):
     """The tabulated uptake of wave `number` (the wave must exist)."""
+    # Tens of thousands of rows, answers and lists, alive until the figures are done and in
+    # no cycle: a collection would walk them (and the whole app) for nothing.
+    with cycle_collection_paused():
+        return _uptake(study, survey, number)
+
+
+def _uptake(study, survey, number: int):
     tabulated = tabulated_questions(survey)
     multiple = {
         q.code: [(c.code, c.label) for c in q.choices]

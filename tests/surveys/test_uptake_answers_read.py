@@ -131,3 +131,32 @@ def test_scale_answers_are_counted_by_their_whole_number():
     assert _each_distinct(digits, lambda v: str(int(v))) is digits
     padded = pd.Series(["03", None, 5], dtype=object)
     assert _each_distinct(padded, lambda v: str(int(v))).tolist() == ["3", None, "5"]
+
+
+def test_figures_are_worked_out_without_cycle_collections(ctx):
+    """The rows, answers and frames are alive until the figures are done and in no cycle:
+    the collector is paused meanwhile (it walked them, and the whole app, for nothing) and
+    runs again afterwards."""
+    import gc
+    import sys
+
+    study, survey = _round()
+    inside, outside = [], []
+
+    def note(phase, info):
+        frame = sys._getframe(1)
+        while frame and frame.f_code.co_name != "answers_from_json":
+            frame = frame.f_back
+        (inside if frame else outside).append(phase)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # without the pause, reading the answers would collect
+    gc.callbacks.append(note)
+    try:
+        compute_uptake(study, survey, 1)
+        [[] for _ in range(10)]
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert not inside
+    assert gc.isenabled() and outside

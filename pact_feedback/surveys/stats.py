@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from pact_feedback.audit.log import record_read
 from pact_feedback.charts.bars import Series, bar_chart
+from pact_feedback.reports.build import cycle_collection_paused
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.figures import compute_uptake
@@ -44,6 +45,11 @@ def _wave_number() -> int:
 def uptake(slug):
     study, survey = team_study_survey(slug)
     wave, result, questions = uptake_for(study, survey, _wave_number(), page="statistics")
+    with cycle_collection_paused():  # the figures' frames and rows, as in compute_uptake
+        return _page(study, survey, wave, result, questions)
+
+
+def _page(study, survey, wave, result, questions):
     return render_template(
         "surveys/uptake.html",
         study=study,

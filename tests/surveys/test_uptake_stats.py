@@ -262,3 +262,32 @@ def test_the_page_reads_the_tables_as_to_dict_gives_them():
         for key, row in expected.items():
             assert list(rows[key]) == list(row)
             assert [same(v) for v in rows[key].values()] == [same(v) for v in row.values()]
+
+
+def test_the_page_is_rendered_without_cycle_collections(client, ctx):
+    """The figures' frames and rows stay alive while the page is rendered, in no cycle: the
+    collector is paused meanwhile, as while they are worked out, and runs again afterwards."""
+    import gc
+    import sys
+
+    study, _, _ = surveyed_study(3)
+    login(client, team_member())
+    inside, outside = [], []
+
+    def note(phase, info):
+        frame = sys._getframe(1)
+        while frame and frame.f_code.co_name != "render_template":
+            frame = frame.f_back
+        (inside if frame else outside).append(phase)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # without the pause, rendering would collect
+    gc.callbacks.append(note)
+    try:
+        assert client.get(f"/studies/{study.slug}/uptake?wave=1").status_code == 200
+        [[] for _ in range(10)]
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert not inside
+    assert gc.isenabled() and outside

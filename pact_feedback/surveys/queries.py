@@ -160,7 +160,12 @@ def sent_frame(study) -> pd.DataFrame:
 
     Columns: practice_id, ods_code, nation, region, list_size, imd_decile.
     """
-    query = (
+    rows, columns = _driver_rows(_sent_query(study))
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)  # as read_sql
+
+
+def _sent_query(study) -> Select:
+    return (
         select(
             Practice.id.label("practice_id"),
             Practice.ods_code,
@@ -172,7 +177,17 @@ def sent_frame(study) -> pd.DataFrame:
         .where(Practice.id.in_(sent_practice_ids(study.id)))
         .order_by(Practice.id)
     )
-    return pd.read_sql(query, db.session.connection())
+
+
+def _driver_rows(query) -> tuple[list[tuple], list[str]]:
+    """The query's rows as the database driver gives them, and its column names: for the
+    integers and text read here nothing is converted, and thousands of SQLAlchemy Rows cost
+    more than reading them."""
+    result = db.session.connection().execute(query)
+    try:
+        return result.cursor.fetchall(), list(result.keys())
+    finally:
+        result.close()
 
 
 def _latest_answers(survey: Survey, *columns) -> Select:
@@ -234,8 +249,8 @@ def answers_json(survey: Survey) -> list[tuple]:
     """The rows of `answers_frame`, each version's answers as their JSON text: (practice_id,
     wave, text). Parsing one text per row in Python is cheaper than the database extracting
     each answer separately (PostgreSQL's `json` column is parsed again for every `->>`)."""
-    text = cast(SurveyResponseVersion.answers, Text)
-    return db.session.connection().execute(_latest_answers(survey, text)).fetchall()
+    rows, _ = _driver_rows(_latest_answers(survey, cast(SurveyResponseVersion.answers, Text)))
+    return rows
 
 
 def report_access_frame(study) -> pd.DataFrame:

@@ -1,10 +1,12 @@
 """The study team's uptake statistics page and CSV, per study and wave."""
 
+import pandas as pd
 from flask import Response, abort, render_template, request
 from flask_login import login_required
 
 from pact_feedback.audit.log import record_read
 from pact_feedback.charts.bars import Series, bar_chart
+from pact_feedback.reports.build import cycle_collection_paused
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.blueprint import bp, team_study_survey
 from pact_feedback.surveys.figures import compute_uptake
@@ -43,16 +45,36 @@ def _wave_number() -> int:
 def uptake(slug):
     study, survey = team_study_survey(slug)
     wave, result, questions = uptake_for(study, survey, _wave_number(), page="statistics")
+    with cycle_collection_paused():  # the figures' frames and rows, as in compute_uptake
+        return _page(study, survey, wave, result, questions)
+
+
+def _page(study, survey, wave, result, questions):
     return render_template(
         "surveys/uptake.html",
         study=study,
         survey=survey,
         wave=wave,
         uptake=result,
+        table_rows={code: plain_rows(table) for code, table in result.tables.items()},
+        breakdown_rows={key: plain_rows(frame) for key, frame in result.breakdowns.items()},
         questions=questions,
         breakdown_labels=BREAKDOWNS,
         chart=_chart(result, questions),
     )
+
+
+def plain_rows(frame: pd.DataFrame) -> dict:
+    """`frame.to_dict("index")` for the template (native Python values, None where a
+    whole-number cell is empty), from one conversion of the whole frame: to_dict boxes every
+    cell on its own, and with the lookups in the frames that was most of the page's rendering."""
+    names = list(frame.columns)
+    return {
+        key: dict(zip(names, [None if v is pd.NA else v for v in values], strict=True))
+        for key, values in zip(
+            frame.index.tolist(), frame.to_numpy(dtype=object).tolist(), strict=True
+        )
+    }
 
 
 def _record_view(study, wave, page: str) -> None:

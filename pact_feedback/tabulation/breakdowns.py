@@ -11,6 +11,7 @@ The rule is audited by linear programming over every table of the page
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -98,17 +99,25 @@ def answer_ids(answers: np.ndarray) -> tuple:
     return (given, *pd.factorize(answers[given]))
 
 
-def counts_from_ids(
-    groups: tuple, answers: tuple, by: str, choices: list[tuple[str, str]], labels=None
-) -> pd.DataFrame:
-    """`counts_table` from `pd.factorize(groups)` and `answer_ids(answers)`, so that a page
-    counting many questions by the same groups numbers each column's groups once, and each
-    question's answers once for all its breakdowns."""
-    codes = [c for c, _ in choices]
+class Counted(NamedTuple):
+    """A breakdown's counts before any withholding: the groups in table order (sorted, list
+    sizes in size order) and, for each, the practices giving each choice (groups x choices)."""
+
+    groups: pd.Index  # named after the breakdown column
+    counts: np.ndarray
+
+    def sizes(self) -> pd.Series:
+        """Practices that answered, by group (n_responded): what the withholding rules read."""
+        return pd.Series(self.counts.sum(axis=1), index=self.groups, name="n_responded")
+
+
+def count_ids(groups: tuple, answers: tuple, by: str, codes: list[str], labels=None) -> Counted:
+    """`counts_from_ids` as plain arrays (no frame), for a page that goes on to withhold and
+    show them: each of its many small frames would cost more than the counting."""
     group_of, group_values = groups
     given, answer_of, answer_values = answers
     if not given.any():
-        return _no_counts(by, codes)
+        return Counted(pd.Index([], dtype=object, name=by), np.zeros((0, len(codes)), np.int64))
     n_groups, n_answers = len(group_values), len(answer_values)
     pairs = np.bincount(
         group_of[given] * n_answers + answer_of, minlength=n_groups * n_answers
@@ -127,14 +136,38 @@ def counts_from_ids(
             label = labels.get(key, key)
             merged[label] = merged[label] + row if label in merged else row
         keys, counts = list(merged), np.array(list(merged.values()), dtype=np.int64)
-    table = pd.DataFrame(
+    order = _group_order(keys, by)
+    return Counted(pd.Index([keys[i] for i in order], name=by), counts[order])
+
+
+def _group_order(keys: list, by: str) -> list[int]:
+    """Positions of `keys` sorted as `sort_index` sorts them, list-size bands in size order."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if by != "list_size_band":
+        return order
+    bands = [label for _, label in _BANDS] + ["15,000 or more", NOT_ANSWERED]
+    rank = {g: bands.index(g) if g in bands else 99 for g in keys}
+    return sorted(order, key=lambda i: rank[keys[i]])
+
+
+def counts_from_ids(
+    groups: tuple, answers: tuple, by: str, choices: list[tuple[str, str]], labels=None
+) -> pd.DataFrame:
+    """`counts_table` from `pd.factorize(groups)` and `answer_ids(answers)`, so that a page
+    counting many questions by the same groups numbers each column's groups once, and each
+    question's answers once for all its breakdowns."""
+    codes = [c for c, _ in choices]
+    counted = count_ids(groups, answers, by, codes, labels)
+    if not len(counted.groups):
+        return _no_counts(by, codes)
+    counts = counted.counts
+    return pd.DataFrame(
         {
             "n_responded": counts.sum(axis=1),
             **{f"n_{c}": counts[:, j] for j, c in enumerate(codes)},
         },
-        index=pd.Index(keys, name=by),
+        index=counted.groups,
     )
-    return _in_order(table.sort_index(), by)
 
 
 def _no_counts(by: str, codes: list[str]) -> pd.DataFrame:
@@ -178,25 +211,34 @@ def breakdown(
 def shown_breakdown(table: pd.DataFrame, codes: list[str], withheld=None) -> pd.DataFrame:
     """`breakdown` from a `group_counts` table of the choice `codes`."""
     counts = table[[f"n_{c}" for c in codes]].to_numpy(dtype=np.int64)
+    return shown_counts(Counted(table.index, counts), codes, withheld)
+
+
+def shown_counts(counted: Counted, codes: list[str], withheld=None) -> pd.DataFrame:
+    """`shown_breakdown` from `count_ids`, building the one frame it returns."""
+    counts, sizes = counted.counts, counted.counts.sum(axis=1)
     shares = np.array([largest_remainder(row) for row in counts.tolist()], dtype=np.int64).reshape(
         counts.shape
     )
     if withheld is None:
-        withheld, _ = _withheld_siblings(table["n_responded"])
-    listed = table.index.isin(withheld.index)
-    index = table.index[listed]
-    hidden = withheld.reindex(index).astype(bool).to_numpy()
-    columns = {"n_responded": table["n_responded"].to_numpy(dtype=np.int64)[listed]}
+        withheld, _ = _withheld_siblings(counted.sizes())
+    hiding = dict(zip(withheld.index, withheld.to_numpy(dtype=bool).tolist(), strict=True))
+    groups = counted.groups.tolist()
+    listed = np.array([g in hiding for g in groups], dtype=bool)
+    hidden = np.array([hiding[g] for g in groups if g in hiding], dtype=bool)
+    columns = {"n_responded": sizes[listed]}
     columns |= {f"n_{c}": counts[listed, j] for j, c in enumerate(codes)}
     columns |= {f"pct_{c}": shares[listed, j] for j, c in enumerate(codes)}
     out = pd.DataFrame(
         {
-            col: pd.arrays.IntegerArray(values.astype(np.int64), hidden.copy())
-            for col, values in columns.items()
+            **{
+                col: pd.arrays.IntegerArray(values.astype(np.int64), hidden.copy())
+                for col, values in columns.items()
+            },
+            "withheld": hidden,
         },
-        index=index,
+        index=counted.groups[listed],
     )
-    out["withheld"] = hidden
     whole = bool(len(out)) and bool(hidden.all())
     if whole:
         out = out.iloc[0:0]
@@ -204,7 +246,7 @@ def shown_breakdown(table: pd.DataFrame, codes: list[str], withheld=None) -> pd.
     return out
 
 
-def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:
+def _unsafe(sizes: np.ndarray, withheld: np.ndarray) -> bool:
     """Withheld groups that could be worked out: one alone, or only single practices (with a
     listed group holding at least one practice, each would be pinned at 1)."""
     n = int(withheld.sum())
@@ -213,15 +255,18 @@ def _unsafe(sizes: pd.Series, withheld: pd.Series) -> bool:
 
 def _withheld_siblings(sizes: pd.Series, forced=()) -> tuple[pd.Series, bool]:
     """Groups of one table (or of one parent) to withhold, and whether that protects them:
-    fewer than MIN_GROUP (and `forced`), then the smallest shown ones while the withheld ones
-    could be worked out. All of them, unprotected, when even that is not enough."""
-    withheld = (sizes < MIN_GROUP) | sizes.index.isin(list(forced))
-    while _unsafe(sizes, withheld) and (~withheld).any():
-        withheld[sizes[~withheld].sort_values(kind="stable").index[0]] = True
-    if _unsafe(sizes, withheld):
+    fewer than MIN_GROUP (and `forced`), then the smallest shown ones (the first of equals)
+    while the withheld ones could be worked out. All of them, unprotected, when even that is
+    not enough. Worked on plain arrays: a page decides this some fifty times."""
+    counts = sizes.to_numpy()
+    withheld = (counts < MIN_GROUP) | sizes.index.isin(list(forced))
+    while _unsafe(counts, withheld) and not withheld.all():
+        shown = np.flatnonzero(~withheld)
+        withheld[shown[np.argmin(counts[shown])]] = True
+    safe = not _unsafe(counts, withheld)
+    if not safe:
         withheld[:] = True
-        return withheld, False
-    return withheld, True
+    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
 
 
 def withheld_hierarchy(
@@ -235,17 +280,25 @@ def withheld_hierarchy(
     cannot be protected (e.g. three regions of one practice each) is withheld with them.
     """
     forced: set = set()
+    regions_of = children.index.tolist()
     while True:
         nations, _ = _withheld_siblings(parents, forced)
-        listed = children[[not nations.get(parent_of[r], False) for r in children.index]]
-        regions = pd.Series(False, index=listed.index, dtype=bool)
+        hidden_nation = dict(zip(nations.index.tolist(), nations.tolist(), strict=True))
+        listed = children[[not hidden_nation.get(parent_of[r], False) for r in regions_of]]
+        siblings_at: dict = {}  # nation -> positions of its listed regions, in order
+        for at, region in enumerate(listed.index.tolist()):
+            nation = parent_of[region]
+            if not pd.isna(nation):  # as a groupby would, a region of no nation is left be
+                siblings_at.setdefault(nation, []).append(at)
+        hidden = np.zeros(len(listed), dtype=bool)
         unprotected = set()
-        for nation, siblings in listed.groupby(lambda r: parent_of[r]):
-            regions[siblings.index], safe = _withheld_siblings(siblings)
+        for nation, at in siblings_at.items():
+            withheld, safe = _withheld_siblings(listed.iloc[at])
+            hidden[at] = withheld.to_numpy()
             if not safe:
                 unprotected.add(nation)
         if not unprotected:
-            return nations, regions
+            return nations, pd.Series(hidden, index=listed.index, dtype=bool)
         forced |= unprotected
 
 

@@ -65,14 +65,7 @@ def choice_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataF
         yes_shown = shown[codes.index("yes")] + shown[codes.index("planning")]
         rows.append((YES_OR_PLANNING, "Yes or planning to", both))
         shown.append(yes_shown)
-    table = pd.DataFrame(rows, columns=["code", "label", "n"]).set_index("code")
-    table["n_responded"] = n_responded
-    table["percent"] = table["n"] / n_responded * 100 if n_responded else math.nan
-    table["percent_shown"] = shown
-    bounds = [wilson_interval(n, n_responded) for n in table["n"]]
-    table["ci_low"] = [low * 100 for low, _ in bounds]
-    table["ci_high"] = [high * 100 for _, high in bounds]
-    return table
+    return _answer_table(rows, n_responded, shown)
 
 
 def mentions_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.DataFrame:
@@ -82,17 +75,37 @@ def mentions_table(answers: pd.Series, choices: list[tuple[str, str]]) -> pd.Dat
     columns as `choice_table`; percentages are of the practices that answered and overlap, so
     percent_shown is each one rounded (they need not add to 100).
     """
-    answered = [a for a in answers if isinstance(a, list) and a]
+    answered = [a for a in answers.to_numpy(dtype=object).tolist() if isinstance(a, list) and a]
     n_responded = len(answered)
     rows = [(code, label, sum(code in a for a in answered)) for code, label in choices]
-    table = pd.DataFrame(rows, columns=["code", "label", "n"]).set_index("code")
-    table["n_responded"] = n_responded
-    table["percent"] = table["n"] / n_responded * 100 if n_responded else math.nan
-    table["percent_shown"] = [round(p) if n_responded else 0 for p in table["percent"]]
-    bounds = [wilson_interval(n, n_responded) for n in table["n"]]
-    table["ci_low"] = [low * 100 for low, _ in bounds]
-    table["ci_high"] = [high * 100 for _, high in bounds]
-    return table
+    percent = [n / n_responded * 100 for _, _, n in rows] if n_responded else None
+    shown = [round(p) for p in percent] if percent else [0] * len(rows)
+    return _answer_table(rows, n_responded, shown)
+
+
+def _answer_table(rows: list[tuple], n_responded: int, shown: list[int]) -> pd.DataFrame:
+    """The frame of `choice_table` from its (code, label, n) rows, built in one go."""
+    if not rows:  # no choices: the columns' types as the frame of no rows gives them
+        table = pd.DataFrame(rows, columns=["code", "label", "n"]).set_index("code")
+        table["n_responded"] = n_responded
+        table["percent"] = table["n"] / n_responded * 100 if n_responded else math.nan
+        table["percent_shown"] = shown
+        table["ci_low"] = table["ci_high"] = []
+        return table
+    n = np.array([count for _, _, count in rows], dtype=np.int64)
+    bounds = [wilson_interval(count, n_responded) for count in n.tolist()]
+    return pd.DataFrame(
+        {
+            "label": [label for _, label, _ in rows],
+            "n": n,
+            "n_responded": np.full(len(rows), n_responded, dtype=np.int64),
+            "percent": n / n_responded * 100 if n_responded else np.full(len(rows), math.nan),
+            "percent_shown": np.array(shown, dtype=np.int64),
+            "ci_low": [low * 100 for low, _ in bounds],
+            "ci_high": [high * 100 for _, high in bounds],
+        },
+        index=pd.Index([code for code, _, _ in rows], name="code"),
+    )
 
 
 HEADLINES = {

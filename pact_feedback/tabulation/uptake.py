@@ -8,9 +8,9 @@ from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
     add_groups,
     answer_ids,
-    counts_from_ids,
+    count_ids,
     group_labels,
-    shown_breakdown,
+    shown_counts,
     withheld_hierarchy,
 )
 from pact_feedback.tabulation.tables import (
@@ -67,8 +67,12 @@ def tabulate(
             result.headlines[code] = headline(code, table)
         given = answer_ids(groups[code].to_numpy(dtype=object))
         counts = {
-            by: counts_from_ids(
-                numbered[by], given, by, choices, role_labels if by == "respondent_role" else None
+            by: count_ids(
+                numbered[by],
+                given,
+                by,
+                choice_codes[code],
+                role_labels if by == "respondent_role" else None,
             )
             for by in BREAKDOWNS
             if by != code or by in ("nation", "region")
@@ -76,9 +80,7 @@ def tabulate(
         nations, regions = _nations_and_regions(groups, labelled, given, counts)
         for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
             withheld = {"nation": nations, "region": regions}.get(by)
-            result.breakdowns[(code, by)] = shown_breakdown(
-                counts[by], choice_codes[code], withheld
-            )
+            result.breakdowns[(code, by)] = shown_counts(counts[by], choice_codes[code], withheld)
         result.latest[code] = latest[code]
     for code, choices in (multiple or {}).items():
         result.tables[code] = mentions_table(this_wave[code], choices)
@@ -89,20 +91,17 @@ def nations_and_regions(groups: pd.DataFrame, code: str, choices) -> tuple:
     """Nations and regions withheld together (`withheld_hierarchy`) for question `code`."""
     labelled = {by: group_labels(groups[by]) for by in ("nation", "region")}
     given = answer_ids(groups[code].to_numpy(dtype=object))
-    counts = {
-        by: counts_from_ids(pd.factorize(labelled[by]), given, by, choices) for by in labelled
-    }
+    codes = [c for c, _ in choices]
+    counts = {by: count_ids(pd.factorize(labelled[by]), given, by, codes) for by in labelled}
     return _nations_and_regions(groups, labelled, given, counts)
 
 
 def _nations_and_regions(groups, labelled: dict, given: tuple, counts: dict) -> tuple:
-    """`nations_and_regions` from the groups' labels, `answer_ids` and their count tables."""
+    """`nations_and_regions` from the groups' labels, `answer_ids` and their `count_ids`."""
     answered = given[0]
     regions = groups["region"].to_numpy(dtype=object)[answered]
     parent_of = dict(zip(regions, labelled["nation"][answered], strict=True))
-    return withheld_hierarchy(
-        counts["nation"]["n_responded"], counts["region"]["n_responded"], parent_of
-    )
+    return withheld_hierarchy(counts["nation"].sizes(), counts["region"].sizes(), parent_of)
 
 
 def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:

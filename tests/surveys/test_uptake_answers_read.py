@@ -4,9 +4,11 @@ builds must be the one the database's own extraction gives (`queries.answers_fra
 decoded), and an answer the databases turn into text differently must make it ask the
 database instead."""
 
+import json
 from datetime import datetime
 
 import pandas as pd
+import pytest
 
 from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
@@ -93,3 +95,68 @@ def test_negative_zero_and_huge_numbers_as_text_are_left_to_the_database():
     assert answers_from_json([], ("useful",), {}) is None
     frame = answers_from_json([(1, 2, '{"useful": 3}'), (2, 2, None)], ("useful",), {})
     assert frame.to_dict("list") == {"practice_id": [1, 2], "wave": [2, 2], "useful": ["3", None]}
+
+
+def test_texts_decoded_together_are_each_one_value():
+    """The rows' JSON is decoded in one call as one array; a text that is not exactly one JSON
+    value still fails as it would alone, even where the texts together would make an array."""
+    frame = answers_from_json(
+        [(1, 1, '{"discussed": "yes"}'), (2, 1, ' {"discussed": "no"} ')], ("discussed",), {}
+    )
+    assert frame["discussed"].tolist() == ["yes", "no"]
+    for texts in (['{"discussed": "yes"}, {"discussed": "no"}', "{}"], ['{"a": ["x"', '"y"]}']):
+        rows = [(n, 1, text) for n, text in enumerate(texts, start=1)]
+        with pytest.raises(json.JSONDecodeError):
+            answers_from_json(rows, ("discussed",), {})
+
+
+def test_practices_sent_a_report_are_read_as_read_sql_reads_them(ctx):
+    """sent_frame builds its frame from the driver's rows: the frame pandas' read_sql gives,
+    with and without practices."""
+    study, _ = _round()
+    nobody, _, _ = surveyed_study(0)
+    for sent, expected_rows in ((study, 7), (nobody, 0)):
+        frame = queries.sent_frame(sent)
+        expected = pd.read_sql(queries._sent_query(sent), db.session.connection())
+        assert len(frame) == expected_rows
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+
+
+def test_scale_answers_are_counted_by_their_whole_number():
+    """A 1-5 answer saved as text that is not the number's own digits ("03") is counted as
+    that number; answers already as digits are left as they are."""
+    from pact_feedback.surveys.figures import _each_distinct
+
+    digits = pd.Series(["3", None, "5"], dtype=object)
+    assert _each_distinct(digits, lambda v: str(int(v))) is digits
+    padded = pd.Series(["03", None, 5], dtype=object)
+    assert _each_distinct(padded, lambda v: str(int(v))).tolist() == ["3", None, "5"]
+
+
+def test_figures_are_worked_out_without_cycle_collections(ctx):
+    """The rows, answers and frames are alive until the figures are done and in no cycle:
+    the collector is paused meanwhile (it walked them, and the whole app, for nothing) and
+    runs again afterwards."""
+    import gc
+    import sys
+
+    study, survey = _round()
+    inside, outside = [], []
+
+    def note(phase, info):
+        frame = sys._getframe(1)
+        while frame and frame.f_code.co_name != "answers_from_json":
+            frame = frame.f_back
+        (inside if frame else outside).append(phase)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # without the pause, reading the answers would collect
+    gc.callbacks.append(note)
+    try:
+        compute_uptake(study, survey, 1)
+        [[] for _ in range(10)]
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert not inside
+    assert gc.isenabled() and outside

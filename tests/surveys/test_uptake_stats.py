@@ -230,3 +230,64 @@ def test_the_statistics_page_reads_the_survey_questions_once(client, ctx):
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
     assert sum("FROM survey_questions" in s for s in statements) == 1
+
+
+def test_the_page_reads_the_tables_as_to_dict_gives_them():
+    """The template reads plain rows built a column at a time: exactly `to_dict("index")`,
+    withheld groups (empty counts) and a question nobody answered (no percentages) included."""
+    import math
+
+    import pandas as pd
+
+    from pact_feedback.surveys.stats import plain_rows
+    from pact_feedback.tabulation.breakdowns import breakdown
+    from pact_feedback.tabulation.tables import choice_table
+
+    choices = [("yes", "Yes"), ("planning", "Planning"), ("no", "No")]
+    answers = ["yes", "no", "yes", "planning", "yes", "no", "no", "yes"]
+    frame = pd.DataFrame({"nation": list("AAAABBBC"), "discussed": answers})
+    tables = [
+        breakdown(frame, "nation", "discussed", choices),
+        choice_table(frame["discussed"], choices),
+        choice_table(pd.Series([None, None], dtype=object), choices),
+    ]
+    assert tables[0]["withheld"].any() and tables[2]["percent"].isna().all()
+
+    def same(value):  # NaN is not equal to itself
+        return "nan" if isinstance(value, float) and math.isnan(value) else (type(value), value)
+
+    for table in tables:
+        rows, expected = plain_rows(table), table.to_dict("index")
+        assert list(rows) == list(expected)
+        for key, row in expected.items():
+            assert list(rows[key]) == list(row)
+            assert [same(v) for v in rows[key].values()] == [same(v) for v in row.values()]
+
+
+def test_the_page_is_rendered_without_cycle_collections(client, ctx):
+    """The figures' frames and rows stay alive while the page is rendered, in no cycle: the
+    collector is paused meanwhile, as while they are worked out, and runs again afterwards."""
+    import gc
+    import sys
+
+    study, _, _ = surveyed_study(3)
+    login(client, team_member())
+    inside, outside = [], []
+
+    def note(phase, info):
+        frame = sys._getframe(1)
+        while frame and frame.f_code.co_name != "render_template":
+            frame = frame.f_back
+        (inside if frame else outside).append(phase)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # without the pause, rendering would collect
+    gc.callbacks.append(note)
+    try:
+        assert client.get(f"/studies/{study.slug}/uptake?wave=1").status_code == 200
+        [[] for _ in range(10)]
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    assert not inside
+    assert gc.isenabled() and outside

@@ -1,5 +1,8 @@
 """Shared set-up for survey tests: a study whose reports went out, with wave 1 open."""
 
+import gc
+import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from pact_feedback.accounts.roles import PRACTICE_LEAD, STUDY_TEAM
@@ -50,3 +53,28 @@ def team_member(study=None):
 
 def answer_url(practice, study, number=1):
     return f"/practices/{practice.ods_code}/surveys/{study.slug}/waves/{number}"
+
+
+def collections_inside(function_name: str, run: Callable[[], object]) -> tuple[list, list]:
+    """Run `run` with the cyclic collector made as eager as it goes (a collection at every
+    allocation it counts) and return the collection phases seen inside a call of
+    `function_name` and those seen elsewhere (so a test can check that a pause covered the
+    one and that the collector still ran outside it)."""
+    inside, outside = [], []
+
+    def note(phase, info):
+        frame = sys._getframe(1)
+        while frame and frame.f_code.co_name != function_name:
+            frame = frame.f_back
+        (inside if frame else outside).append(phase)
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)  # without a pause, the function would collect
+    gc.callbacks.append(note)
+    try:
+        run()
+        [[] for _ in range(10)]  # allocations after it, which must collect
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*threshold)
+    return inside, outside

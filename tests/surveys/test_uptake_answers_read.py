@@ -4,6 +4,7 @@ builds must be the one the database's own extraction gives (`queries.answers_fra
 decoded), and an answer the databases turn into text differently must make it ask the
 database instead."""
 
+import gc
 import json
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from pact_feedback.extensions import db
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.figures import _as_list, answers_from_json, compute_uptake
 from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
-from tests.surveys.helpers import surveyed_study
+from tests.surveys.helpers import collections_inside, surveyed_study
 
 CODES = ("discussed", "used_for_qi", "useful", "respondent_role", "seen_by", "barriers")
 MULTIPLE = {"seen_by": [], "barriers": []}
@@ -137,26 +138,9 @@ def test_figures_are_worked_out_without_cycle_collections(ctx):
     """The rows, answers and frames are alive until the figures are done and in no cycle:
     the collector is paused meanwhile (it walked them, and the whole app, for nothing) and
     runs again afterwards."""
-    import gc
-    import sys
-
     study, survey = _round()
-    inside, outside = [], []
-
-    def note(phase, info):
-        frame = sys._getframe(1)
-        while frame and frame.f_code.co_name != "answers_from_json":
-            frame = frame.f_back
-        (inside if frame else outside).append(phase)
-
-    threshold = gc.get_threshold()
-    gc.set_threshold(1, 1, 1)  # without the pause, reading the answers would collect
-    gc.callbacks.append(note)
-    try:
-        compute_uptake(study, survey, 1)
-        [[] for _ in range(10)]
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*threshold)
+    inside, outside = collections_inside(
+        "answers_from_json", lambda: compute_uptake(study, survey, 1)
+    )
     assert not inside
     assert gc.isenabled() and outside

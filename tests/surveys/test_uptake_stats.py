@@ -1,6 +1,7 @@
 """The uptake statistics page and CSV, on the demo's Why Test answers and on small studies."""
 
 import csv
+import gc
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from pact_feedback.extensions import db
 from pact_feedback.reports.models import Report
 from pact_feedback.surveys.actions import save_response
 from tests.conftest import PASSWORD, login, page, submit
-from tests.surveys.helpers import lead_of, surveyed_study, team_member
+from tests.surveys.helpers import collections_inside, lead_of, surveyed_study, team_member
 
 DISCUSSED = (
     "58% of participating practices have discussed their PACT practice report in a practice "
@@ -267,27 +268,12 @@ def test_the_page_reads_the_tables_as_to_dict_gives_them():
 def test_the_page_is_rendered_without_cycle_collections(client, ctx):
     """The figures' frames and rows stay alive while the page is rendered, in no cycle: the
     collector is paused meanwhile, as while they are worked out, and runs again afterwards."""
-    import gc
-    import sys
-
     study, _, _ = surveyed_study(3)
     login(client, team_member())
-    inside, outside = [], []
 
-    def note(phase, info):
-        frame = sys._getframe(1)
-        while frame and frame.f_code.co_name != "render_template":
-            frame = frame.f_back
-        (inside if frame else outside).append(phase)
-
-    threshold = gc.get_threshold()
-    gc.set_threshold(1, 1, 1)  # without the pause, rendering would collect
-    gc.callbacks.append(note)
-    try:
+    def page():
         assert client.get(f"/studies/{study.slug}/uptake?wave=1").status_code == 200
-        [[] for _ in range(10)]
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*threshold)
+
+    inside, outside = collections_inside("render_template", page)
     assert not inside
     assert gc.isenabled() and outside

@@ -45,6 +45,7 @@ class Config:
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL")
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
     SQLITE_WRITER_QUEUE = _env_bool("SQLITE_WRITER_QUEUE", True)
+    SQLITE_SYNC_AFTER_UNLOCK = _env_bool("SQLITE_SYNC_AFTER_UNLOCK", True)
 
     # Mail: flask-mailman. "console" prints messages, "smtp" sends them, "locmem" keeps an outbox.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

@@ -21,9 +21,11 @@ post  wrk (bench/diary_post.lua) POSTs entries at each of --conns, one token and
       errors, rows added against 2xx answers (load.verdict) and duplicate client_ids.
       `--rounds N` interleaves N rounds and reports medians, then every round's own ratios;
       `--app-configs WxT,...` runs the app with W workers x T threads each (the measurement
-      behind gunicorn.conf.py's choice). `--durable-baseline` also runs the same baseline with
-      `PRAGMA synchronous=FULL` (sync-2-full: every commit waits for its fsync, as the app's
-      do) and gives each app's ratio against it too.
+      behind gunicorn.conf.py's choice); `WxT+KEY=VALUE` or `+KEY=VALUE` adds a setting to
+      that app's environment (e.g. `+SQLITE_SYNC_AFTER_UNLOCK=0`, SQLite's own FULL).
+      `--durable-baseline` also runs the same baseline with `PRAGMA synchronous=FULL`
+      (sync-2-full: every commit waits for its fsync, as the app's do) and gives each app's
+      ratio against it too.
 kill  the Python-thread client (diary_api.drive) retries every entry with the same client_id
       and body after a socket error or 5xx until it is answered; one gunicorn worker is
       SIGKILLed half-way. Checks: every acknowledged client_id stored exactly once, no
@@ -83,12 +85,22 @@ class App:
     workers: int | None = None
     threads: int | None = None
     max_requests: int | None = None
+    settings: tuple[tuple[str, str], ...] = ()  # more environment, e.g. SQLITE_SYNCHRONOUS
 
     @property
     def name(self) -> str:
-        if self.workers is None:
-            return f"app-{self.db}"
-        return f"app-{self.db}-{self.workers}x{self.threads}"
+        name = f"app-{self.db}"
+        if self.workers is not None:
+            name += f"-{self.workers}x{self.threads}"
+        return name + "".join(f"+{key}={value}" for key, value in self.settings)
+
+    @classmethod
+    def configured(cls, db: str, config: str) -> "App":
+        """`WxT`, `WxT+KEY=VALUE...` or `+KEY=VALUE...` (gunicorn.conf.py's workers)."""
+        size, *settings = config.split("+")
+        workers, threads = (int(n) for n in size.split("x")) if size else (None, None)
+        pairs = tuple(tuple(setting.split("=", 1)) for setting in settings)
+        return cls(db, workers, threads, settings=pairs)
 
 
 class AppServer:
@@ -117,6 +129,7 @@ class AppServer:
             env["GUNICORN_THREADS"] = str(self.app.threads)
         if self.app.max_requests is not None:
             env["GUNICORN_MAX_REQUESTS"] = str(self.app.max_requests)
+        env.update(self.app.settings)
         flush_redis()
         self.people = prepare_app(self.url, self.people_file, env)
         spec = {
@@ -653,7 +666,8 @@ def main() -> int:
     ap.add_argument(
         "--app-configs",
         default="",
-        help="workers x threads to compare, e.g. 2x1,3x1,2x4 (default: gunicorn.conf.py)",
+        help="workers x threads to compare, e.g. 2x1,3x1,2x4 (default: gunicorn.conf.py), each "
+        "optionally with settings: 2x1+SQLITE_SYNC_AFTER_UNLOCK=0, or +KEY=VALUE alone",
     )
     ap.add_argument("--kill-seconds", type=float, default=20)
     ap.add_argument("--kill-conns", type=int, default=16)
@@ -671,8 +685,8 @@ def main() -> int:
     if "postgresql" in dbs:
         ensure_pg_database(PG_URL)
     conns = [int(c) for c in args.conns.split(",")]
-    configs = [tuple(int(n) for n in c.split("x")) for c in args.app_configs.split(",") if c]
-    apps = [App(db, w, t) for db in dbs for w, t in configs] or [App(db) for db in dbs]
+    configs = [c for c in args.app_configs.split(",") if c]
+    apps = [App.configured(db, c) for db in dbs for c in configs] or [App(db) for db in dbs]
     result = {"args": vars(args), "started": datetime.now(UTC).isoformat(timespec="seconds")}
     failures: list[str] = []
 

@@ -16,6 +16,7 @@ from pact_feedback.api.lookups import (
     require_unlocked,
 )
 from pact_feedback.api.serialisers import entry_json
+from pact_feedback.core.sqlite import sync_committed_writes
 from pact_feedback.diary import actions, queries, validation
 from pact_feedback.diary.models import Category, TaskEntry
 from pact_feedback.extensions import db
@@ -89,6 +90,7 @@ def create_entry(day_id):
     fingerprint = actions.request_fingerprint(schema.canonical_entry(values))
     client_id = values.pop("client_id")
     if row.sent_before is not None:
+        sync_committed_writes()  # the first try may still be syncing what it committed
         return _replay(db.session.get(TaskEntry, row.sent_before), fingerprint)
     require_unlocked(day)
     category = actions.CategoryRef(*row.category) if row.category[0] is not None else None

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from pact_feedback.audit.log import record, row_values
 from pact_feedback.audit.models import AuditEvent
 from pact_feedback.core import transaction
+from pact_feedback.core.sqlite import sync_committed_writes
 from pact_feedback.core.time import utcnow
 from pact_feedback.diary import queries, validation
 from pact_feedback.diary.models import (
@@ -268,6 +269,7 @@ def create_entry(
         found = client_id_in_use(day.id, client_id)
         sent_before = found[0] if found else None
     if client_id and sent_before is not None:
+        sync_committed_writes()  # acknowledging a write another request may still be syncing
         return EntryResult("replayed", db.session.get(TaskEntry, sent_before))
     reason = queries.day_locked(day)
     if reason:
@@ -296,6 +298,7 @@ def create_entry(
         touch_day=held,
     )
     if not created:  # a concurrent retry won the race
+        sync_committed_writes()
         return EntryResult("replayed", entry, checked)
     # Commit at once: on SQLite the write lock is held until then, and every writer waits.
     transaction.commit()

@@ -6,6 +6,7 @@ is the same request (a replay, not 409); after DELETE the same client_id makes a
 the one task already saved, and says that the changes were not saved (never silent); "Repeat
 last task" pressed twice makes one row."""
 
+import os
 import uuid
 
 from sqlalchemy import func, select
@@ -132,3 +133,25 @@ def test_repeat_last_task_pressed_twice_makes_one_row(client, diary):
     assert again["client_id"] != hidden["client_id"]
     assert client.post(url, data=again).status_code == 302
     assert _count() == 3
+
+
+def test_a_replay_is_on_disk_before_it_is_acknowledged(client, diary, monkeypatch):
+    """On SQLite the first request syncs its commit after letting go of the lock, so a retry
+    arriving in between could read the entry before it is on disk: the replay syncs the WAL
+    too before answering. (PostgreSQL shows a commit to others only once it is flushed, so
+    there our code syncs nothing.)"""
+    day = make_day(diary.me, diary.study, diary.practice)
+    post, _ = _poster(client, diary, day)
+    wal = getattr(db.session.connection().connection.dbapi_connection, "wal_path", None)
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(os, "fdatasync", lambda fd: synced.append(os.fstat(fd).st_ino) or real(fd))
+    body = {"client_id": str(uuid.uuid4()), "category": "B1", "minutes": 5}
+    assert post(body).status_code == 201
+    after_the_write = list(synced)
+    assert post(body).headers["Idempotent-Replayed"] == "true"
+    if wal is None:
+        assert synced == []
+    else:
+        assert after_the_write == [os.stat(wal).st_ino]  # the write's own commit
+        assert synced == [os.stat(wal).st_ino] * 2  # and again before the replay's answer

@@ -98,6 +98,23 @@ def test_negative_zero_and_huge_numbers_as_text_are_left_to_the_database():
     assert frame.to_dict("list") == {"practice_id": [1, 2], "wave": [2, 2], "useful": ["3", None]}
 
 
+def test_numbers_are_read_in_c_unless_a_zero_needs_its_digits():
+    """Numbers are decoded without a Python call each; a 0 sends the texts back through the
+    digit check (it alone tells "0" from "-0"), and a number in an answer not tabulated is
+    left alone (the database is not asked about it either)."""
+    zero = answers_from_json([(1, 1, '{"useful": 0}'), (2, 1, '{"useful": 2}')], ("useful",), {})
+    assert zero["useful"].tolist() == ["0", "2"]
+    assert (
+        answers_from_json([(1, 1, '{"useful": 0}'), (2, 1, '{"useful": -0}')], ("useful",), {})
+        is None
+    )
+    rows = [(1, 1, '{"useful": 4, "note": -0, "big": 12345678901234567}')]
+    assert answers_from_json(rows, ("useful",), {})["useful"].tolist() == ["4"]
+    assert answers_from_json([(1, 1, '{"useful": -123456789012345}')], ("useful",), {}) is None
+    fifteen = answers_from_json([(1, 1, '{"useful": -12345678901234}')], ("useful",), {})
+    assert fifteen["useful"].tolist() == ["-12345678901234"]
+
+
 def test_texts_decoded_together_are_each_one_value():
     """The rows' JSON is decoded in one call as one array; a text that is not exactly one JSON
     value still fails as it would alone, even where the texts together would make an array."""

@@ -7,11 +7,12 @@ import pandas as pd
 
 from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
+    Breakdowns,
     add_groups,
     answer_ids,
     count_ids,
     group_labels,
-    shown_counts,
+    shown_parts,
     withheld_hierarchy,
 )
 from pact_feedback.tabulation.tables import (
@@ -32,7 +33,8 @@ class Uptake:
     summary: dict
     tables: dict = field(default_factory=dict)  # question code -> choice table
     headlines: dict = field(default_factory=dict)  # question code -> sentence
-    breakdowns: dict = field(default_factory=dict)  # (question code, group column) -> frame
+    # (question code, group column) -> frame, each built when first read (Breakdowns)
+    breakdowns: Breakdowns = field(default_factory=Breakdowns)
     movements: dict = field(default_factory=dict)  # question code -> crosstab (previous wave)
     movement_from: int | None = None  # the previous wave the movements start from
     latest: dict = field(default_factory=dict)  # question code -> counts of latest status
@@ -81,7 +83,7 @@ def tabulate(
         nations, regions = _nations_and_regions(labelled, numbered["region"], given, counts)
         for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
             withheld = {"nation": nations, "region": regions}.get(by)
-            result.breakdowns[(code, by)] = shown_counts(counts[by], choice_codes[code], withheld)
+            result.breakdowns[(code, by)] = shown_parts(counts[by], choice_codes[code], withheld)
         result.latest[code] = latest[code]
     for code, choices in (multiple or {}).items():
         result.tables[code] = mentions_table(this_wave[code], choices)

@@ -331,16 +331,22 @@ def _withheld_siblings(sizes: pd.Series, forced=()) -> tuple[pd.Series, bool]:
     """Groups of one table (or of one parent) to withhold, and whether that protects them:
     fewer than MIN_GROUP (and `forced`), then the smallest shown ones (the first of equals)
     while the withheld ones could be worked out. All of them, unprotected, when even that is
-    not enough. Worked on plain arrays: a page decides this some fifty times."""
-    counts = sizes.to_numpy()
-    withheld = (counts < MIN_GROUP) | sizes.index.isin(list(forced))
+    not enough."""
+    withheld, safe = _siblings(sizes.to_numpy(), sizes.index.isin(list(forced)))
+    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
+
+
+def _siblings(counts: np.ndarray, forced: np.ndarray) -> tuple[np.ndarray, bool]:
+    """`_withheld_siblings` on plain arrays (`forced`: bool per group): a page decides this
+    some fifty times, and a Series each time cost more than the deciding."""
+    withheld = (counts < MIN_GROUP) | forced
     while _unsafe(counts, withheld) and not withheld.all():
         shown = np.flatnonzero(~withheld)
         withheld[shown[np.argmin(counts[shown])]] = True
     safe = not _unsafe(counts, withheld)
     if not safe:
         withheld[:] = True
-    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
+    return withheld, safe
 
 
 def withheld_hierarchy(
@@ -354,25 +360,28 @@ def withheld_hierarchy(
     cannot be protected (e.g. three regions of one practice each) is withheld with them.
     """
     forced: set = set()
-    regions_of = children.index.tolist()
+    nation_names, nation_sizes = parents.index.tolist(), parents.to_numpy()
+    region_sizes = children.to_numpy()
+    nation_of = [parent_of[r] for r in children.index.tolist()]
     while True:
-        nations, _ = _withheld_siblings(parents, forced)
-        hidden_nation = dict(zip(nations.index.tolist(), nations.tolist(), strict=True))
-        listed = children[[not hidden_nation.get(parent_of[r], False) for r in regions_of]]
+        hidden_nations, _ = _siblings(nation_sizes, parents.index.isin(list(forced)))
+        hidden_nation = dict(zip(nation_names, hidden_nations.tolist(), strict=True))
+        listed = np.flatnonzero([not hidden_nation.get(n, False) for n in nation_of])
         siblings_at: dict = {}  # nation -> positions of its listed regions, in order
-        for at, region in enumerate(listed.index.tolist()):
-            nation = parent_of[region]
+        for at, row in enumerate(listed.tolist()):
+            nation = nation_of[row]
             if not pd.isna(nation):  # as a groupby would, a region of no nation is left be
                 siblings_at.setdefault(nation, []).append(at)
         hidden = np.zeros(len(listed), dtype=bool)
         unprotected = set()
         for nation, at in siblings_at.items():
-            withheld, safe = _withheld_siblings(listed.iloc[at])
-            hidden[at] = withheld.to_numpy()
+            sizes = region_sizes[listed[at]]
+            hidden[at], safe = _siblings(sizes, np.zeros(len(at), dtype=bool))
             if not safe:
                 unprotected.add(nation)
         if not unprotected:
-            return nations, pd.Series(hidden, index=listed.index, dtype=bool)
+            nations = pd.Series(hidden_nations, index=parents.index, name=parents.name, dtype=bool)
+            return nations, pd.Series(hidden, index=children.index[listed], dtype=bool)
         forced |= unprotected
 
 

@@ -154,7 +154,9 @@ def _uptake(study, survey, number: int):
     role = next((q for q in survey.questions if q.code == ROLE_QUESTION), None)
     role_labels = {c.code: c.label for c in role.choices} if role else None
     codes = tuple(dict.fromkeys((*tabulated, ROLE_QUESTION, *multiple)))
-    answers = answers_from_json(queries.answers_json(survey), codes, multiple)
+    sent = queries.sent_frame(study)
+    rows = queries.answers_json(survey, sent_ids=sent["practice_id"].to_numpy())
+    answers = answers_from_json(rows, codes, multiple)
     if answers is None:  # an answer only the database's own extraction renders exactly
         answers = queries.answers_frame(survey, codes=codes)
         for code in multiple:
@@ -162,5 +164,4 @@ def _uptake(study, survey, number: int):
     for code, choices in tabulated.items():
         if choices is SCALE:  # JSON numbers come back as numbers or text, by database
             answers[code] = _each_distinct(answers[code], lambda v: str(int(v)))
-    sent = queries.sent_frame(study)
     return tabulate(sent, answers, number, tabulated, role_labels, multiple=multiple)

@@ -10,8 +10,10 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from pact_feedback.extensions import db
+from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.figures import _as_list, answers_from_json, compute_uptake
 from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
@@ -75,6 +77,22 @@ def test_parsed_answers_are_the_databases_own_extraction(ctx):
     assert parsed["seen_by"].tolist()[:3] == [None, ["pcn", "only_me"], []]
     assert parsed["useful"].tolist() == ["4", None, None, None, None, "5", "12345"]
     assert compute_uptake(study, survey, 1).tables["discussed"]["n"].tolist() == [1, 1, 0, 2]
+
+
+def test_rows_picked_and_ordered_in_python_are_the_databases(ctx):
+    """Given the practices sent a report, answers_json picks and orders the rows itself: the
+    rows the database picks and orders, a practice no longer sent a report left out."""
+    study, survey = _round()
+    enrolment = db.session.scalar(
+        select(Enrolment).filter_by(study_id=study.id).order_by(Enrolment.practice_id).limit(1)
+    )
+    enrolment.report_sent_on = None
+    db.session.commit()
+    sent = queries.sent_frame(study)["practice_id"].to_numpy()
+    expected = queries.answers_json(survey)
+    assert len(sent) == 6 and len(expected) == 5
+    assert queries.answers_json(survey, sent_ids=sent) == expected
+    assert queries.answers_json(survey, sent_ids=[]) == []
 
 
 def test_answers_each_database_writes_its_own_way_are_left_to_it(ctx):

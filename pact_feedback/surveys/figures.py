@@ -52,6 +52,7 @@ def _whole_number(digits: str) -> int:
 
 
 _DECODER = json.JSONDecoder(parse_int=_whole_number)
+_PLAIN = json.JSONDecoder()  # every number as Python reads it, in C
 TEXT_OR_WHOLE = {str, int, type(None)}
 LIST_OR_NONE = {list, type(None)}
 
@@ -69,15 +70,35 @@ def answers_from_json(rows, codes, multiple) -> pd.DataFrame | None:
     if None in texts:
         texts = ["{}" if t is None else t for t in texts]
     try:
-        parsed = _decode_each(texts)
+        # Numbers are read in C first; only a 0 (which may have been written "-0") makes the
+        # texts be read again with `_whole_number` looking at each number's digits.
+        columns = _answer_columns(_decode_each(texts, _PLAIN), codes, multiple, zero=_ZERO)
+        if columns is _ZERO:
+            columns = _answer_columns(_decode_each(texts), codes, multiple)
     except _AsTheDatabaseWould:
         return None
-    if set(map(type, parsed)) != {dict}:
+    if columns is None:
         return None
     frame = {
         "practice_id": np.array(practice_ids, dtype=np.int64),
         "wave": np.array(waves, dtype=np.int64),
     }
+    for code, values in zip(codes, columns, strict=True):
+        frame[code] = pd.Series(values, dtype=object)  # lists stay one cell each
+    return pd.DataFrame(frame)
+
+
+_ZERO = object()  # `_answer_columns`: a whole number 0 among the answers
+
+
+def _answer_columns(parsed: list, codes, multiple, *, zero=None):
+    """Each code's answers (a list per code, in `codes` order) from the decoded texts; None
+    when an answer is not one `answers_from_json` reads as the database would. `zero`, when
+    given, is returned for a whole-number answer 0, for texts decoded without `_whole_number`
+    (only it tells "0" from "-0")."""
+    if set(map(type, parsed)) != {dict}:
+        return None
+    columns = []
     for code in codes:
         values = list(map(dict.get, parsed, repeat(code)))  # no Python loop per row
         kinds = set(map(type, values))
@@ -89,23 +110,29 @@ def answers_from_json(rows, codes, multiple) -> pd.DataFrame | None:
         elif not kinds <= TEXT_OR_WHOLE:
             return None
         elif int in kinds:  # a whole number: its digits, as both databases give it
+            whole = [v for v in values if type(v) is int]
+            if zero is not None and 0 in whole:
+                return zero
+            if max(len(str(min(whole))), len(str(max(whole)))) > 15:  # PostgreSQL: real
+                return None
             values = [str(v) if type(v) is int else v for v in values]
-        frame[code] = pd.Series(values, dtype=object)  # lists stay one cell each
-    return pd.DataFrame(frame)
+        columns.append(values)
+    return columns
 
 
-def _decode_each(texts) -> list:
+def _decode_each(texts, decoder=None) -> list:
     """Each JSON text decoded, in one call as the items of one array: a sixth of the cost of a
     call per row, and each answer code becomes one string shared by every row, which makes
     looking answers up by code cheaper too. The texts are what the app's JSON serializer
     wrote, one value each; should they not make exactly one item each, every text is decoded
-    on its own (raising where that text is not JSON)."""
+    on its own (raising where that text is not JSON). `decoder`: `_DECODER` by default."""
+    decoder = decoder or _DECODER
     try:
-        parsed = _DECODER.decode("[" + ",".join(texts) + "]")
+        parsed = decoder.decode("[" + ",".join(texts) + "]")
     except json.JSONDecodeError:
         parsed = None
     if parsed is None or len(parsed) != len(texts):
-        return list(map(_DECODER.decode, texts))
+        return list(map(decoder.decode, texts))
     return parsed
 
 
@@ -127,7 +154,9 @@ def _uptake(study, survey, number: int):
     role = next((q for q in survey.questions if q.code == ROLE_QUESTION), None)
     role_labels = {c.code: c.label for c in role.choices} if role else None
     codes = tuple(dict.fromkeys((*tabulated, ROLE_QUESTION, *multiple)))
-    answers = answers_from_json(queries.answers_json(survey), codes, multiple)
+    sent = queries.sent_frame(study)
+    rows = queries.answers_json(survey, sent_ids=sent["practice_id"].to_numpy())
+    answers = answers_from_json(rows, codes, multiple)
     if answers is None:  # an answer only the database's own extraction renders exactly
         answers = queries.answers_frame(survey, codes=codes)
         for code in multiple:
@@ -135,5 +164,4 @@ def _uptake(study, survey, number: int):
     for code, choices in tabulated.items():
         if choices is SCALE:  # JSON numbers come back as numbers or text, by database
             answers[code] = _each_distinct(answers[code], lambda v: str(int(v)))
-    sent = queries.sent_frame(study)
     return tabulate(sent, answers, number, tabulated, role_labels, multiple=multiple)

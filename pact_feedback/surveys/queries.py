@@ -1,6 +1,7 @@
 """Survey reads, and the frames the uptake tabulation starts from (SQL first, pandas after)."""
 
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -190,15 +191,16 @@ def _driver_rows(query) -> tuple[list[tuple], list[str]]:
         result.close()
 
 
-def _latest_answers(survey: Survey, *columns) -> Select:
+def _latest_answers(survey: Survey, *columns, in_sql: bool = True) -> Select:
     """`columns` of each submitted response's latest version, practices sent a report only,
-    ordered by wave and practice (the first two columns: practice_id, wave)."""
+    ordered by wave and practice (the first two columns: practice_id, wave). Without `in_sql`
+    every practice's, in no order: the caller picks and sorts (`answers_json`)."""
     latest = (
         select(SurveyResponseVersion.response_id, func.max(SurveyResponseVersion.number).label("n"))
         .group_by(SurveyResponseVersion.response_id)
         .subquery()
     )
-    return (
+    query = (
         select(SurveyResponse.practice_id, SurveyWave.number.label("wave"), *columns)
         .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
         .join(latest, latest.c.response_id == SurveyResponse.id)
@@ -209,12 +211,12 @@ def _latest_answers(survey: Survey, *columns) -> Select:
                 SurveyResponseVersion.number == latest.c.n,
             ),
         )
-        .where(
-            SurveyWave.survey_id == survey.id,
-            SurveyResponse.submitted_at.is_not(None),
-            SurveyResponse.practice_id.in_(sent_practice_ids(survey.study_id)),
-        )
-        .order_by(SurveyWave.number, SurveyResponse.practice_id)
+        .where(SurveyWave.survey_id == survey.id, SurveyResponse.submitted_at.is_not(None))
+    )
+    if not in_sql:
+        return query
+    return query.where(SurveyResponse.practice_id.in_(sent_practice_ids(survey.study_id))).order_by(
+        SurveyWave.number, SurveyResponse.practice_id
     )
 
 
@@ -245,12 +247,25 @@ def answers_frame(survey: Survey, codes=("discussed", "used_for_qi", "respondent
     )
 
 
-def answers_json(survey: Survey) -> list[tuple]:
+def answers_json(survey: Survey, sent_ids=None) -> list[tuple]:
     """The rows of `answers_frame`, each version's answers as their JSON text: (practice_id,
     wave, text). Parsing one text per row in Python is cheaper than the database extracting
-    each answer separately (PostgreSQL's `json` column is parsed again for every `->>`)."""
-    rows, _ = _driver_rows(_latest_answers(survey, cast(SurveyResponseVersion.answers, Text)))
-    return rows
+    each answer separately (PostgreSQL's `json` column is parsed again for every `->>`).
+
+    `sent_ids`: the practices sent a report (`sent_frame`'s practice_id), when the caller has
+    them. The same rows are then picked and ordered here, in arrays, rather than by the
+    database, which checked every response against the sent practices and sorted them on
+    disk: about a fifth of the query's time on SQLite."""
+    text = cast(SurveyResponseVersion.answers, Text)
+    if sent_ids is None:
+        rows, _ = _driver_rows(_latest_answers(survey, text))
+        return rows
+    rows, _ = _driver_rows(_latest_answers(survey, text, in_sql=False))
+    practices = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows))
+    waves = np.fromiter(map(itemgetter(1), rows), dtype=np.int64, count=len(rows))
+    picked = np.flatnonzero(np.isin(practices, np.asarray(sent_ids, dtype=np.int64)))
+    order = picked[np.lexsort((practices[picked], waves[picked]))]
+    return [rows[i] for i in order.tolist()]
 
 
 def report_access_frame(study) -> pd.DataFrame:

@@ -57,7 +57,9 @@ def _page(study, survey, wave, result, questions):
         wave=wave,
         uptake=result,
         table_rows={code: plain_rows(table) for code, table in result.tables.items()},
-        breakdown_rows={key: plain_rows(frame) for key, frame in result.breakdowns.items()},
+        # The breakdowns' rows straight from their arrays: the page reads none of the frames.
+        breakdown_rows={key: result.breakdowns.rows(key, plain_rows) for key in result.breakdowns},
+        breakdown_whole={key: result.breakdowns.withheld_whole(key) for key in result.breakdowns},
         questions=questions,
         breakdown_labels=BREAKDOWNS,
         chart=_chart(result, questions),

@@ -11,6 +11,7 @@ The rule is audited by linear programming over every table of the page
 """
 
 import math
+from collections.abc import MutableMapping
 from typing import NamedTuple
 
 import numpy as np
@@ -216,6 +217,22 @@ def shown_breakdown(table: pd.DataFrame, codes: list[str], withheld=None) -> pd.
 
 def shown_counts(counted: Counted, codes: list[str], withheld=None) -> pd.DataFrame:
     """`shown_breakdown` from `count_ids`, building the one frame it returns."""
+    return shown_frame(shown_parts(counted, codes, withheld))
+
+
+class Shown(NamedTuple):
+    """A breakdown as `shown_counts` shows it, before it is made a frame: the listed groups,
+    each column's whole numbers (n_responded, n_<choice>..., pct_<choice>...), which groups
+    are withheld, and whether the whole table is."""
+
+    groups: pd.Index
+    columns: dict  # column name -> int64 array, one value per listed group
+    hidden: np.ndarray  # bool, one per listed group
+    whole: bool
+
+
+def shown_parts(counted: Counted, codes: list[str], withheld=None) -> Shown:
+    """What `shown_counts` puts in its frame, as arrays."""
     counts, sizes = counted.counts, counted.counts.sum(axis=1)
     shares = np.array([largest_remainder(row) for row in counts.tolist()], dtype=np.int64).reshape(
         counts.shape
@@ -229,21 +246,78 @@ def shown_counts(counted: Counted, codes: list[str], withheld=None) -> pd.DataFr
     columns = {"n_responded": sizes[listed]}
     columns |= {f"n_{c}": counts[listed, j] for j, c in enumerate(codes)}
     columns |= {f"pct_{c}": shares[listed, j] for j, c in enumerate(codes)}
+    whole = bool(len(hidden)) and bool(hidden.all())
+    return Shown(counted.groups[listed], columns, hidden, whole)
+
+
+def shown_frame(shown: Shown) -> pd.DataFrame:
+    """The frame of `shown_counts` (see `breakdown`) from its `shown_parts`."""
     out = pd.DataFrame(
         {
             **{
-                col: pd.arrays.IntegerArray(values.astype(np.int64), hidden.copy())
-                for col, values in columns.items()
+                col: pd.arrays.IntegerArray(values.astype(np.int64), shown.hidden.copy())
+                for col, values in shown.columns.items()
             },
-            "withheld": hidden,
+            "withheld": shown.hidden,
         },
-        index=counted.groups[listed],
+        index=shown.groups,
     )
-    whole = bool(len(out)) and bool(hidden.all())
-    if whole:
+    if shown.whole:
         out = out.iloc[0:0]
-    out.attrs["withheld_whole"] = whole
+    out.attrs["withheld_whole"] = shown.whole
     return out
+
+
+def shown_rows(shown: Shown) -> dict:
+    """The rows of `shown_frame(shown)` as `frame.to_dict("index")` gives them (Python ints,
+    None where withheld, `withheld` as a bool), from the arrays: the statistics page reads
+    these, and building some fifty frames only to read them back cost more than the counting."""
+    if shown.whole:
+        return {}
+    names = [*shown.columns, "withheld"]
+    hidden = shown.hidden.tolist()
+    cells = zip(*(values.tolist() for values in shown.columns.values()), strict=True)
+    return {
+        group: dict(zip(names, [*((None,) * (len(names) - 1) if hide else row), hide], strict=True))
+        for group, row, hide in zip(shown.groups.tolist(), cells, hidden, strict=True)
+    }
+
+
+class Breakdowns(MutableMapping):
+    """(question code, group column) -> breakdown frame (`shown_counts`), in the order added;
+    a frame added as its `shown_parts` is built the first time it is read. The statistics page
+    reads only `rows` and `withheld_whole`, the CSV and the API the frames."""
+
+    def __init__(self):
+        self._items: dict = {}
+
+    def __getitem__(self, key) -> pd.DataFrame:
+        value = self._items[key]
+        if isinstance(value, Shown):
+            value = self._items[key] = shown_frame(value)
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        self._items[key] = value  # a frame, or its Shown parts
+
+    def __delitem__(self, key) -> None:
+        del self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def rows(self, key, plain_rows) -> dict:
+        """The breakdown's rows for a template: `shown_rows`, or `plain_rows(frame)` for a
+        breakdown added as a frame."""
+        value = self._items[key]
+        return shown_rows(value) if isinstance(value, Shown) else plain_rows(value)
+
+    def withheld_whole(self, key) -> bool:
+        value = self._items[key]
+        return value.whole if isinstance(value, Shown) else value.attrs["withheld_whole"]
 
 
 def _unsafe(sizes: np.ndarray, withheld: np.ndarray) -> bool:
@@ -257,16 +331,22 @@ def _withheld_siblings(sizes: pd.Series, forced=()) -> tuple[pd.Series, bool]:
     """Groups of one table (or of one parent) to withhold, and whether that protects them:
     fewer than MIN_GROUP (and `forced`), then the smallest shown ones (the first of equals)
     while the withheld ones could be worked out. All of them, unprotected, when even that is
-    not enough. Worked on plain arrays: a page decides this some fifty times."""
-    counts = sizes.to_numpy()
-    withheld = (counts < MIN_GROUP) | sizes.index.isin(list(forced))
+    not enough."""
+    withheld, safe = _siblings(sizes.to_numpy(), sizes.index.isin(list(forced)))
+    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
+
+
+def _siblings(counts: np.ndarray, forced: np.ndarray) -> tuple[np.ndarray, bool]:
+    """`_withheld_siblings` on plain arrays (`forced`: bool per group): a page decides this
+    some fifty times, and a Series each time cost more than the deciding."""
+    withheld = (counts < MIN_GROUP) | forced
     while _unsafe(counts, withheld) and not withheld.all():
         shown = np.flatnonzero(~withheld)
         withheld[shown[np.argmin(counts[shown])]] = True
     safe = not _unsafe(counts, withheld)
     if not safe:
         withheld[:] = True
-    return pd.Series(withheld, index=sizes.index, name=sizes.name, dtype=bool), safe
+    return withheld, safe
 
 
 def withheld_hierarchy(
@@ -280,25 +360,28 @@ def withheld_hierarchy(
     cannot be protected (e.g. three regions of one practice each) is withheld with them.
     """
     forced: set = set()
-    regions_of = children.index.tolist()
+    nation_names, nation_sizes = parents.index.tolist(), parents.to_numpy()
+    region_sizes = children.to_numpy()
+    nation_of = [parent_of[r] for r in children.index.tolist()]
     while True:
-        nations, _ = _withheld_siblings(parents, forced)
-        hidden_nation = dict(zip(nations.index.tolist(), nations.tolist(), strict=True))
-        listed = children[[not hidden_nation.get(parent_of[r], False) for r in regions_of]]
+        hidden_nations, _ = _siblings(nation_sizes, parents.index.isin(list(forced)))
+        hidden_nation = dict(zip(nation_names, hidden_nations.tolist(), strict=True))
+        listed = np.flatnonzero([not hidden_nation.get(n, False) for n in nation_of])
         siblings_at: dict = {}  # nation -> positions of its listed regions, in order
-        for at, region in enumerate(listed.index.tolist()):
-            nation = parent_of[region]
+        for at, row in enumerate(listed.tolist()):
+            nation = nation_of[row]
             if not pd.isna(nation):  # as a groupby would, a region of no nation is left be
                 siblings_at.setdefault(nation, []).append(at)
         hidden = np.zeros(len(listed), dtype=bool)
         unprotected = set()
         for nation, at in siblings_at.items():
-            withheld, safe = _withheld_siblings(listed.iloc[at])
-            hidden[at] = withheld.to_numpy()
+            sizes = region_sizes[listed[at]]
+            hidden[at], safe = _siblings(sizes, np.zeros(len(at), dtype=bool))
             if not safe:
                 unprotected.add(nation)
         if not unprotected:
-            return nations, pd.Series(hidden, index=listed.index, dtype=bool)
+            nations = pd.Series(hidden_nations, index=parents.index, name=parents.name, dtype=bool)
+            return nations, pd.Series(hidden, index=children.index[listed], dtype=bool)
         forced |= unprotected
 
 

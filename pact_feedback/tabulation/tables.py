@@ -5,6 +5,7 @@ Pure functions: frames in, frames out. The frames come from `surveys.queries` (S
 
 import math
 from collections import Counter
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -157,12 +158,14 @@ def latest_counts(answers: pd.DataFrame, wave: int, questions: dict[str, list[st
     """How many practices give each answer as their latest (`latest_status`) up to `wave`, for
     each question code in `questions` (mapped to its choice codes): a Series of counts indexed
     by the choice codes. The answers are sorted once for all the questions."""
-    upto = answers[answers["wave"] <= wave]
-    order = np.lexsort((upto["wave"].to_numpy(), upto["practice_id"].to_numpy()))  # stable
-    practices = upto["practice_id"].to_numpy()[order]
+    waves = answers["wave"].to_numpy()
+    upto = np.flatnonzero(waves <= wave)  # row numbers: no copy of the whole frame
+    practice_ids = answers["practice_id"].to_numpy()[upto]
+    order = np.lexsort((waves[upto], practice_ids))  # stable
+    rows, practices = upto[order], practice_ids[order]
     out = {}
     for code, codes in questions.items():
-        values = upto[code].to_numpy(dtype=object)[order]
+        values = answers[code].to_numpy(dtype=object)[rows]
         given = pd.notna(values)
         ids, values = practices[given], values[given]
         last = np.append(ids[1:] != ids[:-1], True) if len(ids) else given[given]
@@ -188,23 +191,33 @@ def movement(answers: pd.DataFrame, code: str, from_wave: int, to_wave: int, cod
 def movements(answers: pd.DataFrame, questions: dict[str, list[str]], from_wave: int, to_wave):
     """`movement` of each question code in `questions` (mapped to its choice codes), the two
     waves' practices matched once for all of them (a practice answers a wave once)."""
-    before = answers[answers["wave"] == from_wave]
-    after = answers[answers["wave"] == to_wave]
+    waves, practices = answers["wave"].to_numpy(), answers["practice_id"].to_numpy()
+    before, after = np.flatnonzero(waves == from_wave), np.flatnonzero(waves == to_wave)
     _, in_before, in_after = np.intersect1d(
-        before["practice_id"].to_numpy(), after["practice_id"].to_numpy(), return_indices=True
+        practices[before], practices[after], return_indices=True
     )
+    before, after = before[in_before], after[in_after]  # row numbers of the same practices
     out = {}
     for code, codes in questions.items():
-        distinct = pd.Index(list(dict.fromkeys(codes)), dtype=object)
-        was = distinct.get_indexer(before[code].to_numpy(dtype=object)[in_before])
-        now = distinct.get_indexer(after[code].to_numpy(dtype=object)[in_after])
+        values = answers[code].to_numpy(dtype=object)
+        was, now = _choice_numbers(values[before], codes), _choice_numbers(values[after], codes)
         both = (was >= 0) & (now >= 0)  # -1: not answered, or not one of the choices
-        n = len(distinct)
+        n = len(codes)
         counts = np.bincount(was[both] * n + now[both], minlength=n * n).reshape(n, n)
-        at = distinct.get_indexer(codes)
+        at = _choice_numbers(np.array(codes, dtype=object), codes)
         out[code] = pd.DataFrame(
             counts[np.ix_(at, at)].astype(np.int64),
             index=pd.Index(codes, name="before"),
             columns=pd.Index(codes, name="after"),
         )
     return out
+
+
+def _choice_numbers(values: np.ndarray, codes: list[str]) -> np.ndarray:
+    """The position in `codes` of each value (the first, where a code repeats), -1 for any
+    other (unanswered included): a dict look-up each, where pandas' own `get_indexer` first
+    turns a column of text into its string dtype, at more cost than the counting."""
+    number: dict = {}
+    for i, code in enumerate(codes):
+        number.setdefault(code, i)
+    return np.fromiter(map(number.get, values.tolist(), repeat(-1)), np.intp, count=len(values))

@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pact_feedback.tabulation.breakdowns import (
     BREAKDOWNS,
+    Breakdowns,
     add_groups,
     answer_ids,
     count_ids,
     group_labels,
-    shown_counts,
+    shown_parts,
     withheld_hierarchy,
 )
 from pact_feedback.tabulation.tables import (
@@ -31,7 +33,8 @@ class Uptake:
     summary: dict
     tables: dict = field(default_factory=dict)  # question code -> choice table
     headlines: dict = field(default_factory=dict)  # question code -> sentence
-    breakdowns: dict = field(default_factory=dict)  # (question code, group column) -> frame
+    # (question code, group column) -> frame, each built when first read (Breakdowns)
+    breakdowns: Breakdowns = field(default_factory=Breakdowns)
     movements: dict = field(default_factory=dict)  # question code -> crosstab (previous wave)
     movement_from: int | None = None  # the previous wave the movements start from
     latest: dict = field(default_factory=dict)  # question code -> counts of latest status
@@ -77,10 +80,10 @@ def tabulate(
             for by in BREAKDOWNS
             if by != code or by in ("nation", "region")
         }
-        nations, regions = _nations_and_regions(groups, labelled, given, counts)
+        nations, regions = _nations_and_regions(labelled, numbered["region"], given, counts)
         for by in (b for b in BREAKDOWNS if b != code):  # not a question by its own answer
             withheld = {"nation": nations, "region": regions}.get(by)
-            result.breakdowns[(code, by)] = shown_counts(counts[by], choice_codes[code], withheld)
+            result.breakdowns[(code, by)] = shown_parts(counts[by], choice_codes[code], withheld)
         result.latest[code] = latest[code]
     for code, choices in (multiple or {}).items():
         result.tables[code] = mentions_table(this_wave[code], choices)
@@ -92,16 +95,28 @@ def nations_and_regions(groups: pd.DataFrame, code: str, choices) -> tuple:
     labelled = {by: group_labels(groups[by]) for by in ("nation", "region")}
     given = answer_ids(groups[code].to_numpy(dtype=object))
     codes = [c for c, _ in choices]
-    counts = {by: count_ids(pd.factorize(labelled[by]), given, by, codes) for by in labelled}
-    return _nations_and_regions(groups, labelled, given, counts)
+    numbered = {by: pd.factorize(labels) for by, labels in labelled.items()}
+    counts = {by: count_ids(numbered[by], given, by, codes) for by in labelled}
+    return _nations_and_regions(labelled, numbered["region"], given, counts)
 
 
-def _nations_and_regions(groups, labelled: dict, given: tuple, counts: dict) -> tuple:
-    """`nations_and_regions` from the groups' labels, `answer_ids` and their `count_ids`."""
-    answered = given[0]
-    regions = groups["region"].to_numpy(dtype=object)[answered]
-    parent_of = dict(zip(regions, labelled["nation"][answered], strict=True))
+def _nations_and_regions(labelled: dict, regions: tuple, given: tuple, counts: dict) -> tuple:
+    """`nations_and_regions` from the groups' labels, the regions' `pd.factorize`,
+    `answer_ids` and their `count_ids`."""
+    parent_of = _parent_of(labelled["nation"], regions, given[0])
     return withheld_hierarchy(counts["nation"].sizes(), counts["region"].sizes(), parent_of)
+
+
+def _parent_of(nations: np.ndarray, regions: tuple, answered: np.ndarray) -> dict:
+    """Each region's nation, as the last practice that answered in that region has it (every
+    region has one nation: add_groups names a missing region within its nation). Looked up in
+    arrays: a dict built row by row for every question was most of the withholding's cost."""
+    region_of, names = regions
+    rows = np.flatnonzero(answered)
+    ids = region_of[rows][::-1]
+    present, last_from_end = np.unique(ids, return_index=True)
+    last = rows[len(rows) - 1 - last_from_end]
+    return dict(zip(names[present].tolist(), nations[last].tolist(), strict=True))
 
 
 def export_rows(study_slug: str, uptake: Uptake) -> pd.DataFrame:

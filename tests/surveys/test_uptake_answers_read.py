@@ -10,8 +10,10 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 from pact_feedback.extensions import db
+from pact_feedback.studies.models import Enrolment
 from pact_feedback.surveys import queries
 from pact_feedback.surveys.figures import _as_list, answers_from_json, compute_uptake
 from pact_feedback.surveys.models import SurveyResponse, SurveyResponseVersion
@@ -77,6 +79,22 @@ def test_parsed_answers_are_the_databases_own_extraction(ctx):
     assert compute_uptake(study, survey, 1).tables["discussed"]["n"].tolist() == [1, 1, 0, 2]
 
 
+def test_rows_picked_and_ordered_in_python_are_the_databases(ctx):
+    """Given the practices sent a report, answers_json picks and orders the rows itself: the
+    rows the database picks and orders, a practice no longer sent a report left out."""
+    study, survey = _round()
+    enrolment = db.session.scalar(
+        select(Enrolment).filter_by(study_id=study.id).order_by(Enrolment.practice_id).limit(1)
+    )
+    enrolment.report_sent_on = None
+    db.session.commit()
+    sent = queries.sent_frame(study)["practice_id"].to_numpy()
+    expected = queries.answers_json(survey)
+    assert len(sent) == 6 and len(expected) == 5
+    assert queries.answers_json(survey, sent_ids=sent) == expected
+    assert queries.answers_json(survey, sent_ids=[]) == []
+
+
 def test_answers_each_database_writes_its_own_way_are_left_to_it(ctx):
     for unusual in ({"discussed": True}, {"used_for_qi": 2.5}, {"discussed": {"a": 1}}):
         study, survey = _round(unusual)
@@ -96,6 +114,23 @@ def test_negative_zero_and_huge_numbers_as_text_are_left_to_the_database():
     assert answers_from_json([], ("useful",), {}) is None
     frame = answers_from_json([(1, 2, '{"useful": 3}'), (2, 2, None)], ("useful",), {})
     assert frame.to_dict("list") == {"practice_id": [1, 2], "wave": [2, 2], "useful": ["3", None]}
+
+
+def test_numbers_are_read_in_c_unless_a_zero_needs_its_digits():
+    """Numbers are decoded without a Python call each; a 0 sends the texts back through the
+    digit check (it alone tells "0" from "-0"), and a number in an answer not tabulated is
+    left alone (the database is not asked about it either)."""
+    zero = answers_from_json([(1, 1, '{"useful": 0}'), (2, 1, '{"useful": 2}')], ("useful",), {})
+    assert zero["useful"].tolist() == ["0", "2"]
+    assert (
+        answers_from_json([(1, 1, '{"useful": 0}'), (2, 1, '{"useful": -0}')], ("useful",), {})
+        is None
+    )
+    rows = [(1, 1, '{"useful": 4, "note": -0, "big": 12345678901234567}')]
+    assert answers_from_json(rows, ("useful",), {})["useful"].tolist() == ["4"]
+    assert answers_from_json([(1, 1, '{"useful": -123456789012345}')], ("useful",), {}) is None
+    fifteen = answers_from_json([(1, 1, '{"useful": -12345678901234}')], ("useful",), {})
+    assert fifteen["useful"].tolist() == ["-12345678901234"]
 
 
 def test_texts_decoded_together_are_each_one_value():

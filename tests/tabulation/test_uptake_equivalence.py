@@ -421,3 +421,28 @@ def test_the_withholding_cases_reach_the_hard_ones():
         withheld, _ = ref_withheld_hierarchy(nations, regions, parent_of)
         big_nation_withheld += bool((withheld & (nations >= MIN_GROUP)).any())
     assert unprotectable and big_nation_withheld
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_breakdown_rows_from_arrays_are_the_frames_plain_rows(seed):
+    """The statistics page reads each breakdown's rows from its arrays, never building the
+    frame: the rows must be those of the frame (`plain_rows`), value for value and type for
+    type, withheld groups and tables withheld whole included."""
+    from pact_feedback.surveys.stats import plain_rows
+
+    sent, answers = _round(seed)
+    for wave in sorted(answers["wave"].unique()) if len(answers) else [1]:
+        lazy = tabulate(sent, answers, int(wave), QUESTIONS, ROLE_LABELS, multiple=MULTIPLE)
+        built = tabulate(sent, answers, int(wave), QUESTIONS, ROLE_LABELS, multiple=MULTIPLE)
+        for key in lazy.breakdowns:
+            rows, frame = lazy.breakdowns.rows(key, plain_rows), built.breakdowns[key]
+            expected = plain_rows(frame)
+            assert list(rows) == list(expected)
+            for group, row in expected.items():
+                assert [(type(v), v) for v in rows[group].values()] == [
+                    (type(v), v) for v in row.values()
+                ]
+                assert list(rows[group]) == list(row)
+            assert lazy.breakdowns.withheld_whole(key) == frame.attrs["withheld_whole"]
+            assert built.breakdowns.rows(key, plain_rows) == expected  # a frame added as one
+        assert list(lazy.breakdowns) == list(built.breakdowns)

@@ -5,11 +5,12 @@ trips; everything after this module is pure pandas.
 """
 
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+import psycopg
+from sqlalchemy import case, func, select, union_all
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
@@ -48,22 +49,44 @@ def _driver_rows(statement) -> list[tuple]:
 
 
 def _integer_blocks(statement, *, width: int, chunk: int = 50_000) -> Iterator[np.ndarray]:
-    """The statement's rows, every column an integer, as numpy blocks of `chunk` rows (a
-    server-side cursor on PostgreSQL): a whole-UK round is over a million rows, and as Python
-    tuples they took half a gigabyte where the arrays take a tenth of that."""
+    """The statement's rows, every column an integer, as numpy blocks of `chunk` rows: a
+    whole-UK round is over a million rows, and as Python tuples they took half a gigabyte
+    where the arrays take a tenth of that."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        # A cursor's plan is chosen to return its first rows fast (cursor_tuple_fraction 0.1),
-        # which here meant sorting instead of hashing: 2.5 times slower. All rows are read.
-        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
-        # Compiling this one query's expressions (JIT) cost about half a second of a whole-UK
-        # round and saved nothing measurable.
-        connection.exec_driver_sql("SET LOCAL jit = off")
-    result = connection.execute(statement, execution_options={"yield_per": chunk})
-    for rows in result.partitions():
+        blocks = _postgresql_blocks(connection, statement, chunk)
+    else:
+        result = connection.execute(statement, execution_options={"yield_per": chunk})
+        blocks = result.partitions()
+    for rows in blocks:
         yield np.fromiter(
             chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width
         ).reshape(-1, width)
+
+
+def _postgresql_blocks(connection, statement, chunk: int) -> Iterator[list[tuple]]:
+    """The statement run to completion as one ordinary query, its rows read `chunk` at a time
+    (psycopg's `stream`, libpq's chunked-rows mode), so the client holds one chunk.
+
+    Not a server-side cursor: PostgreSQL never gives a cursor (DECLARE) a parallel plan, and
+    the minutes query, split into ranges of participants (`_minutes_query`), runs its parts
+    on parallel workers, as the bare GROUP BY floor does. The leader only passes the rows on
+    (it took a part itself and then held the other worker's rows back). Compiling this one
+    query's expressions (JIT) cost about half a second of a whole-UK round and saved nothing.
+    """
+    connection.exec_driver_sql("SET LOCAL jit = off")
+    connection.exec_driver_sql("SET LOCAL parallel_leader_participation = off")
+    compiled = statement.compile(dialect=connection.dialect)
+    raw = connection.connection.driver_connection
+    # Chunked rows need libpq 17 (psycopg-binary bundles a newer one); else one row at a time.
+    size = chunk if psycopg.pq.version() >= 170000 else 1
+    with raw.cursor(binary=True) as cursor:  # binary integers: less to parse
+        rows = cursor.stream(str(compiled), compiled.params, size=size)
+        while block := list(islice(rows, chunk)):
+            yield block
+    # Later statements in this transaction plan as usual (after an error it is rolled back).
+    connection.exec_driver_sql("SET LOCAL jit TO DEFAULT")
+    connection.exec_driver_sql("SET LOCAL parallel_leader_participation TO DEFAULT")
 
 
 def load_days(study) -> pd.DataFrame:
@@ -115,6 +138,36 @@ class _Columns:
         return pd.DataFrame(self.sums[self.seen], index=index, columns=names)
 
 
+MINUTES_PARTS = 2  # PostgreSQL's parallel workers per query by default
+
+
+def _minutes_query(query, participants: np.ndarray):
+    """`query` (grouped by participant) as `MINUTES_PARTS` parts over ranges of participants
+    (equal numbers of them), joined by UNION ALL on PostgreSQL; as it is elsewhere.
+
+    The one GROUP BY of a whole-UK round is 1.27 million groups, which PostgreSQL aggregates
+    in one process (a partial aggregate per worker would hold nearly every group twice);
+    parts with no participant in common are a parallel plan (Parallel Append), one worker
+    each, the aggregate halved on each. The first and last ranges are open, so every
+    participant is in exactly one part.
+    """
+    if db.session.get_bind().dialect.name != "postgresql" or len(participants) < MINUTES_PARTS:
+        return query
+    cuts = [
+        int(participants[len(participants) * i // MINUTES_PARTS]) for i in range(1, MINUTES_PARTS)
+    ]
+    ranges = zip([None, *cuts], [*cuts, None], strict=True)
+    return union_all(
+        *(
+            query.where(
+                *([] if low is None else [DiaryDay.user_id >= low]),
+                *([] if high is None else [DiaryDay.user_id < high]),
+            )
+            for low, high in ranges
+        )
+    )
+
+
 def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Minutes per participant and category, with the hours and "who could" splits, in one
     SQL pass; returns the `entries` and `side` frames `reports.compute` reads.
@@ -134,10 +187,13 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
     participants = np.unique(days["participant_id"].to_numpy(dtype=np.int64))
     found = _Columns(participants, len(participants) * len(categories), 3, len(names) - 3)
     for block in _integer_blocks(
-        select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
-        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
-        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
-        .group_by(DiaryDay.user_id, TaskEntry.category_id),
+        _minutes_query(
+            select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
+            .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
+            .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
+            .group_by(DiaryDay.user_id, TaskEntry.category_id),
+            participants,
+        ),
         width=len(names),
     ):
         found.add(block)

@@ -53,10 +53,30 @@ def recorded_per_day(entries: pd.DataFrame, days: pd.DataFrame) -> dict[str, pd.
 
 def _per_participant(entries: pd.DataFrame, column: str, n_days: pd.Series) -> pd.DataFrame:
     """Minutes per diary day by `column`, one row per participant (only values they used)."""
-    totals = entries.pivot_table(
-        index="participant_id", columns=column, values="minutes", aggfunc="sum"
+    return _pivot_sum(entries, column).reindex(n_days.index).div(n_days, axis=0)
+
+
+def _pivot_sum(entries: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`entries.pivot_table(index="participant_id", columns=column, values="minutes",
+    aggfunc="sum")` as float: rows and columns sorted, NaN where a participant has no row.
+
+    Worked out with `factorize` and one `bincount`: pandas' pivot took about a second of a
+    whole-UK round's 1.27 million rows (tests compare the two). Minutes are whole numbers,
+    so their sums are exact in any order.
+    """
+    entries = entries.loc[entries[column].notna()]  # as pivot_table: no key, no cell
+    row, people = pd.factorize(entries["participant_id"], sort=True)
+    cell, values = pd.factorize(entries[column], sort=True)
+    flat = row.astype(np.int64) * len(values) + cell
+    size = len(people) * len(values)
+    minutes = entries["minutes"].to_numpy(dtype=float)
+    totals = np.bincount(flat, weights=minutes, minlength=size).astype(float, copy=False)
+    totals[np.bincount(flat, minlength=size) == 0] = np.nan
+    return pd.DataFrame(
+        totals.reshape(len(people), len(values)),
+        index=pd.Index(people, name="participant_id"),
+        columns=pd.Index(values, name=column),
     )
-    return totals.reindex(n_days.index).div(n_days, axis=0)
 
 
 def _present(columns: list, row: list) -> dict:

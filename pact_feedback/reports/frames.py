@@ -27,7 +27,9 @@ from pact_feedback.reports.compute import WHO_COULD
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
 
-ENTRY_COLUMNS = ["participant_id", "practice_id", "staff_role", "category", "group", "minutes"]
+# An entry's practice and role are its participant's, in `days`: a whole-UK round's entries
+# carried them as 20 MB that nothing read.
+ENTRY_COLUMNS = ["participant_id", "category", "group", "minutes"]
 # Each side row carries the minutes of one split (outside hours, or one "who could" answer):
 # the rows are not a partition of the day, and `compute` never adds them together.
 SIDE_COLUMNS = ["participant_id", "outside_hours", "could_be_done_by", "minutes"]
@@ -200,14 +202,11 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
     participant_id, category_id, minutes = (found.column(i) for i in range(3))
     per_person = found.summed(names[3:])
     del found
-    people = days.drop_duplicates("participant_id").set_index("participant_id")
     code = {c.id: c.code for c in categories}
     group = {c.id: c.group for c in categories}
     entries = pd.DataFrame(
         {
             "participant_id": participant_id,
-            "practice_id": participant_id.map(people["practice_id"]),
-            "staff_role": participant_id.map(people["staff_role"]),
             "category": category_id.map(code),
             "group": category_id.map(group),
             "minutes": minutes.astype(float),
@@ -248,11 +247,19 @@ def load_readers(study, sharers: set[int]) -> list[Reader]:
     as its participant, or who keeps a diary and does not share it (they know their own
     figures besides their sharers'). One query over leads and this study's participants."""
     in_round = select(Enrolment.practice_id).where(Enrolment.study_id == study.id)
+    is_lead = (Membership.role == PRACTICE_LEAD) & Membership.practice_id.in_(in_round)
+    leaders = select(Membership.user_id).where(is_lead)
+    # Only leads' own participation matters: the other 60,000 participants of a whole-UK
+    # round were most of this function's time, for nothing.
     rows = db.session.execute(
         select(Membership.user_id, Membership.role, Membership.practice_id).where(
-            Membership.practice_id.in_(in_round),
-            (Membership.role == PRACTICE_LEAD)
-            | ((Membership.role == PARTICIPANT) & (Membership.study_id == study.id)),
+            is_lead
+            | (
+                (Membership.role == PARTICIPANT)
+                & (Membership.study_id == study.id)
+                & Membership.practice_id.in_(in_round)
+                & Membership.user_id.in_(leaders)
+            )
         )
     ).all()
     leads, reads = {}, {}

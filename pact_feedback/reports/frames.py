@@ -274,7 +274,13 @@ def load_readers(study, sharers: set[int]) -> list[Reader]:
     return readers
 
 
-def _profile(practice: Practice) -> Profile:
+PRACTICE_COLUMNS = (
+    *("id", "name", "data_date"),
+    *("ods_code", "nation", "imd_score", "pct_65_plus", "list_size", "pct_rural"),  # Profile
+)
+
+
+def _profile(practice) -> Profile:
     return Profile(
         ods_code=practice.ods_code,
         nation=practice.nation,
@@ -299,7 +305,10 @@ def _load_inputs(study) -> StudyInputs:
         .where(Category.study_id == study.id)
         .order_by(Category.position, Category.code)
     ).all()
-    practices = db.session.scalars(select(Practice).order_by(Practice.ods_code)).all()
+    # The columns read, not ORM objects: 7,700 practices as objects took half a second.
+    practices = db.session.execute(
+        select(*(getattr(Practice, name) for name in PRACTICE_COLUMNS)).order_by(Practice.ods_code)
+    ).all()
     enrolled = list(
         db.session.scalars(
             select(Enrolment.practice_id)

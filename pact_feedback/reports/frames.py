@@ -9,7 +9,6 @@ from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
-import psycopg
 from sqlalchemy import case, func, select, union_all
 
 from pact_feedback.accounts.models import Membership
@@ -80,6 +79,8 @@ def _postgresql_blocks(connection, statement, chunk: int) -> Iterator[list[tuple
     connection.exec_driver_sql("SET LOCAL parallel_leader_participation = off")
     compiled = statement.compile(dialect=connection.dialect)
     raw = connection.connection.driver_connection
+    import psycopg  # here: SQLite never needs the driver (its import alone is 8 MB)
+
     # Chunked rows need libpq 17 (psycopg-binary bundles a newer one); else one row at a time.
     size = chunk if psycopg.pq.version() >= 170000 else 1
     with raw.cursor(binary=True) as cursor:  # binary integers: less to parse

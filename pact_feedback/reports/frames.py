@@ -72,14 +72,14 @@ def _postgresql_blocks(connection, statement, chunk: int) -> Iterator[list[tuple
     Not a server-side cursor: PostgreSQL never gives a cursor (DECLARE) a parallel plan, and
     the minutes query, split into ranges of participants (`_minutes_query`), runs its parts
     on parallel workers, as the bare GROUP BY floor does. The leader only passes the rows on
-    (it took a part itself and then held the other worker's rows back). Compiling this one
-    query's expressions (JIT) cost about half a second of a whole-UK round and saved nothing.
+    (taking a part itself measured slower). Compiling this one query's expressions (JIT) cost
+    about half a second of a whole-UK round and saved nothing.
     """
     connection.exec_driver_sql("SET LOCAL jit = off")
     connection.exec_driver_sql("SET LOCAL parallel_leader_participation = off")
     compiled = statement.compile(dialect=connection.dialect)
     raw = connection.connection.driver_connection
-    import psycopg  # here: SQLite never needs the driver (its import alone is 8 MB)
+    import psycopg  # here: SQLite never needs the driver (8 MB of its benchmark's peak)
 
     # Chunked rows need libpq 17 (psycopg-binary bundles a newer one); else one row at a time.
     size = chunk if psycopg.pq.version() >= 170000 else 1

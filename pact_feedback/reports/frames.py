@@ -5,11 +5,11 @@ trips; everything after this module is pure pandas.
 """
 
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 
 from pact_feedback.accounts.models import Membership
 from pact_feedback.accounts.roles import PARTICIPANT, PRACTICE_LEAD
@@ -26,7 +26,9 @@ from pact_feedback.reports.compute import WHO_COULD
 from pact_feedback.reports.matching import Profile
 from pact_feedback.studies.models import Enrolment
 
-ENTRY_COLUMNS = ["participant_id", "practice_id", "staff_role", "category", "group", "minutes"]
+# An entry's practice and role are its participant's, in `days`: a whole-UK round's entries
+# carried them as 20 MB that nothing read.
+ENTRY_COLUMNS = ["participant_id", "category", "group", "minutes"]
 # Each side row carries the minutes of one split (outside hours, or one "who could" answer):
 # the rows are not a partition of the day, and `compute` never adds them together.
 SIDE_COLUMNS = ["participant_id", "outside_hours", "could_be_done_by", "minutes"]
@@ -48,22 +50,46 @@ def _driver_rows(statement) -> list[tuple]:
 
 
 def _integer_blocks(statement, *, width: int, chunk: int = 50_000) -> Iterator[np.ndarray]:
-    """The statement's rows, every column an integer, as numpy blocks of `chunk` rows (a
-    server-side cursor on PostgreSQL): a whole-UK round is over a million rows, and as Python
-    tuples they took half a gigabyte where the arrays take a tenth of that."""
+    """The statement's rows, every column an integer, as numpy blocks of `chunk` rows: a
+    whole-UK round is over a million rows, and as Python tuples they took half a gigabyte
+    where the arrays take a tenth of that."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        # A cursor's plan is chosen to return its first rows fast (cursor_tuple_fraction 0.1),
-        # which here meant sorting instead of hashing: 2.5 times slower. All rows are read.
-        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
-        # Compiling this one query's expressions (JIT) cost about half a second of a whole-UK
-        # round and saved nothing measurable.
-        connection.exec_driver_sql("SET LOCAL jit = off")
-    result = connection.execute(statement, execution_options={"yield_per": chunk})
-    for rows in result.partitions():
+        blocks = _postgresql_blocks(connection, statement, chunk)
+    else:
+        result = connection.execute(statement, execution_options={"yield_per": chunk})
+        blocks = result.partitions()
+    for rows in blocks:
         yield np.fromiter(
             chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width
         ).reshape(-1, width)
+
+
+def _postgresql_blocks(connection, statement, chunk: int) -> Iterator[list[tuple]]:
+    """The statement run to completion as one ordinary query, its rows read `chunk` at a time
+    (psycopg's `stream`, libpq's chunked-rows mode), so the client holds one chunk.
+
+    Not a server-side cursor: PostgreSQL never gives a cursor (DECLARE) a parallel plan, and
+    the minutes query, split into ranges of participants (`_minutes_query`), runs its parts
+    on parallel workers, as the bare GROUP BY floor does. The leader only passes the rows on
+    (taking a part itself measured slower). Compiling this one query's expressions (JIT) cost
+    about half a second of a whole-UK round and saved nothing.
+    """
+    connection.exec_driver_sql("SET LOCAL jit = off")
+    connection.exec_driver_sql("SET LOCAL parallel_leader_participation = off")
+    compiled = statement.compile(dialect=connection.dialect)
+    raw = connection.connection.driver_connection
+    import psycopg  # here: SQLite never needs the driver (8 MB of its benchmark's peak)
+
+    # Chunked rows need libpq 17 (psycopg-binary bundles a newer one); else one row at a time.
+    size = chunk if psycopg.pq.version() >= 170000 else 1
+    with raw.cursor(binary=True) as cursor:  # binary integers: less to parse
+        rows = cursor.stream(str(compiled), compiled.params, size=size)
+        while block := list(islice(rows, chunk)):
+            yield block
+    # Later statements in this transaction plan as usual (after an error it is rolled back).
+    connection.exec_driver_sql("SET LOCAL jit TO DEFAULT")
+    connection.exec_driver_sql("SET LOCAL parallel_leader_participation TO DEFAULT")
 
 
 def load_days(study) -> pd.DataFrame:
@@ -115,6 +141,36 @@ class _Columns:
         return pd.DataFrame(self.sums[self.seen], index=index, columns=names)
 
 
+MINUTES_PARTS = 2  # PostgreSQL's parallel workers per query by default
+
+
+def _minutes_query(query, participants: np.ndarray):
+    """`query` (grouped by participant) as `MINUTES_PARTS` parts over ranges of participants
+    (equal numbers of them), joined by UNION ALL on PostgreSQL; as it is elsewhere.
+
+    The one GROUP BY of a whole-UK round is 1.27 million groups, which PostgreSQL aggregates
+    in one process (a partial aggregate per worker would hold nearly every group twice);
+    parts with no participant in common are a parallel plan (Parallel Append), one worker
+    each, the aggregate halved on each. The first and last ranges are open, so every
+    participant is in exactly one part.
+    """
+    if db.session.get_bind().dialect.name != "postgresql" or len(participants) < MINUTES_PARTS:
+        return query
+    cuts = [
+        int(participants[len(participants) * i // MINUTES_PARTS]) for i in range(1, MINUTES_PARTS)
+    ]
+    ranges = zip([None, *cuts], [*cuts, None], strict=True)
+    return union_all(
+        *(
+            query.where(
+                *([] if low is None else [DiaryDay.user_id >= low]),
+                *([] if high is None else [DiaryDay.user_id < high]),
+            )
+            for low, high in ranges
+        )
+    )
+
+
 def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Minutes per participant and category, with the hours and "who could" splits, in one
     SQL pass; returns the `entries` and `side` frames `reports.compute` reads.
@@ -134,24 +190,24 @@ def load_minutes(study, days: pd.DataFrame, categories) -> tuple[pd.DataFrame, p
     participants = np.unique(days["participant_id"].to_numpy(dtype=np.int64))
     found = _Columns(participants, len(participants) * len(categories), 3, len(names) - 3)
     for block in _integer_blocks(
-        select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
-        .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
-        .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
-        .group_by(DiaryDay.user_id, TaskEntry.category_id),
+        _minutes_query(
+            select(DiaryDay.user_id, TaskEntry.category_id, func.sum(TaskEntry.minutes), *splits)
+            .join(DiaryDay, TaskEntry.day_id == DiaryDay.id)
+            .where(DiaryDay.study_id == study.id, DiaryDay.completed_at.is_not(None))
+            .group_by(DiaryDay.user_id, TaskEntry.category_id),
+            participants,
+        ),
         width=len(names),
     ):
         found.add(block)
     participant_id, category_id, minutes = (found.column(i) for i in range(3))
     per_person = found.summed(names[3:])
     del found
-    people = days.drop_duplicates("participant_id").set_index("participant_id")
     code = {c.id: c.code for c in categories}
     group = {c.id: c.group for c in categories}
     entries = pd.DataFrame(
         {
             "participant_id": participant_id,
-            "practice_id": participant_id.map(people["practice_id"]),
-            "staff_role": participant_id.map(people["staff_role"]),
             "category": category_id.map(code),
             "group": category_id.map(group),
             "minutes": minutes.astype(float),
@@ -192,11 +248,19 @@ def load_readers(study, sharers: set[int]) -> list[Reader]:
     as its participant, or who keeps a diary and does not share it (they know their own
     figures besides their sharers'). One query over leads and this study's participants."""
     in_round = select(Enrolment.practice_id).where(Enrolment.study_id == study.id)
+    is_lead = (Membership.role == PRACTICE_LEAD) & Membership.practice_id.in_(in_round)
+    leaders = select(Membership.user_id).where(is_lead)
+    # Only leads' own participation matters: the other 60,000 participants of a whole-UK
+    # round were most of this function's time, for nothing.
     rows = db.session.execute(
         select(Membership.user_id, Membership.role, Membership.practice_id).where(
-            Membership.practice_id.in_(in_round),
-            (Membership.role == PRACTICE_LEAD)
-            | ((Membership.role == PARTICIPANT) & (Membership.study_id == study.id)),
+            is_lead
+            | (
+                (Membership.role == PARTICIPANT)
+                & (Membership.study_id == study.id)
+                & Membership.practice_id.in_(in_round)
+                & Membership.user_id.in_(leaders)
+            )
         )
     ).all()
     leads, reads = {}, {}
@@ -211,7 +275,13 @@ def load_readers(study, sharers: set[int]) -> list[Reader]:
     return readers
 
 
-def _profile(practice: Practice) -> Profile:
+PRACTICE_COLUMNS = (
+    *("id", "name", "data_date"),
+    *("ods_code", "nation", "imd_score", "pct_65_plus", "list_size", "pct_rural"),  # Profile
+)
+
+
+def _profile(practice) -> Profile:
     return Profile(
         ods_code=practice.ods_code,
         nation=practice.nation,
@@ -236,7 +306,10 @@ def _load_inputs(study) -> StudyInputs:
         .where(Category.study_id == study.id)
         .order_by(Category.position, Category.code)
     ).all()
-    practices = db.session.scalars(select(Practice).order_by(Practice.ods_code)).all()
+    # The columns read, not ORM objects: 7,700 practices as objects took half a second.
+    practices = db.session.execute(
+        select(*(getattr(Practice, name) for name in PRACTICE_COLUMNS)).order_by(Practice.ods_code)
+    ).all()
     enrolled = list(
         db.session.scalars(
             select(Enrolment.practice_id)

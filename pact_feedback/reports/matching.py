@@ -134,31 +134,64 @@ class Pool:
         return tuple(self.z_scores[code][v] * s for v, s in zip(VARIABLES, self.scale, strict=True))
 
     def match_all(self, targets: Iterable[Profile], *, k: int = 5) -> list[Match]:
-        """`match` for every target, the rough distances to every candidate worked out for a
-        block of targets at a time (one numpy step a target was most of a whole-UK round's
-        matching)."""
-        targets, matches = list(targets), []
-        for start in range(0, len(targets), self.BLOCK):
-            block = targets[start : start + self.BLOCK]
-            rough = self._rough([self._point(t.ods_code) for t in block])
-            matches.extend(
-                self.match(t, k=k, rough=row) for t, row in zip(block, rough, strict=True)
-            )
-        return matches
+        """`match` for every target, the rough distances to its nation's candidates worked
+        out for a block of targets at a time, and each block's shortlists in one numpy step
+        (one numpy step a target was most of a whole-UK round's matching)."""
+        targets = list(targets)
+        shortlists = [None] * len(targets)
+        by_nation = defaultdict(list)
+        for i, target in enumerate(targets):
+            by_nation[target.nation].append(i)
+        for nation, rows in by_nation.items():
+            pool = self.in_nation.get(nation)
+            if pool is None:
+                continue  # no candidate in its nation: `match` looks across the UK
+            for start in range(0, len(rows), self.BLOCK):
+                block = rows[start : start + self.BLOCK]
+                found = self._shortlists([targets[i] for i in block], pool, max(k, 1))
+                for i, shortlist in zip(block, found, strict=True):
+                    shortlists[i] = shortlist
+        return [self.match(t, k=k, shortlist=s) for t, s in zip(targets, shortlists, strict=True)]
 
-    def _rough(self, origins: list[tuple]) -> np.ndarray:
-        """Distances from each origin (rows) to every candidate (columns), summed over the
-        variables in the same order as `_nearest` does."""
+    def _shortlists(self, targets: list[Profile], pool: np.ndarray, n: int) -> list:
+        """For each target (all of one nation), the candidates of `pool` that `_nearest`
+        would measure exactly: those within the n-th smallest rough distance (and a slack),
+        the target itself left out; None where no other candidate is left."""
+        rough = self._rough([self._point(t.ods_code) for t in targets], pool)
+        own = np.array([self.place.get(t.ods_code, -1) for t in targets])
+        where = np.searchsorted(pool, own)
+        is_own = (own >= 0) & (pool[np.minimum(where, len(pool) - 1)] == own)
+        rough[np.flatnonzero(is_own), where[is_own]] = np.inf  # never the practice itself
+        others = len(pool) - is_own
+        cut = np.partition(rough, min(n, len(pool)) - 1, axis=1)[:, min(n, len(pool)) - 1]
+        shortlists = []
+        for row, cut_here, size in zip(rough, cut.tolist(), others.tolist(), strict=True):
+            if not size:
+                shortlists.append(None)
+            elif size > n:  # as `_nearest` cuts the pool
+                shortlists.append(pool[row <= cut_here + self.SLACK * (1 + cut_here)])
+            else:
+                shortlists.append(pool[row < np.inf])
+        return shortlists
+
+    def _rough(self, origins: list[tuple], columns: np.ndarray | None = None) -> np.ndarray:
+        """Distances from each origin (rows) to every candidate, or to the candidates at
+        `columns`, summed over the variables in the same order as `_nearest` does (in place:
+        a new array for each step was as slow as the arithmetic)."""
         origins = np.array(origins, dtype=float).reshape(len(origins), len(VARIABLES))
-        squares = np.zeros((len(origins), len(self.candidates)))
+        points = self.array if columns is None else self.array[columns]
+        squares = np.zeros((len(origins), len(points)))
+        step = np.empty_like(squares)
         for v in range(len(VARIABLES)):
-            squares += (self.array[:, v][np.newaxis, :] - origins[:, v][:, np.newaxis]) ** 2
-        return np.sqrt(squares)
+            np.subtract(points[:, v][np.newaxis, :], origins[:, v][:, np.newaxis], out=step)
+            np.multiply(step, step, out=step)
+            squares += step
+        return np.sqrt(squares, out=squares)
 
-    def match(self, target: Profile, *, k: int = 5, rough: np.ndarray | None = None) -> Match:
+    def match(self, target: Profile, *, k: int = 5, shortlist: np.ndarray | None = None) -> Match:
         """Nearest eligible practice (comparator) and the k nearest (peer group) to `target`.
 
-        `rough`: the target's distance to every candidate (`_rough`), when worked out already.
+        `shortlist`: the candidates to measure exactly (`_shortlists`), when found already.
         """
         match = Match(
             target.ods_code,
@@ -186,9 +219,7 @@ class Pool:
             match.pool = "none"
             match.notes.append("No other practice was eligible, so only network figures are shown.")
             return match
-        ranked = self._nearest(
-            self._point(target.ods_code), pool, max(k, 1), None if rough is None else rough[pool]
-        )
+        ranked = self._nearest(self._point(target.ods_code), pool, max(k, 1), shortlist)
         nearest_distance, nearest = ranked[0]
         match.comparator, match.comparator_distance = nearest.ods_code, round(nearest_distance, 6)
         match.inputs[nearest.ods_code] = nearest.values()
@@ -202,13 +233,14 @@ class Pool:
         return match
 
     def _nearest(
-        self, origin: tuple, index: np.ndarray, n: int, rough: np.ndarray | None = None
+        self, origin: tuple, index: np.ndarray, n: int, shortlist: np.ndarray | None = None
     ) -> list[tuple[float, Profile]]:
         """The n nearest of the candidates at `index`: (distance, profile), nearest first, ties
-        broken by ODS code. `rough`: their distances from `origin`, when known."""
-        if len(index) > n:
-            if rough is None:
-                rough = np.sqrt(((self.array[index] - origin) ** 2).sum(axis=1))
+        broken by ODS code. `shortlist`: those of them within reach, when known."""
+        if shortlist is not None:
+            index = shortlist
+        elif len(index) > n:
+            rough = np.sqrt(((self.array[index] - origin) ** 2).sum(axis=1))
             cut = np.partition(rough, n - 1)[n - 1]
             index = index[rough <= cut + self.SLACK * (1 + cut)]
         return heapq.nsmallest(

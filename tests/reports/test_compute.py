@@ -105,3 +105,29 @@ def test_network_range_is_the_middle_half_never_the_extremes():
     assert profile["range"]["A1"] == [20.0, 40.0]
     assert 60.0 not in profile["range"]["A1"] and 10.0 not in profile["range"]["A1"]
     assert compute.network_profile(frame.head(2))["range"] == {}
+
+
+def test_pivot_sum_agrees_with_pandas_pivot_table():
+    """Does the bincount pivot give pandas' pivot_table, cell for cell, NaN where nobody
+    recorded anything, whatever the rows' order, repeats, missing keys or an empty frame?"""
+    import numpy as np
+
+    rng = np.random.default_rng(22)
+    for size in (0, 1, 7, 40, 300):
+        entries = pd.DataFrame(
+            {
+                "participant_id": rng.integers(1, 15, size),
+                "category": rng.choice(["A1", "A10", "B2", "C1", None], size),
+                "minutes": rng.integers(0, 120, size).astype(float),
+            }
+        )
+        expected = entries.pivot_table(
+            index="participant_id", columns="category", values="minutes", aggfunc="sum"
+        )
+
+        got = compute._pivot_sum(entries, "category")
+
+        if size:
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        else:
+            assert got.empty and expected.empty

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pandas as pd
+
 from pact_feedback.reports.frames import load_inputs
 from tests.reports.scenario import add_day, build_round
 
@@ -97,3 +99,24 @@ def test_readers_beyond_one_practice_lead_come_from_memberships(ctx):
         Reader(leads=(third.id,), knows=frozenset({keeps_a_diary.id})),
         Reader(leads=(third.id,), reads=(first.id,), knows=frozenset({reads_another.id})),
     }
+
+
+def test_minutes_read_in_ranges_of_participants_are_the_same_rows(ctx, monkeypatch):
+    """Split into ranges of participants (on PostgreSQL, parts run side by side), does the
+    minutes query still give every participant's rows once, whatever the number of parts?"""
+    from pact_feedback.reports import frames
+
+    world = build_round(sizes=(3, 2, 4))
+
+    def read(parts):
+        monkeypatch.setattr(frames, "MINUTES_PARTS", parts)
+        inputs = load_inputs(world.study)
+        entries = inputs.entries.sort_values(["participant_id", "category"], ignore_index=True)
+        keys = ["participant_id", "outside_hours", "could_be_done_by"]
+        return entries, inputs.side.sort_values(keys, ignore_index=True)
+
+    entries, side = read(1)
+    for parts in (2, 3, 9, 20):
+        split_entries, split_side = read(parts)
+        pd.testing.assert_frame_equal(split_entries, entries)
+        pd.testing.assert_frame_equal(split_side, side)
